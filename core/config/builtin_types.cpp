@@ -1,0 +1,96 @@
+// Key tables of the tracker and notifier types SPEC §2 defines.
+#include "config/type_schema.h"
+#include "config/values.h"
+
+namespace vigil::config {
+namespace {
+
+using K = ValueKind;
+
+OptionSpec key(std::string name, ValueKind kind, bool required = false) {
+    return OptionSpec{std::move(name), kind, required, false, 0, 0, {}};
+}
+OptionSpec repeatable(std::string name, ValueKind kind, bool required = false) {
+    return OptionSpec{std::move(name), kind, required, true, 0, 0, {}};
+}
+OptionSpec choice(std::string name, std::vector<std::string> choices) {
+    return OptionSpec{std::move(name), K::Choice, false, false, 0, 0, std::move(choices)};
+}
+OptionSpec url(std::string name, std::vector<std::string> schemes, bool required) {
+    return OptionSpec{std::move(name), K::Url, required, false, 0, 0, std::move(schemes)};
+}
+OptionSpec integer(std::string name, int64_t min, int64_t max) {
+    return OptionSpec{std::move(name), K::Integer, false, false, min, max, {}};
+}
+
+std::optional<int64_t> integer_option(const Options& options, std::string_view key) {
+    auto* o = find_option(options, key);
+    return o ? parse_integer(o->value) : std::nullopt;
+}
+
+void process_check(const Options& options, const Location& where, Diagnostics& diags) {
+    bool by_name = find_option(options, "name"), by_cmdline = find_option(options, "cmdline");
+    if (by_name == by_cmdline)
+        diags.error(where, "a process tracker needs exactly one of 'name' or 'cmdline'");
+    auto min = integer_option(options, "min"), max = integer_option(options, "max");
+    if (min && max && *min > *max)
+        diags.error(find_option(options, "max")->where,
+                    "max " + std::to_string(*max) + " is below min " + std::to_string(*min));
+}
+
+void log_check(const Options& options, const Location& where, Diagnostics& diags) {
+    auto* syslog = find_option(options, "syslog");
+    bool to_syslog = syslog && parse_bool(syslog->value).value_or(false);
+    bool to_file = find_option(options, "path");
+    if (to_syslog == to_file)
+        diags.error(where, "a log notifier needs exactly one of 'path' or 'syslog = yes'");
+}
+
+}  // namespace
+
+TypeRegistry builtin_types() {
+    TypeRegistry r;
+
+    r.add_tracker_type({"file", {}, {key("path", K::Path, true), choice("mode", {"exists-down", "exists-up", "value"})}, false, {}});
+    r.add_tracker_type({"interface", {}, {key("interface", K::Interface, true)}, false, {}});
+    r.add_tracker_type({"http",
+                        {"nginx"},
+                        {url("url", {"http", "https"}, true), choice("method", {"GET", "HEAD", "POST"}),
+                         key("expect_status", K::StatusList), key("expect_body", K::Text), key("host", K::Text),
+                         key("recover", K::Command), key("tls_verify", K::Bool)},
+                        false,
+                        {}});
+    r.add_tracker_type({"process",
+                        {},
+                        {key("name", K::Text), key("cmdline", K::Text), integer("min", 0, 1'000'000),
+                         integer("max", 0, 1'000'000)},
+                        false,
+                        process_check});
+    r.add_tracker_type({"exec", {}, {key("command", K::Command, true), key("shell", K::Bool), key("user", K::Text)}, false, {}});
+    r.add_tracker_type({"lua", {}, {key("script", K::Path, true)}, true, {}});
+
+    r.add_notifier_type({"log", {}, {key("path", K::Path), key("syslog", K::Bool), key("format", K::Text)}, false, log_check});
+    r.add_notifier_type({"mail",
+                         {},
+                         {url("smtp_url", {"smtp", "smtps"}, true), choice("starttls", {"no", "try", "required"}),
+                          key("username", K::Text), key("password_file", K::Path), key("from", K::Text, true),
+                          repeatable("to", K::Text, true), key("subject", K::Text), key("body", K::Text)},
+                         false,
+                         {}});
+    r.add_notifier_type({"webhook",
+                         {},
+                         {url("url", {"http", "https"}, true), key("secret_file", K::Path),
+                          repeatable("header", K::Header)},
+                         false,
+                         {}});
+    r.add_notifier_type({"exec",
+                         {},
+                         {key("command", K::Command, true), key("pass_args", K::Bool), key("shell", K::Bool),
+                          key("user", K::Text)},
+                         false,
+                         {}});
+    r.add_notifier_type({"lua", {}, {key("script", K::Path, true)}, true, {}});
+    return r;
+}
+
+}  // namespace vigil::config

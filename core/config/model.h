@@ -1,0 +1,138 @@
+// The typed configuration model: everything SPEC §2 lets a user write, after
+// parsing and validation. Built only by the loader; read by the daemon's
+// subsystems. Each item keeps the location it came from so later layers can
+// still point the user at the right line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "config/values.h"
+#include "log/level.h"
+#include "net/address.h"
+
+namespace vigil::config {
+
+using LogLevel = log::Level;
+using LogTarget = log::Destination;
+
+struct GlobalConfig {
+    std::string router_id;  // default: hostname
+    LogTarget log;
+    LogLevel log_level = LogLevel::Info;
+    std::string control_socket = "/run/vigil/vigil.sock";
+    std::vector<std::string> plugin_path;
+    std::string script_user;  // empty: vigil-script if it exists, else nobody
+    std::vector<std::string> notify;
+    std::optional<net::SocketAddress> metrics_listen;
+    std::string state_dir = "/var/lib/vigil";
+};
+
+enum class InitialState { Backup, Master };
+enum class V3Checksum { PseudoHeader, Rfc9568 };
+
+struct VirtualIp {
+    net::IpPrefix prefix;
+    std::string dev;    // empty: the instance's interface
+    std::string label;  // IPv4 only
+    Location where;
+};
+
+// One item of `track` or `track_interface`.
+struct TrackRef {
+    std::string name;               // tracker name, or interface name for track_interface
+    std::optional<int> weight;      // overrides the tracker's weight
+    Location where;
+};
+
+struct InstanceConfig {
+    std::string name;
+    Location where;
+    std::string interface;
+    int vrid = 0;
+    int priority = 100;
+    InitialState state = InitialState::Backup;
+    int version = 2;  // resolved: 2 for IPv4, 3 for IPv6 unless set
+    net::Family family = net::Family::V4;
+    Duration advert_int{1000};
+    bool preempt = true;
+    Duration preempt_delay{0};
+    std::string auth_pass;  // already truncated to 8 characters
+    std::vector<VirtualIp> vips;
+    std::optional<net::IpAddress> unicast_src;
+    std::vector<net::IpAddress> unicast_peers;
+    std::vector<TrackRef> track;
+    std::vector<TrackRef> track_interface;
+    std::vector<std::string> notify;  // resolved: [global] notify when unset
+    int garp_repeat = 5;
+    Duration garp_delay{5000};
+    Duration garp_refresh{0};
+    V3Checksum v3_checksum = V3Checksum::PseudoHeader;
+};
+
+struct GroupConfig {
+    std::string name;
+    Location where;
+    std::vector<std::string> instances;
+    std::vector<std::string> notify;
+};
+
+// Keys a tracker or notifier type declares for itself, in file order; the
+// plugin that implements the type reads them.
+struct Option {
+    std::string key;
+    std::string value;
+    Location where;
+};
+using Options = std::vector<Option>;
+
+// The value in force for a single-valued key: its last occurrence.
+const Option* find_option(const Options& options, std::string_view key);
+
+struct TrackerConfig {
+    std::string name;
+    Location where;
+    std::string type;  // canonical name (an alias such as nginx is resolved)
+    Duration interval{1000};
+    Duration timeout{1000};  // = interval unless set
+    int rise = 1;
+    int fall = 1;
+    int weight = 0;
+    Options options;
+};
+
+enum Event : unsigned {
+    kEventMaster = 1u << 0,
+    kEventBackup = 1u << 1,
+    kEventFault = 1u << 2,
+    kEventStop = 1u << 3,
+    kAllEvents = kEventMaster | kEventBackup | kEventFault | kEventStop,
+};
+
+struct NotifierConfig {
+    std::string name;
+    Location where;
+    std::string type;
+    unsigned events = kAllEvents;
+    Duration timeout{10000};
+    Options options;
+};
+
+struct Config {
+    std::vector<std::string> files;  // every file read, in merge order
+    GlobalConfig global;
+    std::vector<InstanceConfig> instances;
+    std::vector<GroupConfig> groups;
+    std::vector<TrackerConfig> trackers;
+    std::vector<NotifierConfig> notifiers;
+
+    const InstanceConfig* instance(std::string_view name) const;
+    const GroupConfig* group(std::string_view name) const;
+    const TrackerConfig* tracker(std::string_view name) const;
+    const NotifierConfig* notifier(std::string_view name) const;
+};
+
+}  // namespace vigil::config

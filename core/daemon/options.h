@@ -1,0 +1,30 @@
+// vigild's command line (SPEC §3).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "log/level.h"
+
+namespace vigil::daemon {
+
+struct Options {
+    std::string config_path = "/etc/vigil/vigil.conf";
+    bool test_config = false;
+    bool foreground = false;
+    bool log_console = false;
+    std::optional<log::Level> log_level;
+    std::string pid_file = "/run/vigil/vigild.pid";
+    bool show_version = false;
+    bool show_help = false;
+};
+
+struct ParsedOptions {
+    Options options;
+    std::string error;  // non-empty: a usage error
+};
+
+ParsedOptions parse_options(int argc, char** argv);
+std::string usage();
+
+}  // namespace vigil::daemon

@@ -1,0 +1,25 @@
+// The narrow interface between the daemon shell and the parts that do the
+// work (VRRP instances, trackers, notifiers). The shell owns the event loop,
+// the config and the signals; a subsystem sees only validated configs.
+#pragma once
+
+#include "config/model.h"
+
+struct event_base;
+
+namespace vigil::daemon {
+
+class Subsystem {
+public:
+    virtual ~Subsystem() = default;
+    virtual const char* name() const = 0;
+    // At start and after every accepted reload; never called with a config
+    // that failed validation.
+    virtual void apply(const config::Config& config) = 0;
+    // SIGUSR1: log what this subsystem is doing.
+    virtual void dump() const = 0;
+    // Graceful stop (a master sends priority 0, VIPs are removed, ...).
+    virtual void stop() = 0;
+};
+
+}  // namespace vigil::daemon

@@ -1,0 +1,20 @@
+// Log levels and destinations, shared by the logger and the config model.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigil::log {
+
+enum class Level { Debug, Info, Notice, Warning, Error };
+
+const char* level_name(Level level);
+std::optional<Level> parse_level(std::string_view text);
+
+struct Destination {
+    enum class Kind { Stderr, Syslog, File } kind = Kind::Stderr;
+    std::string path;  // Kind::File only
+};
+
+}  // namespace vigil::log

@@ -1,0 +1,135 @@
+// vigild as a user runs it: `-t`, flags, and the daemon's life cycle driven by
+// signals. Every wait is for a condition with a deadline.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/netns.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+using namespace vigil::test;
+
+namespace {
+
+const std::string kVigild = VIGILD_PATH;
+const std::string kFixtures = FIXTURES_DIR;
+
+std::string daemon_config(const std::string& log, int priority) {
+    return "[global]\nlog = file:" + log + "\nlog_level = info\n"
+           "[instance VI_1]\ninterface = lo\nvrid = 51\nvip = 192.0.2.10/24\npriority = " + std::to_string(priority) + "\n";
+}
+
+bool contains(const std::string& path, const std::string& text) { return slurp(path).find(text) != std::string::npos; }
+
+}  // namespace
+
+TEST(VigildCheck, GoodConfigExitsZero) {
+    auto r = run({kVigild, "-t", "-f", kFixtures + "/good.conf"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("is valid: 2 instance(s), 1 group(s), 2 tracker(s), 1 notifier(s)"), std::string::npos) << r.out;
+}
+
+TEST(VigildCheck, BadConfigListsEveryErrorWithItsLine) {
+    auto path = kFixtures + "/bad.conf";
+    auto r = run({kVigild, "-t", "-f", path});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, path + ":4: vrid: 300 is out of range (1-255)\n" + path +
+                         ":5: unknown key 'priorty' in [instance VI_1] (did you mean 'priority'?)\n" + path +
+                         ":7: track: no [tracker nginx] is defined\n"
+                         "vigild: " + path + ": 3 error(s), 0 warning(s)\n");
+}
+
+TEST(VigildCheck, MissingInterfaceIsOnlyAWarning) {
+    TempDir dir;
+    auto cfg = dir.write("v.conf", "[instance A]\ninterface = vigilnosuch0\nvrid = 1\nvip = 192.0.2.1/24\n");
+    auto r = run({kVigild, "-t", "-f", cfg});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, cfg + ":2: warning: interface: vigilnosuch0 does not exist on this machine\n");
+}
+
+TEST(VigildCheck, MissingFileExitsOne) {
+    auto r = run({kVigild, "-t", "-f", "/nonexistent/vigil.conf"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.err.find("/nonexistent/vigil.conf: cannot read"), std::string::npos) << r.err;
+}
+
+TEST(VigildFlags, VersionHelpAndUsageErrors) {
+    auto v = run({kVigild, "--version"});
+    EXPECT_EQ(v.status, 0);
+    EXPECT_EQ(v.out.rfind("vigild ", 0), 0u) << v.out;
+    auto h = run({kVigild, "--help"});
+    EXPECT_EQ(h.status, 0);
+    EXPECT_NE(h.out.find("--test-config"), std::string::npos);
+    auto bad = run({kVigild, "--frobnicate"});
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("unknown option --frobnicate"), std::string::npos) << bad.err;
+}
+
+TEST(VigildDaemon, ForegroundLifeCycle) {
+    NetNamespace ns;
+    if (!ns.ok()) GTEST_SKIP() << "needs root to create a network namespace";
+    TempDir dir;
+    auto log = dir.file("vigild.log");
+    auto pid_file = dir.file("run/vigild.pid");
+    auto cfg = dir.write("vigil.conf", daemon_config(log, 100));
+    Child d(ns.exec({kVigild, "-n", "-f", cfg, "--pid-file", pid_file}));
+    ASSERT_GT(d.pid(), 0);
+    ASSERT_TRUE(wait_for([&] { return contains(log, "vigild started"); })) << slurp(log);
+    EXPECT_EQ(slurp(pid_file), std::to_string(d.pid()) + "\n");
+
+    // A second daemon on the same pid file is refused and says who holds it.
+    auto second = run(ns.exec({kVigild, "-n", "-f", cfg, "--pid-file", pid_file}));
+    EXPECT_EQ(second.status, 1);
+    EXPECT_NE(second.err.find("another vigild (pid " + std::to_string(d.pid()) + ") is running with pid file " + pid_file),
+              std::string::npos)
+        << second.err;
+
+    // HUP with a broken file: refused, logged with the error's line, daemon alive.
+    dir.write("vigil.conf", daemon_config(log, 100) + "vrid = 999\n");
+    d.signal(SIGHUP);
+    ASSERT_TRUE(wait_for([&] { return contains(log, "reload refused"); })) << slurp(log);
+    EXPECT_TRUE(contains(log, cfg + ":9: vrid: 999 is out of range (1-255)"));
+    EXPECT_FALSE(d.wait_exit(std::chrono::milliseconds(0)));
+
+    // USR1 dumps the running config: still priority 100.
+    d.signal(SIGUSR1);
+    ASSERT_TRUE(wait_for([&] { return contains(log, "priority 100 advert 1s"); })) << slurp(log);
+
+    // HUP with a good file: applied.
+    dir.write("vigil.conf", daemon_config(log, 120));
+    d.signal(SIGHUP);
+    ASSERT_TRUE(wait_for([&] { return contains(log, "reloaded " + cfg); })) << slurp(log);
+    d.signal(SIGUSR1);
+    ASSERT_TRUE(wait_for([&] { return contains(log, "priority 120 advert 1s"); })) << slurp(log);
+
+    d.signal(SIGTERM);
+    auto status = d.wait_exit();
+    ASSERT_TRUE(status);
+    EXPECT_EQ(*status, 0);
+    EXPECT_TRUE(contains(log, "vigild stopped"));
+    EXPECT_FALSE(std::filesystem::exists(pid_file)) << "the pid file goes with the daemon";
+}
+
+TEST(VigildDaemon, DetachesAndReportsStartupFailure) {
+    NetNamespace ns;
+    if (!ns.ok()) GTEST_SKIP() << "needs root to create a network namespace";
+    TempDir dir;
+    auto log = dir.file("vigild.log");
+    auto pid_file = dir.file("vigild.pid");
+    auto cfg = dir.write("vigil.conf", daemon_config(log, 100));
+    auto started = run(ns.exec({kVigild, "-f", cfg, "--pid-file", pid_file}));
+    ASSERT_EQ(started.status, 0) << started.err;
+    ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(pid_file) && !slurp(pid_file).empty(); }));
+    pid_t pid = std::stoi(slurp(pid_file));
+    EXPECT_EQ(kill(pid, 0), 0) << "the detached daemon runs";
+    kill(pid, SIGINT);
+    EXPECT_TRUE(wait_for([&] { return !std::filesystem::exists(pid_file); }));
+    EXPECT_TRUE(wait_for([&] { return process_gone(pid); }));
+
+    // Without -n, a broken config still fails the command itself.
+    auto broken = dir.write("broken.conf", "[instance A]\nvrid = 1\n");
+    auto failed = run(ns.exec({kVigild, "-f", broken, "--pid-file", dir.file("other.pid")}));
+    EXPECT_EQ(failed.status, 1);
+    EXPECT_NE(failed.err.find(broken + ":1: [instance A] needs 'interface'"), std::string::npos) << failed.err;
+}

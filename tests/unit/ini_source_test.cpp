@@ -1,0 +1,102 @@
+// The INI layer: comments, line numbers, and every syntax error reported.
+#include <gtest/gtest.h>
+
+#include "config/ini_source.h"
+
+using namespace vigil::config;
+
+namespace {
+struct Parsed {
+    std::vector<RawSection> sections;
+    Diagnostics diags;
+};
+Parsed parse(const std::string& text) {
+    Parsed p;
+    parse_ini_text(text, "x.conf", p.sections, p.diags);
+    return p;
+}
+std::vector<std::string> errors(const Parsed& p) {
+    std::vector<std::string> out;
+    for (const auto& d : p.diags.all()) out.push_back(d.str());
+    return out;
+}
+}  // namespace
+
+TEST(IniSource, ReadsSectionsKeysAndTheirLines) {
+    auto p = parse("; comment\n[global]\nrouter_id = h1\n\n# another\n[instance VI_1]\n  vrid = 51\n");
+    ASSERT_TRUE(p.diags.ok());
+    ASSERT_EQ(p.sections.size(), 2u);
+    EXPECT_EQ(p.sections[0].header, "global");
+    EXPECT_EQ(p.sections[0].where.line, 2);
+    ASSERT_EQ(p.sections[0].entries.size(), 1u);
+    EXPECT_EQ(p.sections[0].entries[0].key, "router_id");
+    EXPECT_EQ(p.sections[0].entries[0].value, "h1");
+    EXPECT_EQ(p.sections[0].entries[0].where.line, 3);
+    EXPECT_EQ(p.sections[1].header, "instance VI_1");
+    ASSERT_EQ(p.sections[1].entries.size(), 1u);
+    EXPECT_EQ(p.sections[1].entries[0].where.line, 7);
+}
+
+TEST(IniSource, IndentedKeysAreKeysNotContinuations) {
+    auto p = parse("[instance A]\n    interface = eth0\n    vrid = 51\n");
+    ASSERT_TRUE(p.diags.ok());
+    ASSERT_EQ(p.sections[0].entries.size(), 2u);
+    EXPECT_EQ(p.sections[0].entries[1].key, "vrid");
+    EXPECT_EQ(p.sections[0].entries[1].value, "51");
+}
+
+TEST(IniSource, StripsInlineCommentsOfBothKinds) {
+    auto p = parse("[x]\na = 1 ; semicolon\nb = 2 # hash\nc = http://h/#frag\n");
+    ASSERT_TRUE(p.diags.ok());
+    EXPECT_EQ(p.sections[0].entries[0].value, "1");
+    EXPECT_EQ(p.sections[0].entries[1].value, "2");
+    EXPECT_EQ(p.sections[0].entries[2].value, "http://h/#frag");
+}
+
+TEST(IniSource, HandlesBomAndCrlf) {
+    auto p = parse("\xEF\xBB\xBF[global]\r\nrouter_id = h1\r\n");
+    ASSERT_TRUE(p.diags.ok()) << errors(p).front();
+    EXPECT_EQ(p.sections[0].header, "global");
+    EXPECT_EQ(p.sections[0].entries[0].value, "h1");
+}
+
+TEST(IniSource, ReportsEverySyntaxErrorWithItsLine) {
+    auto p = parse("[global]\nrouter_id h1\n[instance A\nvrid = 51\n= 5\nfine = yes\nalso broken\n");
+    auto e = errors(p);
+    ASSERT_EQ(e.size(), 4u);
+    EXPECT_EQ(e[0], "x.conf:2: syntax error: expected 'key = value', '[section]' or a comment");
+    EXPECT_EQ(e[1], "x.conf:3: syntax error: section header without ']'");
+    EXPECT_EQ(e[2], "x.conf:5: syntax error: missing key name before '='");
+    EXPECT_EQ(e[3], "x.conf:7: syntax error: expected 'key = value', '[section]' or a comment");
+}
+
+TEST(IniSource, KeyBeforeAnySectionIsAnError) {
+    auto e = errors(parse("vrid = 5\n[global]\n"));
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0], "x.conf:1: 'vrid' is outside of any [section]");
+}
+
+TEST(IniSource, OverlongLineIsOneErrorAndLaterLinesKeepTheirNumbers) {
+    auto p = parse("[x]\na = " + std::string(5000, 'v') + "\nb = )\nbroken\n");
+    auto e = errors(p);
+    ASSERT_EQ(e.size(), 2u);
+    EXPECT_NE(e[0].find("x.conf:2: line too long"), std::string::npos) << e[0];
+    EXPECT_EQ(e[1].substr(0, 9), "x.conf:4:");
+    ASSERT_EQ(p.sections[0].entries.size(), 1u);
+    EXPECT_EQ(p.sections[0].entries[0].where.line, 3);
+}
+
+TEST(IniSource, LongLinesUpToTheLimitAreFine) {
+    auto p = parse("[x]\nformat = " + std::string(3000, 'f') + "\nnext = 1\n");
+    ASSERT_TRUE(p.diags.ok());
+    EXPECT_EQ(p.sections[0].entries[0].value.size(), 3000u);
+    EXPECT_EQ(p.sections[0].entries[1].where.line, 3);
+}
+
+TEST(IniSource, MissingFileIsAnError) {
+    Diagnostics d;
+    std::vector<RawSection> s;
+    EXPECT_FALSE(parse_ini_file("/nonexistent/vigil.conf", s, d));
+    ASSERT_EQ(d.error_count(), 1u);
+    EXPECT_EQ(d.all()[0].str(), "/nonexistent/vigil.conf: cannot read: No such file or directory");
+}
