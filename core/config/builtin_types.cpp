@@ -69,12 +69,12 @@ TypeRegistry builtin_types() {
     r.add_tracker_type({"exec", {}, {key("command", K::Command, true), key("shell", K::Bool), key("user", K::Text)}, false, {}});
     r.add_tracker_type({"lua", {}, {key("script", K::Path, true)}, true, {}});
 
-    r.add_notifier_type({"log", {}, {key("path", K::Path), key("syslog", K::Bool), key("format", K::Text)}, false, log_check});
+    r.add_notifier_type({"log", {}, {key("path", K::Path), key("syslog", K::Bool), key("format", K::Template)}, false, log_check});
     r.add_notifier_type({"mail",
                          {},
                          {url("smtp_url", {"smtp", "smtps"}, true), choice("starttls", {"no", "try", "required"}),
                           key("username", K::Text), key("password_file", K::Path), key("from", K::Text, true),
-                          repeatable("to", K::Text, true), key("subject", K::Text), key("body", K::Text)},
+                          repeatable("to", K::Text, true), key("subject", K::Template), key("body", K::Template)},
                          false,
                          {}});
     r.add_notifier_type({"webhook",

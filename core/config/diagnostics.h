@@ -32,6 +32,8 @@ public:
     size_t error_count() const;
     size_t warning_count() const { return items_.size() - error_count(); }
     bool ok() const { return error_count() == 0; }
+    // Orders by file (in the order given; others last), then line; stable.
+    void sort_by_location(const std::vector<std::string>& file_order);
 
 private:
     std::vector<Diagnostic> items_;

@@ -1,6 +1,7 @@
 #include "config/ini_source.h"
 
 #include <ini.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -23,7 +24,7 @@ struct Feed {
     int line = 0;
     bool expect_entry = false;  // current line looks like "key = value"
     bool got_entry = false;
-    bool in_section = false;
+    enum class Section { None, Open, Broken } section = Section::None;
 
     void close_line() {
         if (expect_entry && !got_entry)
@@ -32,39 +33,70 @@ struct Feed {
     }
 };
 
+// Refuses what inih would misread silently; returns the line to hand to inih.
+std::string screen_line(Feed& feed, std::string text, int size) {
+    Location where{feed.file, feed.line};
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (feed.line == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    // inih stops reading a line at a NUL, and would take "vrid = 5\0junk" as 5.
+    if (text.find('\0') != std::string::npos) {
+        feed.diags.error(where, "contains a NUL byte");
+        return "";
+    }
+    if (text.find('\r') != std::string::npos) {
+        feed.diags.error(where, "stray carriage return (a file with old Mac line endings?)");
+        return "";
+    }
+    // inih would split an over-long line into two and misnumber everything after.
+    if (static_cast<int>(text.size()) >= size - 1) {
+        feed.diags.error(where, "line too long (" + std::to_string(text.size()) + " characters, at most " +
+                                    std::to_string(size - 2) + ")");
+        return "";
+    }
+    return text;
+}
+
 char* read_line(char* buf, int size, void* stream) {
     auto& feed = *static_cast<Feed*>(stream);
     feed.close_line();
-    std::string text;
-    if (!std::getline(feed.lines, text)) return nullptr;
+    std::string raw;
+    if (!std::getline(feed.lines, raw)) return nullptr;
     ++feed.line;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (feed.line == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-
-    // inih would split an over-long line into two and misnumber everything after.
-    if (static_cast<int>(text.size()) >= size - 1) {
-        feed.diags.error({feed.file, feed.line},
-                         "line too long (" + std::to_string(text.size()) + " characters, at most " +
-                             std::to_string(size - 2) + ")");
-        text.clear();
-    }
+    std::string text = screen_line(feed, std::move(raw), size);
+    Location where{feed.file, feed.line};
 
     auto first = text.find_first_not_of(" \t");
     char lead = first == std::string::npos ? '\0' : text[first];
     if (lead == '[') {
         auto close = text.find(']', first);
+        auto rest = close == std::string::npos ? std::string() : text.substr(close + 1);
+        auto rest_start = rest.find_first_not_of(" \t");
+        bool ok = false;
         if (close == std::string::npos) {
-            feed.diags.error({feed.file, feed.line}, "syntax error: section header without ']'");
+            feed.diags.error(where, "syntax error: section header without ']'");
+        } else if (rest_start != std::string::npos && rest[rest_start] != ';' && rest[rest_start] != '#') {
+            feed.diags.error(where, "syntax error: text after the section header");
         } else {
             auto header = text.substr(first + 1, close - first - 1);
             auto b = header.find_first_not_of(" \t");
             auto e = header.find_last_not_of(" \t");
             header = b == std::string::npos ? "" : header.substr(b, e - b + 1);
-            feed.out.push_back({header, {feed.file, feed.line}, {}});
-            feed.in_section = true;
+            feed.out.push_back({header, where, {}});
+            text = "[" + header + "]";
+            ok = true;
         }
+        // Keys under a broken header belong to no section; its one error is enough.
+        feed.section = ok ? Feed::Section::Open : Feed::Section::Broken;
+        if (!ok) text.clear();
     } else if (lead != '\0' && lead != ';' && lead != '#') {
-        feed.expect_entry = true;
+        auto sep = text.find_first_of("=:");
+        if (sep != std::string::npos && text[sep] == ':') {
+            // inih also takes "key: value"; vigil.conf has one syntax.
+            feed.diags.error(where, "syntax error: expected 'key = value' (found ':' before '=')");
+            text.clear();
+        } else {
+            feed.expect_entry = true;
+        }
     }
     std::memcpy(buf, text.c_str(), text.size() + 1);
     return buf;
@@ -74,12 +106,13 @@ int on_entry(void* user, const char* /*section*/, const char* name, const char* 
     auto& feed = *static_cast<Feed*>(user);
     feed.got_entry = true;
     Location where{feed.file, feed.line};
-    if (!feed.in_section) {
-        feed.diags.error(where, std::string("'") + name + "' is outside of any [section]");
-        return 1;
-    }
     if (*name == '\0') {
         feed.diags.error(where, "syntax error: missing key name before '='");
+        return 1;
+    }
+    if (feed.section == Feed::Section::Broken) return 1;
+    if (feed.section == Feed::Section::None) {
+        feed.diags.error(where, std::string("'") + name + "' is outside of any [section]");
         return 1;
     }
     feed.out.back().entries.push_back({name, value, where});
@@ -115,6 +148,15 @@ void parse_ini_text(const std::string& text, const std::string& file_name,
 }
 
 bool parse_ini_file(const std::string& path, std::vector<RawSection>& out, Diagnostics& diags) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+        diags.error({path, 0}, std::string("cannot read: ") + std::strerror(errno));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diags.error({path, 0}, "cannot read: not a regular file");
+        return false;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         diags.error({path, 0}, std::string("cannot read: ") + std::strerror(errno));

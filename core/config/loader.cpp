@@ -1,6 +1,5 @@
 #include "config/loader.h"
 
-#include <net/if.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -91,31 +90,32 @@ public:
     }
 
     std::optional<std::string> interface_name(const std::string& text) {
-        OptionSpec spec;
-        spec.kind = ValueKind::Interface;
-        auto problem = check_value(spec, text);
-        if (problem.empty()) return text;
-        error(problem);
+        if (is_valid_interface_name(text)) return text;
+        error("'" + text + "' is not a valid interface name");
         return std::nullopt;
     }
 
-    std::optional<net::IpAddress> address() {
-        if (!present()) return std::nullopt;
-        auto a = net::IpAddress::parse(text());
-        if (!a) error("'" + text() + "' is not an IPv4 or IPv6 address");
-        return a;
-    }
-
-    // Whitespace-separated names, each checked.
-    std::vector<std::string> names() {
+    // Whitespace-separated names, each checked. An empty list is allowed only
+    // where it means "none" (notify = opts out of [global] notify).
+    std::vector<NameRef> names(bool may_be_empty = false) {
         auto words = split_words(text());
-        if (words.empty()) error("needs at least one name");
-        std::vector<std::string> out;
+        if (words.empty() && !may_be_empty) error("needs at least one name");
+        std::vector<NameRef> out;
         for (auto& w : words) {
-            if (is_valid_name(w)) out.push_back(std::move(w));
+            if (is_valid_name(w)) out.push_back({std::move(w), where()});
             else error("'" + w + "' is not a valid name (letters, digits, '_', '-', '.')");
         }
         return out;
+    }
+
+    // A unicast address a host may hold or send to.
+    std::optional<net::IpAddress> host_address(const std::string& word) {
+        auto a = net::IpAddress::parse(word);
+        if (!a) error("'" + word + "' is not an IPv4 or IPv6 address");
+        else if (a->is_multicast() || a->is_unspecified() || a->is_broadcast())
+            error("'" + word + "' is not a unicast address");
+        else return a;
+        return std::nullopt;
     }
 
     std::vector<TrackRef> weighted_names(bool interfaces) {
@@ -201,7 +201,8 @@ void assign_int(std::optional<int64_t> v, T& out) {
     if (v) out = static_cast<Out>(*v);
 }
 
-void append(std::vector<std::string>& out, std::vector<std::string> more) {
+template <typename T>
+void append(std::vector<T>& out, std::vector<T> more) {
     out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
 }
 
@@ -242,7 +243,7 @@ const std::vector<KeyRule<GlobalConfig>> kGlobalRules = {
          if (v.text().find_first_of(" \t:/") != std::string::npos) v.error("'" + v.text() + "' is not a user name");
          else g.script_user = v.text();
      }},
-    {"notify", true, [](GlobalConfig& g, Value& v) { append(g.notify, v.names()); }},
+    {"notify", true, [](GlobalConfig& g, Value& v) { append(g.notify, v.names(true)); }},
     {"metrics_listen", false,
      [](GlobalConfig& g, Value& v) {
          if (!v.present()) return;
@@ -265,6 +266,7 @@ void parse_vip(InstanceConfig& c, Value& v) {
         v.error("'" + words[0] + "' is not an address with an optional /PREFIX");
         return;
     }
+    if (!v.host_address(prefix->address.str())) return;
     VirtualIp vip{*prefix, "", "", v.where()};
     for (size_t i = 1; i < words.size(); i += 2) {
         if (i + 1 >= words.size()) {
@@ -319,20 +321,21 @@ const std::vector<KeyRule<InstanceConfig>> kInstanceRules = {
          }
      }},
     {"vip", true, parse_vip},
-    {"unicast_src", false, [](InstanceConfig& c, Value& v) { if (auto a = v.address()) c.unicast_src = *a; }},
+    {"unicast_src", false,
+     [](InstanceConfig& c, Value& v) {
+         if (v.present()) if (auto a = v.host_address(v.text())) c.unicast_src = *a;
+     }},
     {"unicast_peer", true,
      [](InstanceConfig& c, Value& v) {
          auto words = split_words(v.text());
          if (words.empty()) v.error("needs an address");
-         for (const auto& w : words) {
-             if (auto a = net::IpAddress::parse(w)) c.unicast_peers.push_back(*a);
-             else v.error("'" + w + "' is not an IPv4 or IPv6 address");
-         }
+         for (const auto& w : words)
+             if (auto a = v.host_address(w)) c.unicast_peers.push_back(*a);
      }},
     {"track", true, [](InstanceConfig& c, Value& v) { for (auto& t : v.weighted_names(false)) c.track.push_back(std::move(t)); }},
     {"track_interface", true,
      [](InstanceConfig& c, Value& v) { for (auto& t : v.weighted_names(true)) c.track_interface.push_back(std::move(t)); }},
-    {"notify", true, [](InstanceConfig& c, Value& v) { append(c.notify, v.names()); }},
+    {"notify", true, [](InstanceConfig& c, Value& v) { append(c.notify, v.names(true)); }},
     {"garp_repeat", false, [](InstanceConfig& c, Value& v) { assign_int<int>(v.integer(0, 100), c.garp_repeat); }},
     {"garp_delay", false, [](InstanceConfig& c, Value& v) { assign(v.duration(), c.garp_delay); }},
     {"garp_refresh", false, [](InstanceConfig& c, Value& v) { assign(v.duration(), c.garp_refresh); }},
@@ -347,7 +350,7 @@ const std::vector<KeyRule<InstanceConfig>> kInstanceRules = {
 
 const std::vector<KeyRule<GroupConfig>> kGroupRules = {
     {"instances", true, [](GroupConfig& g, Value& v) { append(g.instances, v.names()); }},
-    {"notify", true, [](GroupConfig& g, Value& v) { append(g.notify, v.names()); }},
+    {"notify", true, [](GroupConfig& g, Value& v) { append(g.notify, v.names(true)); }},
 };
 
 // ---------------------------------------------------------------- [tracker] / [notifier]
@@ -380,6 +383,27 @@ const std::vector<KeyRule<NotifierConfig>> kNotifierRules = {
     {"timeout", false, [](NotifierConfig& n, Value& v) { assign(v.positive_duration(), n.timeout); }},
 };
 
+// Common keys through `rules`, the rest checked against the section's type.
+template <typename T>
+KeyLocations apply_typed(const Section& s, const std::vector<KeyRule<T>>& rules, T& target, const char* kind,
+                         const TypeRegistry& types, Diagnostics& diags) {
+    target.name = s.name;
+    target.where = s.where;
+    auto keys = apply_rules(s, rules, target, diags, &target.options);
+    bool tracker = std::string_view(kind) == "tracker";
+    auto known = tracker ? types.tracker_type_names() : types.notifier_type_names();
+    const TypeSchema* schema = nullptr;
+    if (!keys.count("type"))
+        diags.error(s.where, s.label() + " needs 'type' (one of: " + known + ")");
+    else if (!target.type.empty() && !(schema = tracker ? types.tracker_type(target.type) : types.notifier_type(target.type)))
+        diags.error(keys["type"], std::string("type: no ") + kind + " type '" + target.type + "' (known: " + known + ")");
+    if (schema) {
+        target.type = schema->name;
+        check_options(*schema, target.options, s.where, s.label(), diags);
+    }
+    return keys;
+}
+
 // ---------------------------------------------------------------- whole-config checks
 
 class Validator {
@@ -387,7 +411,7 @@ public:
     Validator(Config& config, const LoadOptions& options, Diagnostics& diags)
         : c_(config), options_(options), diags_(diags) {}
 
-    std::map<std::string, KeyLocations> instance_keys, tracker_keys, notifier_keys, group_keys;
+    std::map<std::string, KeyLocations> instance_keys, group_keys;
     KeyLocations global_keys;
 
     void run() {
@@ -395,8 +419,9 @@ public:
         check_vrid_clashes();
         check_vip_clashes();
         for (auto& group : c_.groups) check_group(group);
-        for (const auto& name : c_.global.notify)
-            check_notifier_ref(name, global_keys["notify"]);
+        for (const auto& ref : c_.global.notify) check_notifier_ref(ref);
+        if (c_.instances.empty())
+            diags_.warning({c_.files.front(), 0}, "no [instance] is configured; vigild would do nothing");
     }
 
 private:
@@ -405,8 +430,8 @@ private:
         return it == keys.end() ? fallback : it->second;
     }
 
-    void check_notifier_ref(const std::string& name, const Location& where) {
-        if (!c_.notifier(name)) diags_.error(where, "notify: no [notifier " + name + "] is defined");
+    void check_notifier_ref(const NameRef& ref) {
+        if (!c_.notifier(ref.name)) diags_.error(ref.where, "notify: no [notifier " + ref.name + "] is defined");
     }
 
     void check_instance(InstanceConfig& inst) {
@@ -455,7 +480,7 @@ private:
         for (const auto& ref : inst.track)
             if (!c_.tracker(ref.name)) diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");
         if (keys.count("notify")) {
-            for (const auto& name : inst.notify) check_notifier_ref(name, keys["notify"]);
+            for (const auto& ref : inst.notify) check_notifier_ref(ref);
         } else {
             inst.notify = c_.global.notify;
         }
@@ -503,19 +528,18 @@ private:
         auto& keys = group_keys[group.name];
         if (group.instances.empty() && !keys.count("instances"))
             diags_.error(group.where, "[group " + group.name + "] needs 'instances'");
-        for (const auto& name : group.instances) {
-            Location where = at(keys, "instances", group.where);
-            if (!c_.instance(name)) {
-                diags_.error(where, "instances: no [instance " + name + "] is defined");
+        for (const auto& ref : group.instances) {
+            if (!c_.instance(ref.name)) {
+                diags_.error(ref.where, "instances: no [instance " + ref.name + "] is defined");
                 continue;
             }
-            auto [it, fresh] = member_of_.emplace(name, group.name);
+            auto [it, fresh] = member_of_.emplace(ref.name, group.name);
             if (!fresh && it->second != group.name)
-                diags_.error(where, "instances: " + name + " is already in [group " + it->second + "]");
+                diags_.error(ref.where, "instances: " + ref.name + " is already in [group " + it->second + "]");
             else if (!fresh)
-                diags_.warning(where, "instances: " + name + " is listed twice");
+                diags_.warning(ref.where, "instances: " + ref.name + " is listed twice");
         }
-        for (const auto& name : group.notify) check_notifier_ref(name, at(keys, "notify", group.where));
+        for (const auto& ref : group.notify) check_notifier_ref(ref);
     }
 
     Config& c_;
@@ -570,14 +594,21 @@ std::vector<Section> merge_sections(const std::vector<RawSection>& raw, Diagnost
 
 }  // namespace
 
-std::vector<std::string> config_files(const std::string& main_path) {
+std::vector<std::string> config_files(const std::string& main_path, Diagnostics* diags) {
     namespace fs = std::filesystem;
     std::vector<std::string> files{main_path};
     auto dir = fs::path(main_path).parent_path() / "conf.d";
     std::error_code ec;
     std::vector<std::string> dropins;
-    for (const auto& entry : fs::directory_iterator(dir, ec))
-        if (entry.path().extension() == ".conf" && entry.is_regular_file(ec)) dropins.push_back(entry.path().string());
+    fs::directory_iterator it(dir, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && diags)
+        diags->error({dir.string(), 0}, "cannot read: " + ec.message());
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        if (it->path().extension() != ".conf") continue;
+        std::error_code type_ec;
+        if (it->is_regular_file(type_ec)) dropins.push_back(it->path().string());
+        else if (diags) diags->error({it->path().string(), 0}, "cannot read: not a regular file (a dangling link?)");
+    }
     std::sort(dropins.begin(), dropins.end());
     files.insert(files.end(), dropins.begin(), dropins.end());
     return files;
@@ -608,53 +639,21 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
             c.groups.push_back(std::move(g));
         } else if (s.type == "tracker") {
             TrackerConfig t;
-            t.name = s.name;
-            t.where = s.where;
-            auto keys = apply_rules(s, kTrackerRules, t, diags, &t.options);
+            auto keys = apply_typed(s, kTrackerRules, t, "tracker", *options.types, diags);
             if (!keys.count("timeout")) t.timeout = t.interval;
-            const TypeSchema* schema = nullptr;
-            if (t.type.empty() && !keys.count("type"))
-                diags.error(s.where, s.label() + " needs 'type' (one of: " + options.types->tracker_type_names() + ")");
-            else if (!t.type.empty() && !(schema = options.types->tracker_type(t.type)))
-                diags.error(keys["type"], "type: no tracker type '" + t.type + "' (known: " + options.types->tracker_type_names() + ")");
-            if (schema) {
-                t.type = schema->name;
-                check_options(*schema, t.options, s.where, s.label(), diags);
-            }
             c.trackers.push_back(std::move(t));
         } else if (s.type == "notifier") {
             NotifierConfig n;
-            n.name = s.name;
-            n.where = s.where;
-            auto keys = apply_rules(s, kNotifierRules, n, diags, &n.options);
-            const TypeSchema* schema = nullptr;
-            if (n.type.empty() && !keys.count("type"))
-                diags.error(s.where, s.label() + " needs 'type' (one of: " + options.types->notifier_type_names() + ")");
-            else if (!n.type.empty() && !(schema = options.types->notifier_type(n.type)))
-                diags.error(keys["type"], "type: no notifier type '" + n.type + "' (known: " + options.types->notifier_type_names() + ")");
-            if (schema) {
-                n.type = schema->name;
-                check_options(*schema, n.options, s.where, s.label(), diags);
-            }
+            apply_typed(s, kNotifierRules, n, "notifier", *options.types, diags);
             c.notifiers.push_back(std::move(n));
         }
     }
     validator.run();
 
     // Report in file order so `vigild -t` reads top to bottom.
+    diags.sort_by_location(c.files);
     LoadResult result;
-    auto items = diags.all();
-    std::map<std::string, size_t> file_rank;
-    for (size_t i = 0; i < c.files.size(); ++i) file_rank.emplace(c.files[i], i);
-    std::stable_sort(items.begin(), items.end(), [&](const Diagnostic& a, const Diagnostic& b) {
-        auto ra = file_rank.count(a.where.file) ? file_rank[a.where.file] : c.files.size();
-        auto rb = file_rank.count(b.where.file) ? file_rank[b.where.file] : c.files.size();
-        return std::tie(ra, a.where.line) < std::tie(rb, b.where.line);
-    });
-    for (auto& d : items) {
-        if (d.severity == Severity::Error) result.diagnostics.error(d.where, d.message);
-        else result.diagnostics.warning(d.where, d.message);
-    }
+    result.diagnostics = std::move(diags);
     if (result.diagnostics.ok()) result.config = std::move(c);
     return result;
 }
@@ -662,7 +661,7 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
 LoadResult load_config_file(const std::string& main_path, const LoadOptions& options) {
     Diagnostics diags;
     std::vector<RawSection> raw;
-    auto files = config_files(main_path);
+    auto files = config_files(main_path, &diags);
     for (const auto& f : files) parse_ini_file(f, raw, diags);
     return load_config_sections(raw, std::move(files), options, std::move(diags));
 }

@@ -27,8 +27,10 @@ struct LoadResult {
     bool ok() const { return config.has_value(); }
 };
 
-// The main file, then <dir of main>/conf.d/*.conf in lexical order.
-std::vector<std::string> config_files(const std::string& main_path);
+// The main file, then <dir of main>/conf.d/*.conf in lexical order. A conf.d
+// that exists but cannot be read, or a *.conf in it that is not a regular
+// file, is an error in `diags`.
+std::vector<std::string> config_files(const std::string& main_path, Diagnostics* diags = nullptr);
 
 LoadResult load_config_file(const std::string& main_path, const LoadOptions& options);
 

@@ -4,6 +4,12 @@
 
 namespace vigil::config {
 
+std::vector<std::string> names_of(const std::vector<NameRef>& refs) {
+    std::vector<std::string> out;
+    for (const auto& r : refs) out.push_back(r.name);
+    return out;
+}
+
 const Option* find_option(const Options& options, std::string_view key) {
     // The last occurrence wins, so a conf.d drop-in can override a value.
     auto it = std::find_if(options.rbegin(), options.rend(),

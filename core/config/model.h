@@ -19,6 +19,13 @@ namespace vigil::config {
 using LogLevel = log::Level;
 using LogTarget = log::Destination;
 
+// A name that refers to another section, with the line it was written on.
+struct NameRef {
+    std::string name;
+    Location where;
+};
+std::vector<std::string> names_of(const std::vector<NameRef>& refs);
+
 struct GlobalConfig {
     std::string router_id;  // default: hostname
     LogTarget log;
@@ -26,7 +33,7 @@ struct GlobalConfig {
     std::string control_socket = "/run/vigil/vigil.sock";
     std::vector<std::string> plugin_path;
     std::string script_user;  // empty: vigil-script if it exists, else nobody
-    std::vector<std::string> notify;
+    std::vector<NameRef> notify;
     std::optional<net::SocketAddress> metrics_listen;
     std::string state_dir = "/var/lib/vigil";
 };
@@ -66,7 +73,7 @@ struct InstanceConfig {
     std::vector<net::IpAddress> unicast_peers;
     std::vector<TrackRef> track;
     std::vector<TrackRef> track_interface;
-    std::vector<std::string> notify;  // resolved: [global] notify when unset
+    std::vector<NameRef> notify;  // resolved: [global] notify when unset; `notify =` opts out
     int garp_repeat = 5;
     Duration garp_delay{5000};
     Duration garp_refresh{0};
@@ -76,8 +83,8 @@ struct InstanceConfig {
 struct GroupConfig {
     std::string name;
     Location where;
-    std::vector<std::string> instances;
-    std::vector<std::string> notify;
+    std::vector<NameRef> instances;
+    std::vector<NameRef> notify;
 };
 
 // Keys a tracker or notifier type declares for itself, in file order; the

@@ -49,6 +49,12 @@ std::string check_status_list(const std::string& value) {
 
 }  // namespace
 
+const std::vector<std::string>& event_fields() {
+    static const std::vector<std::string> fields = {"time", "kind", "name", "state", "prev_state",
+                                                    "priority", "host", "vips", "reason", "seq"};
+    return fields;
+}
+
 std::string check_value(const OptionSpec& spec, const std::string& value) {
     if (value.empty()) return "needs a value";
     switch (spec.kind) {
@@ -95,9 +101,9 @@ std::string check_value(const OptionSpec& spec, const std::string& value) {
             return "";
         }
         case ValueKind::Interface:
-            if (value.size() > 15 || value.find_first_of("/ \t:") != std::string::npos || value == "." || value == "..")
-                return "'" + value + "' is not a valid interface name";
-            return "";
+            return is_valid_interface_name(value) ? "" : "'" + value + "' is not a valid interface name";
+        case ValueKind::Template:
+            return check_template(value, event_fields());
     }
     return "";
 }

@@ -26,7 +26,11 @@ enum class ValueKind {
     StatusList,  // HTTP status codes and ranges: "200 301-302,304"
     Header,      // "Name: value"
     Interface,   // a valid interface name
+    Template,    // text with {field} placeholders of a notification event
 };
+
+// The fields a notification template may use (SPEC §2).
+const std::vector<std::string>& event_fields();
 
 struct OptionSpec {
     std::string name;

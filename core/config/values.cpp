@@ -64,7 +64,10 @@ std::optional<bool> parse_bool(std::string_view text) {
 
 std::optional<int64_t> parse_integer(std::string_view text) {
     text = trim(text);
-    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (!text.empty() && text.front() == '+') {
+        text.remove_prefix(1);
+        if (!text.empty() && text.front() == '-') return std::nullopt;
+    }
     int64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
@@ -89,6 +92,32 @@ std::optional<WeightedName> parse_weighted_name(std::string_view text) {
     auto weight = parse_integer(text.substr(colon + 1));
     if (!weight || colon == 0) return std::nullopt;
     return WeightedName{std::string(text.substr(0, colon)), weight};
+}
+
+bool is_valid_interface_name(std::string_view text) {
+    if (text.empty() || text.size() > 15 || text == "." || text == "..") return false;
+    for (char c : text)
+        if (c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+std::string check_template(std::string_view text, const std::vector<std::string>& fields) {
+    size_t pos = 0;
+    while ((pos = text.find_first_of("{}", pos)) != std::string_view::npos) {
+        if (text[pos] == '}') return "'}' without '{' at character " + std::to_string(pos + 1);
+        auto close = text.find('}', pos);
+        if (close == std::string_view::npos) return "'{' without '}' at character " + std::to_string(pos + 1);
+        auto field = std::string(text.substr(pos + 1, close - pos - 1));
+        bool known = false;
+        for (const auto& f : fields) known = known || f == field;
+        if (!known) {
+            std::string list;
+            for (const auto& f : fields) list += (list.empty() ? "{" : ", {") + f + "}";
+            return "unknown placeholder {" + field + "} (known: " + list + ")";
+        }
+        pos = close + 1;
+    }
+    return "";
 }
 
 bool is_valid_name(std::string_view text) {

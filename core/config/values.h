@@ -37,6 +37,13 @@ std::optional<WeightedName> parse_weighted_name(std::string_view text);
 // A name usable for instances, trackers, notifiers and groups.
 bool is_valid_name(std::string_view text);
 
+// Linux interface names: 1-15 characters, no '/', ':' or whitespace.
+bool is_valid_interface_name(std::string_view text);
+
+// Notification templates: "{name}" placeholders, each one of `fields`.
+// Returns the problem, or "" when the template is fine.
+std::string check_template(std::string_view text, const std::vector<std::string>& fields);
+
 std::string_view trim(std::string_view text);
 
 }  // namespace vigil::config

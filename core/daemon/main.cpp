@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "config/type_schema.h"
 #include "daemon/daemon.h"
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
         fprintf(stderr, "vigild: %s\n%s", parsed.error.c_str(), daemon::usage().c_str());
         return 2;
     }
-    const auto& options = parsed.options;
+    auto& options = parsed.options;
     if (options.show_help) {
         fputs(daemon::usage().c_str(), stdout);
         return 0;
@@ -85,6 +87,14 @@ int main(int argc, char** argv) {
     }
     auto types = config::builtin_types();
     if (options.test_config) return check_config(options, types);
+
+    // Until the loop installs its handlers, a HUP or USR1 must not kill us.
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGUSR1, SIG_IGN);
+    // Detaching changes to /; relative paths must mean what they meant here.
+    std::error_code ec;
+    options.config_path = std::filesystem::absolute(options.config_path, ec).string();
+    options.pid_file = std::filesystem::absolute(options.pid_file, ec).string();
 
     log::Logger::get().configure({}, options.log_level.value_or(log::Level::Info), false);
     int ready_fd = -1;

@@ -2,6 +2,7 @@
 // --log-console, a copy on stderr. Thread-safe, because notifier workers log.
 #pragma once
 
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
@@ -21,7 +22,7 @@ public:
     // Reopens a log file (after logrotate moved it); called on HUP.
     void reopen();
 
-    bool enabled(Level level) const { return level >= threshold_; }
+    bool enabled(Level level) const { return level >= threshold_.load(std::memory_order_relaxed); }
     void write(Level level, const std::string& message);
 
 private:
@@ -30,7 +31,7 @@ private:
 
     mutable std::mutex mu_;
     Destination dest_;
-    Level threshold_ = Level::Info;
+    std::atomic<Level> threshold_{Level::Info};
     bool console_copy_ = false;
     FILE* file_ = nullptr;
     bool syslog_open_ = false;

@@ -1,6 +1,7 @@
 #include "net/address.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <charconv>
 #include <cstring>
@@ -33,6 +34,26 @@ IpAddress IpAddress::v4(uint32_t host_order) {
     return a;
 }
 
+IpAddress IpAddress::v6(const uint8_t bytes[16]) {
+    IpAddress a;
+    a.family_ = Family::V6;
+    std::memcpy(a.bytes_.data(), bytes, 16);
+    return a;
+}
+
+std::optional<IpAddress> IpAddress::from_sockaddr(const void* sa) {
+    const auto* generic = static_cast<const sockaddr*>(sa);
+    if (generic->sa_family == AF_INET) {
+        const auto* in = static_cast<const sockaddr_in*>(sa);
+        return v4(ntohl(in->sin_addr.s_addr));
+    }
+    if (generic->sa_family == AF_INET6) {
+        const auto* in6 = static_cast<const sockaddr_in6*>(sa);
+        return v6(in6->sin6_addr.s6_addr);
+    }
+    return std::nullopt;
+}
+
 std::string IpAddress::str() const {
     char buf[INET6_ADDRSTRLEN];
     inet_ntop(family_ == Family::V4 ? AF_INET : AF_INET6, bytes_.data(), buf, sizeof buf);
@@ -41,6 +62,10 @@ std::string IpAddress::str() const {
 
 bool IpAddress::is_multicast() const {
     return family_ == Family::V4 ? (bytes_[0] & 0xf0) == 0xe0 : bytes_[0] == 0xff;
+}
+
+bool IpAddress::is_broadcast() const {
+    return family_ == Family::V4 && bytes_[0] == 255 && bytes_[1] == 255 && bytes_[2] == 255 && bytes_[3] == 255;
 }
 
 bool IpAddress::is_unspecified() const {

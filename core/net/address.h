@@ -18,6 +18,9 @@ class IpAddress {
 public:
     static std::optional<IpAddress> parse(std::string_view text);
     static IpAddress v4(uint32_t host_order);
+    static IpAddress v6(const uint8_t bytes[16]);
+    // From a sockaddr_in / sockaddr_in6 (nullopt for other families).
+    static std::optional<IpAddress> from_sockaddr(const void* sa);
 
     Family family() const { return family_; }
     // Network-order bytes; only the first 4 are used for IPv4.
@@ -27,6 +30,7 @@ public:
 
     bool is_multicast() const;
     bool is_unspecified() const;
+    bool is_broadcast() const;  // 255.255.255.255
 
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;

@@ -22,6 +22,16 @@ std::string daemon_config(const std::string& log, int priority) {
 
 bool contains(const std::string& path, const std::string& text) { return slurp(path).find(text) != std::string::npos; }
 
+// Kills whatever daemon a pid file names when the test ends, pass or fail:
+// deleting a namespace does not stop the processes in it.
+struct PidFileGuard {
+    std::string path;
+    ~PidFileGuard() {
+        auto text = slurp(path);
+        if (!text.empty()) kill(std::stoi(text), SIGKILL);
+    }
+};
+
 }  // namespace
 
 TEST(VigildCheck, GoodConfigExitsZero) {
@@ -38,6 +48,11 @@ TEST(VigildCheck, BadConfigListsEveryErrorWithItsLine) {
                          ":5: unknown key 'priorty' in [instance VI_1] (did you mean 'priority'?)\n" + path +
                          ":7: track: no [tracker nginx] is defined\n"
                          "vigild: " + path + ": 3 error(s), 0 warning(s)\n");
+}
+
+TEST(VigildCheck, TheSampleConfigIsValid) {
+    auto r = run({kVigild, "-t", "-f", std::string(SOURCE_DIR) + "/etc/vigil.conf"});
+    EXPECT_EQ(r.status, 0) << r.err;
 }
 
 TEST(VigildCheck, MissingInterfaceIsOnlyAWarning) {
@@ -118,7 +133,10 @@ TEST(VigildDaemon, DetachesAndReportsStartupFailure) {
     auto log = dir.file("vigild.log");
     auto pid_file = dir.file("vigild.pid");
     auto cfg = dir.write("vigil.conf", daemon_config(log, 100));
-    auto started = run(ns.exec({kVigild, "-f", cfg, "--pid-file", pid_file}));
+    PidFileGuard guard{pid_file};
+    // Relative paths, resolved before vigild changes to / on detaching.
+    auto started = run(ns.exec({"/usr/bin/env", "--chdir=" + dir.path().string(), kVigild, "-f", "vigil.conf", "--pid-file",
+                                "vigild.pid"}));
     ASSERT_EQ(started.status, 0) << started.err;
     ASSERT_TRUE(wait_for([&] { return std::filesystem::exists(pid_file) && !slurp(pid_file).empty(); }));
     pid_t pid = std::stoi(slurp(pid_file));

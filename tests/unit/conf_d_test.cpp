@@ -72,3 +72,23 @@ TEST(ConfD, DuplicateVridAcrossFiles) {
     EXPECT_EQ(messages(r), std::vector<std::string>{dropin + ":3: vrid 51 on eth0 (IPv4) is already used by [instance VI_1] at " +
                                                     main + ":1"});
 }
+
+TEST(ConfD, ADanglingDropInIsAnError) {
+    TempDir dir;
+    auto main = dir.write("vigil.conf", instance());
+    dir.write("conf.d/10-ok.conf", "");
+    std::filesystem::create_symlink(dir.file("nowhere.conf"), dir.file("conf.d/20-gone.conf"));
+    auto r = load_config_file(main, load_options());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(messages(r), std::vector<std::string>{dir.file("conf.d/20-gone.conf") +
+                                                    ": cannot read: not a regular file (a dangling link?)"});
+}
+
+TEST(ConfD, AConfDThatIsAFileIsAnError) {
+    TempDir dir;
+    auto main = dir.write("vigil.conf", instance());
+    dir.write("conf.d", "oops");
+    auto r = load_config_file(main, load_options());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(messages(r), std::vector<std::string>{dir.file("conf.d") + ": cannot read: Not a directory"});
+}

@@ -117,6 +117,45 @@ TEST(ConfigErrors, BadAddressesAndPrefixes) {
     expect_error(instance("interface = eth0/1\n"), "t.conf:5: interface: 'eth0/1' is not a valid interface name");
 }
 
+TEST(ConfigErrors, AddressesAHostCannotHoldOrSendTo) {
+    expect_error("[instance A]\ninterface = eth0\nvrid = 1\nvip = 224.0.0.5/32\n", "t.conf:4: vip: '224.0.0.5' is not a unicast address");
+    expect_error("[instance A]\ninterface = eth0\nvrid = 1\nvip = 0.0.0.0/0\n", "t.conf:4: vip: '0.0.0.0' is not a unicast address");
+    expect_error("[instance A]\ninterface = eth0\nvrid = 1\nvip = ::/0\n", "t.conf:4: vip: '::' is not a unicast address");
+    expect_error(instance("unicast_peer = 255.255.255.255\n"), "t.conf:5: unicast_peer: '255.255.255.255' is not a unicast address");
+    expect_error(instance("unicast_src = 224.0.0.18\nunicast_peer = 192.0.2.2\n"),
+                 "t.conf:5: unicast_src: '224.0.0.18' is not a unicast address");
+}
+
+TEST(ConfigErrors, SignedNumbersTakeOneSign) {
+    expect_error(instance("track_interface = eth1:+-2\n"), "t.conf:5: track_interface: 'eth1:+-2' is not NAME or NAME:WEIGHT");
+    EXPECT_TRUE(load(instance("priority = +90\n")).ok());
+}
+
+TEST(ConfigErrors, TemplatePlaceholders) {
+    expect_error("[notifier n]\ntype = log\nsyslog = yes\nformat = {time} {nmae}\n",
+                 "t.conf:4: format: unknown placeholder {nmae} (known: {time}, {kind}, {name}, {state}, {prev_state}, "
+                 "{priority}, {host}, {vips}, {reason}, {seq})");
+    expect_error("[notifier n]\ntype = log\nsyslog = yes\nformat = {time\n", "t.conf:4: format: '{' without '}' at character 1");
+    expect_error("[notifier m]\ntype = mail\nsmtp_url = smtp://x\nfrom = a\nto = b\nsubject = {name} is } down\n",
+                 "t.conf:6: subject: '}' without '{' at character 11");
+    EXPECT_TRUE(load(instance() + "[notifier n]\ntype = log\nsyslog = yes\nformat = {time} {name} {state} {seq}\n").ok());
+}
+
+TEST(ConfigErrors, ListKeysLocateEachNameOnItsOwnLine) {
+    expect_error(instance() + "[group G]\ninstances = VI_9\ninstances = VI_1\n", "t.conf:6: instances: no [instance VI_9] is defined");
+    expect_error(instance("notify = ghost\nnotify =\n"), "t.conf:5: notify: no [notifier ghost] is defined");
+}
+
+TEST(ConfigErrors, AnEmptyNotifyOptsOutOfTheGlobalDefault) {
+    auto r = load("[global]\nnotify = n\n[notifier n]\ntype = log\nsyslog = yes\n" + instance("notify =\n"));
+    ASSERT_TRUE(r.ok()) << joined(r);
+    EXPECT_TRUE(r.config->instances[0].notify.empty());
+}
+
+TEST(ConfigErrors, NoInstanceIsAWarning) {
+    expect_warning_only("[global]\nrouter_id = x\n", "t.conf: warning: no [instance] is configured; vigild would do nothing");
+}
+
 TEST(ConfigErrors, ProtocolRules) {
     expect_error("[instance A]\ninterface = eth0\nvrid = 1\nversion = 2\nvip = 2001:db8::1/64\n",
                  "t.conf:4: version: VRRPv2 carries only IPv4; IPv6 needs version 3");

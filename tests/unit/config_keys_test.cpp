@@ -44,11 +44,11 @@ TEST(GlobalKeys, EveryKeyParsed) {
     EXPECT_EQ(g.control_socket, "/run/x/v.sock");
     EXPECT_EQ(g.plugin_path, (std::vector<std::string>{"/opt/a", "/opt/b"}));
     EXPECT_EQ(g.script_user, "checker");
-    EXPECT_EQ(g.notify, std::vector<std::string>{"n1"});
+    EXPECT_EQ(names_of(g.notify), std::vector<std::string>{"n1"});
     ASSERT_TRUE(g.metrics_listen);
     EXPECT_EQ(g.metrics_listen->str(), "[::1]:9100");
     EXPECT_EQ(g.state_dir, "/tmp/st");
-    EXPECT_EQ(ok(r).instances[0].notify, std::vector<std::string>{"n1"}) << "instances inherit [global] notify";
+    EXPECT_EQ(names_of(ok(r).instances[0].notify), std::vector<std::string>{"n1"}) << "instances inherit [global] notify";
 }
 
 TEST(GlobalKeys, LogSyslog) {
@@ -116,7 +116,7 @@ TEST(InstanceKeys, EveryKeyParsed) {
     ASSERT_EQ(i.track_interface.size(), 2u);
     EXPECT_EQ(i.track_interface[0].weight, -2);
     EXPECT_FALSE(i.track_interface[1].weight);
-    EXPECT_EQ(i.notify, std::vector<std::string>{"mail"});
+    EXPECT_EQ(names_of(i.notify), std::vector<std::string>{"mail"});
     EXPECT_EQ(i.garp_repeat, 3);
     EXPECT_EQ(i.garp_delay, milliseconds(2000));
     EXPECT_EQ(i.garp_refresh, milliseconds(60000));
@@ -150,8 +150,8 @@ TEST(GroupKeys, InstancesAndNotify) {
                   "[notifier n]\ntype = log\nsyslog = yes\n[group G]\ninstances = VI_1\ninstances = VI_2\nnotify = n\n");
     const auto& g = ok(r).groups.at(0);
     EXPECT_EQ(g.name, "G");
-    EXPECT_EQ(g.instances, (std::vector<std::string>{"VI_1", "VI_2"}));
-    EXPECT_EQ(g.notify, std::vector<std::string>{"n"});
+    EXPECT_EQ(names_of(g.instances), (std::vector<std::string>{"VI_1", "VI_2"}));
+    EXPECT_EQ(names_of(g.notify), std::vector<std::string>{"n"});
 }
 
 TEST(TrackerKeys, CommonKeysAndDefaults) {

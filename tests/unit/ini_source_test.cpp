@@ -93,6 +93,40 @@ TEST(IniSource, LongLinesUpToTheLimitAreFine) {
     EXPECT_EQ(p.sections[0].entries[1].where.line, 3);
 }
 
+TEST(IniSource, RefusesWhatInihWouldMisreadSilently) {
+    static const char text[] = "[x]\na = 5\0junk\n\0vrid = 999\n[y] junk\nb = 1\nc: 2\n";
+    auto p = parse(std::string(text, sizeof text - 1));
+    EXPECT_EQ(errors(p), (std::vector<std::string>{
+                             "x.conf:2: contains a NUL byte",
+                             "x.conf:3: contains a NUL byte",
+                             "x.conf:4: syntax error: text after the section header",
+                             "x.conf:6: syntax error: expected 'key = value' (found ':' before '=')",
+                         }));
+    ASSERT_EQ(p.sections.size(), 1u) << "keys under the broken [y] header are not merged into [x]";
+    EXPECT_TRUE(p.sections[0].entries.empty());
+}
+
+TEST(IniSource, OldMacLineEndingsAreAnError) {
+    auto e = errors(parse("[global]\rrouter_id = a\r"));
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_EQ(e[0], "x.conf:1: stray carriage return (a file with old Mac line endings?)");
+}
+
+TEST(IniSource, HeaderMayCarryAComment) {
+    auto p = parse("[instance A] ; web\nvrid = 1\n[global] # main\n");
+    ASSERT_TRUE(p.diags.ok()) << errors(p).front();
+    EXPECT_EQ(p.sections[0].header, "instance A");
+    EXPECT_EQ(p.sections[1].header, "global");
+}
+
+TEST(IniSource, ADirectoryIsNotAConfig) {
+    Diagnostics d;
+    std::vector<RawSection> s;
+    EXPECT_FALSE(parse_ini_file("/tmp", s, d));
+    ASSERT_EQ(d.error_count(), 1u);
+    EXPECT_EQ(d.all()[0].str(), "/tmp: cannot read: not a regular file");
+}
+
 TEST(IniSource, MissingFileIsAnError) {
     Diagnostics d;
     std::vector<RawSection> s;

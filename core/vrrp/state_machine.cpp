@@ -1,0 +1,182 @@
+#include "vrrp/state_machine.h"
+
+namespace vigil::vrrp {
+
+const char* state_name(State state) {
+    switch (state) {
+        case State::Init: return "INIT";
+        case State::Backup: return "BACKUP";
+        case State::Master: return "MASTER";
+        case State::Fault: return "FAULT";
+        case State::Stopped: return "STOP";
+    }
+    return "?";
+}
+
+namespace {
+std::string describe(const net::IpAddress& src, uint8_t priority) {
+    return src.str() + " (priority " + std::to_string(priority) + ")";
+}
+}  // namespace
+
+Time Machine::skew_time() const {
+    // RFC 5798: ((256 - Priority) * Master_Adver_Interval) / 256.
+    // RFC 3768 (v2): (256 - Priority) / 256 seconds.
+    if (p_.version == 2) return Time{(256 - priority_) * 1'000'000 / 256};
+    return Time{(256 - priority_) * from_cs(master_advert_cs_).count() / 256};
+}
+
+Time Machine::master_down_interval() const { return 3 * from_cs(master_advert_cs_) + skew_time(); }
+
+std::optional<Time> Machine::next_deadline() const {
+    if (state_ == State::Master || state_ == State::Backup) return deadline_;
+    return std::nullopt;
+}
+
+void Machine::move(State to, const std::string& reason) {
+    State from = state_;
+    state_ = to;
+    if (from != to) actions_.state_changed(from, to, reason);
+}
+
+void Machine::become_master(const std::string& reason, Time now) {
+    master_ = std::nullopt;
+    master_priority_ = 0;
+    actions_.send_advert(priority_);
+    deadline_ = now + from_cs(p_.advert_cs);
+    move(State::Master, reason);
+}
+
+void Machine::try_become_master(const std::string& reason, Time now) {
+    if (gate_ && !gate_->may_become_master(*this)) {
+        deadline_ = now + master_down_interval();
+        return;
+    }
+    become_master(reason, now);
+}
+
+bool Machine::outranked() const {
+    if (state_ != State::Backup || !master_) return false;
+    return master_priority_ > priority_ || (master_priority_ == priority_ && primary_ < *master_);
+}
+
+void Machine::become_backup(const std::string& reason, Time now) {
+    deadline_ = now + master_down_interval();
+    move(State::Backup, reason);
+}
+
+void Machine::start(Time now) {
+    master_advert_cs_ = p_.advert_cs;
+    preempt_allowed_at_ = now + p_.preempt_delay;
+    if (faulted_) {
+        move(State::Fault, "starting while faulted");
+        return;
+    }
+    if (priority_ == 255) {
+        become_master("address owner (priority 255)", now);
+        return;
+    }
+    become_backup("starting", now);
+    // `state = master`: claim the role after the skew time unless a master
+    // speaks up first; the higher our priority, the sooner.
+    if (p_.start_as_master) deadline_ = now + skew_time();
+}
+
+void Machine::receive(const Advert& a, const net::IpAddress& src, Time now) {
+    if (state_ == State::Backup) receive_as_backup(a, src, now);
+    else if (state_ == State::Master) receive_as_master(a, src, now);
+}
+
+void Machine::receive_as_backup(const Advert& a, const net::IpAddress& src, Time now) {
+    if (a.priority == 0) {
+        // The master resigned: take over after our skew time, so that of
+        // several backups the highest priority goes first.
+        deadline_ = now + skew_time();
+        master_ = std::nullopt;
+        return;
+    }
+    bool tolerate = !p_.preempt || a.priority >= priority_ || now < preempt_allowed_at_;
+    if (tolerate) {
+        if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
+        master_ = src;
+        master_priority_ = a.priority;
+        deadline_ = now + master_down_interval();
+        return;
+    }
+    // A lower-priority master and we may preempt: take over now rather than
+    // waiting out the master down interval, so a priority drop on the master
+    // (a tracker failing) moves the VIPs within one round trip.
+    master_ = std::nullopt;
+    try_become_master("preempting lower-priority master " + describe(src, a.priority), now);
+}
+
+void Machine::receive_as_master(const Advert& a, const net::IpAddress& src, Time now) {
+    if (a.priority == 0) {
+        // Another master resigned: make sure the backups hear from us at once.
+        actions_.send_advert(priority_);
+        deadline_ = now + from_cs(p_.advert_cs);
+        return;
+    }
+    bool yield = a.priority > priority_ || (a.priority == priority_ && primary_ < src);
+    if (!yield) return;  // we win; our next advert tells the other side
+    if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
+    master_ = src;
+    master_priority_ = a.priority;
+    become_backup((a.priority > priority_ ? "higher-priority master " : "equal-priority master with a higher address ") +
+                      describe(src, a.priority),
+                  now);
+}
+
+void Machine::timer(Time now) {
+    if (now < deadline_) return;
+    if (state_ == State::Master) {
+        actions_.send_advert(priority_);
+        deadline_ = now + from_cs(p_.advert_cs);
+    } else if (state_ == State::Backup) {
+        auto reason = master_ ? "master down timer expired: no advert from " + master_->str() : std::string("no master seen");
+        master_ = std::nullopt;
+        master_advert_cs_ = p_.advert_cs;
+        try_become_master(reason, now);
+    }
+}
+
+void Machine::set_priority(uint8_t priority, Time now) {
+    if (p_.priority == 255 || priority == priority_ || priority == 0) return;
+    priority_ = priority;
+    if (state_ == State::Master) {
+        actions_.send_advert(priority_);
+        deadline_ = now + from_cs(p_.advert_cs);
+    }
+}
+
+void Machine::set_fault(bool faulted, const std::string& reason, Time now) {
+    if (faulted == faulted_) return;
+    faulted_ = faulted;
+    if (state_ == State::Init || state_ == State::Stopped) return;
+    if (faulted) {
+        if (state_ == State::Master) actions_.send_advert(0);
+        master_ = std::nullopt;
+        move(State::Fault, reason);
+        return;
+    }
+    master_advert_cs_ = p_.advert_cs;
+    if (p_.priority == 255) become_master("fault cleared; address owner (priority 255)", now);
+    else become_backup(reason, now);
+}
+
+void Machine::stop(Time) {
+    if (state_ == State::Master) actions_.send_advert(0);
+    move(State::Stopped, "stopping");
+}
+
+void Machine::force_master(const std::string& reason, Time now) {
+    if (state_ == State::Backup) become_master(reason, now);
+}
+
+void Machine::force_backup(const std::string& reason, Time now) {
+    if (state_ != State::Master) return;
+    master_advert_cs_ = p_.advert_cs;
+    become_backup(reason, now);
+}
+
+}  // namespace vigil::vrrp
