@@ -28,6 +28,7 @@ void log_diagnostics(const std::vector<config::Diagnostic>& diagnostics) {
 Daemon::Daemon(Options options, const config::TypeRegistry& types) : options_(std::move(options)), types_(types) {}
 
 Daemon::~Daemon() {
+    subsystems_.clear();  // their events belong to the loop freed below
     for (auto* ev : signal_events_) event_free(ev);
     if (base_) event_base_free(base_);
 }

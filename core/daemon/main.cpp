@@ -13,6 +13,7 @@
 #include "daemon/pid_file.h"
 #include "log/logger.h"
 #include "vigil_version.h"
+#include "vrrp/vrrp_subsystem.h"
 
 using namespace vigil;
 
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
         report_ready(ready_fd, 1);
         return 1;
     }
+    d.add_subsystem(std::make_unique<vrrp::VrrpSubsystem>(d.loop()));
     report_ready(ready_fd, 0);
     return d.run();
 }

@@ -138,8 +138,12 @@ Decoded decode(const Received& p) {
     if (m.size() < needed) return fail(DropReason::Length);
 
     if (version == 3 && p.family == net::Family::V4) {
+        static const auto group = multicast_group(net::Family::V4);
         if (message_checksum(m, 3, p.src, p.dst, Checksum::PseudoHeader) == 0) out.checksum = Checksum::PseudoHeader;
         else if (message_checksum(m, 3, p.src, p.dst, Checksum::Rfc9568) == 0) out.checksum = Checksum::Rfc9568;
+        // keepalived's old_unicast_checksum: a unicast advert summed as if sent to 224.0.0.18.
+        else if (!p.dst.is_multicast() && message_checksum(m, 3, p.src, group, Checksum::PseudoHeader) == 0)
+            out.checksum = Checksum::PseudoHeader;
         else return fail(DropReason::Checksum);
     } else if (message_checksum(m, version, p.src, p.dst, Checksum::PseudoHeader) != 0) {
         return fail(DropReason::Checksum);

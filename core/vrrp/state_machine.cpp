@@ -67,7 +67,6 @@ void Machine::become_backup(const std::string& reason, Time now) {
 
 void Machine::start(Time now) {
     master_advert_cs_ = p_.advert_cs;
-    preempt_allowed_at_ = now + p_.preempt_delay;
     if (faulted_) {
         move(State::Fault, "starting while faulted");
         return;
@@ -77,9 +76,11 @@ void Machine::start(Time now) {
         return;
     }
     become_backup("starting", now);
-    // `state = master`: claim the role after the skew time unless a master
-    // speaks up first; the higher our priority, the sooner.
-    if (p_.start_as_master) deadline_ = now + skew_time();
+    // `state = master` (as keepalived): claim the role after one advert
+    // interval and a minimal skew, unless a master speaks up first.
+    if (p_.start_as_master)
+        deadline_ = now + (p_.version == 2 ? from_cs(master_advert_cs_) + Time{1'000'000 / 256}
+                                           : from_cs(master_advert_cs_) * 257 / 256);
 }
 
 void Machine::receive(const Advert& a, const net::IpAddress& src, Time now) {
@@ -95,7 +96,15 @@ void Machine::receive_as_backup(const Advert& a, const net::IpAddress& src, Time
         master_ = std::nullopt;
         return;
     }
-    bool tolerate = !p_.preempt || a.priority >= priority_ || now < preempt_allowed_at_;
+    // preempt_delay (as keepalived): the first lower-priority advert starts the
+    // delay; until it runs out such adverts are accepted like any other. An
+    // advert we would not preempt anyway cancels it.
+    bool lower = a.priority < priority_;
+    if (!lower) preempt_allowed_at_.reset();
+    else if (p_.preempt && p_.preempt_delay.count() > 0 && !preempt_allowed_at_)
+        preempt_allowed_at_ = now + p_.preempt_delay;
+    bool delayed = preempt_allowed_at_ && now < *preempt_allowed_at_;
+    bool tolerate = !p_.preempt || !lower || delayed;
     if (tolerate) {
         if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
         master_ = src;
@@ -118,7 +127,13 @@ void Machine::receive_as_master(const Advert& a, const net::IpAddress& src, Time
         return;
     }
     bool yield = a.priority > priority_ || (a.priority == priority_ && primary_ < src);
-    if (!yield) return;  // we win; our next advert tells the other side
+    if (!yield) {
+        // We win: tell the other master now (as keepalived does) rather than
+        // at our next interval, so a healed split brain settles in one round trip.
+        actions_.send_advert(priority_);
+        deadline_ = now + from_cs(p_.advert_cs);
+        return;
+    }
     if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
     master_ = src;
     master_priority_ = a.priority;

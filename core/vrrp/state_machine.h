@@ -26,7 +26,7 @@ struct MachineParams {
     uint8_t priority = 100;         // configured (base) priority; 255 = address owner
     uint16_t advert_cs = 100;       // our advertisement interval, centiseconds
     bool preempt = true;
-    Time preempt_delay{0};          // after start, lower-priority masters are tolerated this long
+    Time preempt_delay{0};          // a lower-priority master is tolerated this long after first heard
     bool start_as_master = false;   // `state = master`
 };
 
@@ -106,7 +106,7 @@ private:
     std::optional<net::IpAddress> master_;
     uint8_t master_priority_ = 0;
     Time deadline_{0};  // adver timer (master) or master down timer (backup)
-    Time preempt_allowed_at_{0};
+    std::optional<Time> preempt_allowed_at_;
 };
 
 }  // namespace vigil::vrrp

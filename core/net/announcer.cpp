@@ -1,0 +1,105 @@
+#include "net/announcer.h"
+
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vigil::net {
+
+std::array<uint8_t, 28> gratuitous_arp(const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    std::array<uint8_t, 28> p{};
+    p[0] = 0x00, p[1] = 0x01;  // hardware: Ethernet
+    p[2] = 0x08, p[3] = 0x00;  // protocol: IPv4
+    p[4] = 6, p[5] = 4;
+    p[6] = 0x00, p[7] = 0x01;  // request
+    std::memcpy(&p[8], mac.data(), 6);
+    std::memcpy(&p[14], vip.bytes().data(), 4);
+    std::memset(&p[18], 0xff, 6);
+    std::memcpy(&p[24], vip.bytes().data(), 4);
+    return p;
+}
+
+std::array<uint8_t, 32> unsolicited_na(const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    std::array<uint8_t, 32> p{};
+    p[0] = ND_NEIGHBOR_ADVERT;  // type 136, code 0; the kernel fills the checksum
+    p[4] = 0x20;                // flags: override
+    std::memcpy(&p[8], vip.bytes().data(), 16);
+    p[24] = ND_OPT_TARGET_LINKADDR;
+    p[25] = 1;  // length in units of 8 bytes
+    std::memcpy(&p[26], mac.data(), 6);
+    return p;
+}
+
+Announcer::Announcer() {
+    arp_fd_ = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    icmp6_fd_ = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+    if (icmp6_fd_ >= 0) {
+        int hops = 255;
+        setsockopt(icmp6_fd_, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof hops);
+        setsockopt(icmp6_fd_, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops);
+        // Never read from: an empty filter keeps its receive queue empty.
+        icmp6_filter filter;
+        ICMP6_FILTER_SETBLOCKALL(&filter);
+        setsockopt(icmp6_fd_, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter);
+    }
+}
+
+Announcer::~Announcer() {
+    if (arp_fd_ >= 0) close(arp_fd_);
+    if (icmp6_fd_ >= 0) close(icmp6_fd_);
+}
+
+std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    return vip.family() == Family::V4 ? arp(ifindex, mac, vip) : neighbour_advert(ifindex, mac, vip);
+}
+
+std::string Announcer::arp(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    if (arp_fd_ < 0) return "no packet socket";
+    auto packet = gratuitous_arp(mac, vip);
+    sockaddr_ll to{};
+    to.sll_family = AF_PACKET;
+    to.sll_protocol = htons(ETH_P_ARP);
+    to.sll_ifindex = ifindex;
+    to.sll_halen = 6;
+    std::memset(to.sll_addr, 0xff, 6);
+    if (sendto(arp_fd_, packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0)
+        return std::string("gratuitous ARP: ") + strerror(errno);
+    return "";
+}
+
+std::string Announcer::neighbour_advert(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    if (icmp6_fd_ < 0) return "no ICMPv6 socket";
+    auto packet = unsolicited_na(mac, vip);
+    sockaddr_in6 to{};
+    to.sin6_family = AF_INET6;
+    inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
+    to.sin6_scope_id = static_cast<uint32_t>(ifindex);
+    iovec iov{packet.data(), packet.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+    msghdr msg{};
+    msg.msg_name = &to;
+    msg.msg_namelen = sizeof to;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+    in6_pktinfo info{};
+    std::memcpy(&info.ipi6_addr, vip.bytes().data(), 16);  // from the VIP itself
+    info.ipi6_ifindex = static_cast<unsigned>(ifindex);
+    std::memcpy(CMSG_DATA(c), &info, sizeof info);
+    if (sendmsg(icmp6_fd_, &msg, 0) < 0) return std::string("neighbour advertisement: ") + strerror(errno);
+    return "";
+}
+
+}  // namespace vigil::net

@@ -1,0 +1,104 @@
+// One configured VRRP instance at run time: the pure state machine wired to
+// the world — its timer on the event loop, adverts through its interface's
+// socket, VIPs through netlink, gratuitous ARP / unsolicited NA bursts.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "config/model.h"
+#include "net/interface_info.h"
+#include "vrrp/packet.h"
+#include "vrrp/state_machine.h"
+#include "vrrp/sync_group.h"
+
+struct event;
+struct event_base;
+
+namespace vigil::net {
+class AddressManager;
+class Announcer;
+class VrrpSocket;
+}  // namespace vigil::net
+
+namespace vigil::vrrp {
+
+Time monotonic_now();
+
+// Shared by every instance of the daemon.
+struct Context {
+    event_base* base = nullptr;
+    net::AddressManager* addresses = nullptr;
+    net::Announcer* announcer = nullptr;
+};
+
+struct InstanceCounters {
+    uint64_t adverts_sent = 0;
+    uint64_t adverts_received = 0;
+    uint64_t transitions = 0;
+    uint64_t send_errors = 0;
+    std::array<uint64_t, kDropReasonCount> drops{};
+};
+
+class Instance : public Actions {
+public:
+    using TransitionListener = std::function<void(const Instance&, State from, State to, const std::string& reason)>;
+
+    Instance(const config::InstanceConfig& config, Context& context);
+    ~Instance() override;
+    Instance(const Instance&) = delete;
+    Instance& operator=(const Instance&) = delete;
+
+    const config::InstanceConfig& config() const { return config_; }
+    const std::string& name() const { return config_.name; }
+    Machine& machine() { return machine_; }
+    const Machine& machine() const { return machine_; }
+    const InstanceCounters& counters() const { return counters_; }
+    const net::InterfaceInfo& interface() const { return link_; }
+
+    void set_socket(net::VrrpSocket* socket) { socket_ = socket; }
+    void set_group(SyncGroup* group);
+    void on_transition(TransitionListener listener) { listener_ = std::move(listener); }
+
+    // Removes VIPs a crashed run left behind, then starts the machine.
+    void start();
+    // Graceful: a master resigns with priority 0 and removes its VIPs.
+    void stop();
+
+    // An advert that passed the decoder, for this instance's VRID.
+    void receive(const Advert& advert, const Received& packet);
+    // Re-reads the interface; FAULT while it is missing, down or without carrier.
+    void refresh_link();
+
+    // Actions
+    void send_advert(uint8_t priority) override;
+    void state_changed(State from, State to, const std::string& reason) override;
+
+private:
+    static void on_timer(int, short, void* self);
+    static void on_garp_timer(int, short, void* self);
+    void rearm();
+    void set_fault(bool faulted, const std::string& reason);
+    void take_vips();
+    void release_vips(bool only_present);
+    void announce_vips();
+    std::vector<net::IpAddress> vip_addresses() const;
+
+    config::InstanceConfig config_;
+    Context& context_;
+    Machine machine_;
+    Expectation expectation_;
+    net::VrrpSocket* socket_ = nullptr;
+    SyncGroup* group_ = nullptr;
+    TransitionListener listener_;
+    net::InterfaceInfo link_;
+    bool link_fault_ = false;
+    InstanceCounters counters_;
+    event* timer_ = nullptr;
+    event* garp_timer_ = nullptr;
+    std::string last_send_error_;
+};
+
+}  // namespace vigil::vrrp

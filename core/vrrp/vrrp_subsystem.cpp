@@ -1,0 +1,160 @@
+#include "vrrp/vrrp_subsystem.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "log/logger.h"
+
+namespace vigil::vrrp {
+namespace {
+
+// Everything about an instance that its runtime depends on; equal
+// fingerprints mean a reload may leave it running untouched.
+std::string fingerprint(const config::InstanceConfig& c) {
+    std::ostringstream f;
+    f << c.interface << '|' << c.vrid << '|' << c.priority << '|' << int(c.state) << '|' << c.version << '|'
+      << c.advert_int.count() << '|' << c.preempt << '|' << c.preempt_delay.count() << '|' << c.auth_pass << '|'
+      << c.garp_repeat << '|' << c.garp_delay.count() << '|' << c.garp_refresh.count() << '|' << int(c.v3_checksum) << '|'
+      << (c.unicast_src ? c.unicast_src->str() : "");
+    for (const auto& v : c.vips) f << "|vip " << v.prefix.str() << ' ' << v.dev << ' ' << v.label;
+    for (const auto& p : c.unicast_peers) f << "|peer " << p.str();
+    for (const auto& t : c.track) f << "|track " << t.name << ':' << (t.weight ? *t.weight : 0);
+    for (const auto& t : c.track_interface) f << "|trackif " << t.name << ':' << (t.weight ? *t.weight : 0);
+    return f.str();
+}
+
+}  // namespace
+
+VrrpSubsystem::VrrpSubsystem(event_base* base) : base_(base) {
+    context_.base = base_;
+    context_.addresses = &addresses_;
+    context_.announcer = &announcer_;
+}
+
+VrrpSubsystem::~VrrpSubsystem() {
+    instances_.clear();
+    endpoints_.clear();
+}
+
+Endpoint& VrrpSubsystem::endpoint_for(const config::InstanceConfig& c) {
+    auto key = std::make_pair(c.interface, c.family);
+    auto& slot = endpoints_[key];
+    if (!slot) slot = std::make_unique<Endpoint>(base_, c.interface, c.family);
+    return *slot;
+}
+
+void VrrpSubsystem::remove(const std::string& name) {
+    auto it = instances_.find(name);
+    if (it == instances_.end()) return;
+    it->second->stop();
+    endpoint_for(it->second->config()).detach(*it->second);
+    instances_.erase(it);
+    fingerprints_.erase(name);
+}
+
+void VrrpSubsystem::apply(const config::Config& config) {
+    if (!links_) {
+        links_ = std::make_unique<net::LinkMonitor>(base_, [this] { on_link_change(); });
+        if (!links_->error().empty()) VLOG_ERROR("link monitor: %s; interface changes will go unnoticed", links_->error().c_str());
+    }
+
+    // A group's members restart together: each carries the whole group's fingerprint.
+    std::map<std::string, std::string> wanted;
+    for (const auto& inst : config.instances) wanted[inst.name] = fingerprint(inst);
+    std::map<std::string, const config::GroupConfig*> group_of;
+    for (const auto& g : config.groups) {
+        std::string whole = "group " + g.name;
+        for (const auto& m : g.instances) whole += "|" + wanted[m.name];
+        for (const auto& m : g.instances) {
+            wanted[m.name] = whole;
+            group_of[m.name] = &g;
+        }
+    }
+
+    std::vector<std::string> restart;
+    for (const auto& [name, fp] : fingerprints_) {
+        auto it = wanted.find(name);
+        if (it == wanted.end() || it->second != fp) restart.push_back(name);
+    }
+    for (const auto& name : restart) {
+        VLOG_NOTICE("%s: %s", name.c_str(), wanted.count(name) ? "configuration changed; restarting it" : "removed from the configuration");
+        remove(name);
+    }
+    for (auto it = groups_.begin(); it != groups_.end();) {
+        bool alive = std::any_of(it->second->members().begin(), it->second->members().end(), [&](const Machine* m) {
+            return std::any_of(instances_.begin(), instances_.end(), [&](const auto& i) { return &i.second->machine() == m; });
+        });
+        it = alive ? std::next(it) : groups_.erase(it);
+    }
+
+    order_.clear();
+    std::vector<Instance*> fresh;
+    for (const auto& c : config.instances) {
+        order_.push_back(c.name);
+        if (instances_.count(c.name)) continue;
+        auto inst = std::make_unique<Instance>(c, context_);
+        auto& ep = endpoint_for(c);
+        ep.attach(*inst);
+        ep.ensure_open();
+        if (auto g = group_of.find(c.name); g != group_of.end()) {
+            auto& group = groups_[g->second->name];
+            if (!group) group = std::make_unique<SyncGroup>(g->second->name);
+            inst->set_group(group.get());
+        }
+        fingerprints_[c.name] = wanted[c.name];
+        fresh.push_back(inst.get());
+        instances_[c.name] = std::move(inst);
+    }
+    for (auto* inst : fresh) inst->start();
+
+    for (auto it = endpoints_.begin(); it != endpoints_.end();) it = it->second->empty() ? endpoints_.erase(it) : std::next(it);
+}
+
+void VrrpSubsystem::on_link_change() {
+    for (auto& [key, ep] : endpoints_) ep->ensure_open();
+    for (const auto& name : order_)
+        if (auto it = instances_.find(name); it != instances_.end()) it->second->refresh_link();
+}
+
+void VrrpSubsystem::stop() {
+    for (const auto& name : order_)
+        if (auto it = instances_.find(name); it != instances_.end()) it->second->stop();
+}
+
+void VrrpSubsystem::dump() const {
+    for (const auto* inst : instances()) {
+        const auto& m = inst->machine();
+        const auto& c = inst->counters();
+        VLOG_NOTICE("  %s: %s priority %d/%d master %s adverts sent %llu received %llu transitions %llu", inst->name().c_str(),
+                    state_name(m.state()), m.priority(), inst->config().priority,
+                    m.master_address() ? m.master_address()->str().c_str() : "-", (unsigned long long)c.adverts_sent,
+                    (unsigned long long)c.adverts_received, (unsigned long long)c.transitions);
+    }
+    for (const auto* ep : endpoints()) {
+        std::string drops;
+        for (size_t i = 0; i < kDropReasonCount; ++i)
+            if (ep->drops()[i]) drops += " " + std::string(drop_reason_name(static_cast<DropReason>(i))) + "=" + std::to_string(ep->drops()[i]);
+        VLOG_NOTICE("  %s %s drops:%s", ep->ifname().c_str(), net::family_name(ep->family()), drops.empty() ? " none" : drops.c_str());
+    }
+}
+
+const Instance* VrrpSubsystem::instance(const std::string& name) const {
+    auto it = instances_.find(name);
+    return it == instances_.end() ? nullptr : it->second.get();
+}
+
+std::vector<const Instance*> VrrpSubsystem::instances() const {
+    std::vector<const Instance*> out;
+    for (const auto& name : order_)
+        if (auto* i = instance(name)) out.push_back(i);
+    return out;
+}
+
+std::vector<const Endpoint*> VrrpSubsystem::endpoints() const {
+    std::vector<const Endpoint*> out;
+    for (const auto& [key, ep] : endpoints_) out.push_back(ep.get());
+    return out;
+}
+
+}  // namespace vigil::vrrp

@@ -1,0 +1,53 @@
+// The VRRP part of the daemon: builds an Instance per [instance], one
+// Endpoint (socket) per interface and family, sync groups, and the link
+// monitor that faults instances whose interface goes down. On reload only
+// the instances whose configuration changed are restarted.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/subsystem.h"
+#include "net/address_manager.h"
+#include "net/announcer.h"
+#include "net/link_monitor.h"
+#include "vrrp/endpoint.h"
+#include "vrrp/instance.h"
+#include "vrrp/sync_group.h"
+
+namespace vigil::vrrp {
+
+class VrrpSubsystem : public daemon::Subsystem {
+public:
+    explicit VrrpSubsystem(event_base* base);
+    ~VrrpSubsystem() override;
+
+    const char* name() const override { return "vrrp"; }
+    void apply(const config::Config& config) override;
+    void dump() const override;
+    void stop() override;
+
+    const Instance* instance(const std::string& name) const;
+    std::vector<const Instance*> instances() const;
+    std::vector<const Endpoint*> endpoints() const;
+
+private:
+    void on_link_change();
+    Endpoint& endpoint_for(const config::InstanceConfig& c);
+    void remove(const std::string& name);
+
+    event_base* base_;
+    net::AddressManager addresses_;
+    net::Announcer announcer_;
+    Context context_;
+    std::unique_ptr<net::LinkMonitor> links_;
+    std::vector<std::string> order_;  // instance names in config order
+    std::map<std::string, std::unique_ptr<Instance>> instances_;
+    std::map<std::string, std::string> fingerprints_;
+    std::map<std::pair<std::string, net::Family>, std::unique_ptr<Endpoint>> endpoints_;
+    std::map<std::string, std::unique_ptr<SyncGroup>> groups_;
+};
+
+}  // namespace vigil::vrrp
