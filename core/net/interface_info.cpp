@@ -1,6 +1,8 @@
 #include "net/interface_info.h"
 
-#include <ifaddrs.h>
+#include <netlink/cache.h>
+#include <netlink/route/addr.h>
+#include <netlink/socket.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -26,24 +28,6 @@ std::optional<IpAddress> InterfaceInfo::primary(Family family, const std::vector
     return std::nullopt;
 }
 
-namespace {
-int prefix_length(const sockaddr* mask) {
-    if (!mask) return 0;
-    const uint8_t* bytes;
-    size_t n;
-    if (mask->sa_family == AF_INET) {
-        bytes = reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(mask)->sin_addr);
-        n = 4;
-    } else {
-        bytes = reinterpret_cast<const sockaddr_in6*>(mask)->sin6_addr.s6_addr;
-        n = 16;
-    }
-    int len = 0;
-    for (size_t i = 0; i < n; ++i) len += __builtin_popcount(bytes[i]);
-    return len;
-}
-}  // namespace
-
 InterfaceInfo read_interface(const std::string& name) {
     InterfaceInfo info;
     info.index = static_cast<int>(if_nametoindex(name.c_str()));
@@ -59,14 +43,27 @@ InterfaceInfo read_interface(const std::string& name) {
         if (ioctl(fd, SIOCGIFHWADDR, &req) == 0) std::memcpy(info.mac.data(), req.ifr_hwaddr.sa_data, 6);
         close(fd);
     }
-    ifaddrs* list = nullptr;
-    if (getifaddrs(&list) == 0) {
-        for (ifaddrs* it = list; it; it = it->ifa_next) {
-            if (!it->ifa_addr || name != it->ifa_name) continue;
-            if (auto a = IpAddress::from_sockaddr(it->ifa_addr)) info.addresses.push_back({*a, prefix_length(it->ifa_netmask)});
+    // By index through rtnetlink: getifaddrs() names a labelled IPv4 address
+    // by its label ("vip1"), which need not even start with the interface name.
+    nl_sock* sock = nl_socket_alloc();
+    nl_cache* cache = nullptr;
+    if (sock && nl_connect(sock, NETLINK_ROUTE) == 0 && rtnl_addr_alloc_cache(sock, &cache) == 0) {
+        for (nl_object* obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+            auto* addr = reinterpret_cast<rtnl_addr*>(obj);
+            if (rtnl_addr_get_ifindex(addr) != info.index) continue;
+            nl_addr* local = rtnl_addr_get_local(addr);
+            if (!local) continue;
+            int family = nl_addr_get_family(local);
+            const auto* bytes = static_cast<const uint8_t*>(nl_addr_get_binary_addr(local));
+            if (family == AF_INET && nl_addr_get_len(local) == 4)
+                info.addresses.push_back({IpAddress::v4(uint32_t(bytes[0]) << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]),
+                                          rtnl_addr_get_prefixlen(addr)});
+            else if (family == AF_INET6 && nl_addr_get_len(local) == 16)
+                info.addresses.push_back({IpAddress::v6(bytes), rtnl_addr_get_prefixlen(addr)});
         }
-        freeifaddrs(list);
     }
+    if (cache) nl_cache_free(cache);
+    if (sock) nl_socket_free(sock);
     return info;
 }
 

@@ -89,7 +89,10 @@ void Instance::stop() {
 
 void Instance::receive(const Advert& advert, const Received& packet) {
     ++counters_.adverts_received;
-    if (auto reason = check_for_instance(advert, expectation_)) {
+    auto reason = check_for_instance(advert, expectation_);
+    // As keepalived: a unicast instance ignores multicast adverts and the reverse.
+    if (!reason && packet.dst.is_multicast() != config_.unicast_peers.empty()) reason = DropReason::Destination;
+    if (reason) {
         ++counters_.drops[static_cast<size_t>(*reason)];
         VLOG_DEBUG("%s: dropped advert from %s: %s", name().c_str(), packet.src.str().c_str(), drop_reason_name(*reason));
         return;

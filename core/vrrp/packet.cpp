@@ -93,6 +93,7 @@ const char* drop_reason_name(DropReason reason) {
         case DropReason::Interval: return "interval";
         case DropReason::NoAddresses: return "no_addresses";
         case DropReason::Family: return "family";
+        case DropReason::Destination: return "destination";
     }
     return "?";
 }

@@ -62,8 +62,9 @@ enum class DropReason : uint8_t {
     Interval,    // VRRPv2 advert interval differs from ours
     NoAddresses, // address count 0
     Family,      // VRRPv2 over IPv6
+    Destination, // multicast advert for a unicast instance, or the reverse
 };
-inline constexpr size_t kDropReasonCount = 11;
+inline constexpr size_t kDropReasonCount = 12;
 const char* drop_reason_name(DropReason reason);
 
 // What arrived, as the socket layer saw it.

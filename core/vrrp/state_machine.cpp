@@ -94,6 +94,7 @@ void Machine::receive_as_backup(const Advert& a, const net::IpAddress& src, Time
         // several backups the highest priority goes first.
         deadline_ = now + skew_time();
         master_ = std::nullopt;
+        resigned_ = true;
         return;
     }
     // preempt_delay (as keepalived): the first lower-priority advert starts the
@@ -105,6 +106,7 @@ void Machine::receive_as_backup(const Advert& a, const net::IpAddress& src, Time
         preempt_allowed_at_ = now + p_.preempt_delay;
     bool delayed = preempt_allowed_at_ && now < *preempt_allowed_at_;
     bool tolerate = !p_.preempt || !lower || delayed;
+    resigned_ = false;
     if (tolerate) {
         if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
         master_ = src;
@@ -148,7 +150,9 @@ void Machine::timer(Time now) {
         actions_.send_advert(priority_);
         deadline_ = now + from_cs(p_.advert_cs);
     } else if (state_ == State::Backup) {
-        auto reason = master_ ? "master down timer expired: no advert from " + master_->str() : std::string("no master seen");
+        auto reason = resigned_ ? std::string("the master resigned (priority 0)")
+                      : master_ ? "master down timer expired: no advert from " + master_->str()
+                                : std::string("no master seen");
         master_ = std::nullopt;
         master_advert_cs_ = p_.advert_cs;
         try_become_master(reason, now);

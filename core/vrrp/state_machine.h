@@ -105,6 +105,7 @@ private:
     uint16_t master_advert_cs_ = 0;
     std::optional<net::IpAddress> master_;
     uint8_t master_priority_ = 0;
+    bool resigned_ = false;  // the last master sent priority 0
     Time deadline_{0};  // adver timer (master) or master down timer (backup)
     std::optional<Time> preempt_allowed_at_;
 };

@@ -1,0 +1,169 @@
+// vigild hosts in a namespace lab: election, failover, handover, preemption,
+// IPv6, unicast, sync groups, link faults. VIP presence is what is asserted:
+// it is what a user's clients see.
+#include "e2e_helpers.h"
+
+using namespace vigil::test;
+
+namespace {
+const std::string kVip = "192.0.2.251";
+const std::string kVip6 = "2001:db8::251";
+}  // namespace
+
+TEST(VrrpE2E, TwoHostsElectFailOverAndPreemptBack) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    auto cfg = [](int prio) { return vrrp_instance("VI_1", 51, prio, kVip + "/24 label eth0:vip1", "auth_pass = 8SSmX60h\n"); };
+    lab.start_vigild(1, cfg(100));
+    lab.start_vigild(2, cfg(99));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    EXPECT_EQ(lab.holders(kVip), std::vector<int>{1});
+    auto labels = run({kIp, "-n", lab.ns(1), "-o", "addr", "show", "dev", "eth0"}).out;
+    EXPECT_NE(labels.find("eth0:vip1"), std::string::npos) << labels;
+
+    // SIGKILL: no goodbye; the backup takes over after the master down interval.
+    lab.stop_vigild(1, SIGKILL);
+    ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
+    EXPECT_TRUE(lab.log_has(2, "VI_1: BACKUP -> MASTER (master down timer expired: no advert from 192.0.2.11)"));
+
+    // The restarted host first clears the VIP its crash left, then preempts.
+    ASSERT_TRUE(lab.has_address(1, kVip)) << "a killed daemon leaves its VIP behind";
+    lab.start_vigild(1, cfg(100));
+    ASSERT_TRUE(lab.wait_log(1, "VI_1: removing 192.0.2.251/24 left on eth0 by an earlier run")) << "log of h1:\n" << lab.log(1);
+    ASSERT_TRUE(lab.wait_address(2, kVip, false)) << lab.log(2);
+    EXPECT_TRUE(lab.wait_address(1, kVip, true));
+    EXPECT_TRUE(lab.log_has(1, "VI_1: BACKUP -> MASTER (preempting lower-priority master 192.0.2.12 (priority 99))"));
+}
+
+TEST(VrrpE2E, SigtermHandsOverAfterTheSkewTime) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 99, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    auto status = lab.stop_vigild(1, SIGTERM);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(*status, 0);
+    EXPECT_FALSE(lab.has_address(1, kVip)) << "a stopping master removes its VIPs";
+    ASSERT_TRUE(lab.wait_address(2, kVip, true, 2s)) << lab.log(2);
+    EXPECT_TRUE(lab.log_has(1, "VI_1: MASTER -> STOP (stopping)"));
+    EXPECT_TRUE(lab.log_has(2, "VI_1: BACKUP -> MASTER (the master resigned (priority 0))")) << lab.log(2);
+}
+
+TEST(VrrpE2E, NopreemptKeepsTheRunningMaster) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 99, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast("preempt = no\n")), "info");
+    ASSERT_TRUE(heard_adverts(lab, 1, "VI_1", 20)) << "log of h1:\n" << lab.log(1) << "log of h2:\n" << lab.log(2);
+    EXPECT_EQ(lab.holders(kVip), std::vector<int>{2});
+    EXPECT_FALSE(lab.log_has(1, "-> MASTER"));
+    // Control: the same host with preemption takes over.
+    lab.stop_vigild(1);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    EXPECT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    EXPECT_TRUE(lab.wait_address(2, kVip, false));
+}
+
+TEST(VrrpE2E, Ipv6ElectsAndFailsOver) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_6", 61, 100, kVip6 + "/64", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_6", 61, 99, kVip6 + "/64", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip6, true)) << lab.log(1);
+    EXPECT_EQ(lab.holders(kVip6), std::vector<int>{1});
+    lab.stop_vigild(1, SIGKILL);
+    ASSERT_TRUE(lab.wait_address(2, kVip6, true, 3s)) << lab.log(2);
+    EXPECT_TRUE(lab.log_has(2, "no advert from fe80::")) << "IPv6 adverts come from the link-local address";
+}
+
+TEST(VrrpE2E, UnicastPeersIgnoreMulticastAndFailOver) {
+    Lab lab(3);
+    REQUIRE_LAB(lab);
+    auto unicast = [](int self, int peer) {
+        return fast("unicast_src = " + Lab::address(self) + "\nunicast_peer = " + Lab::address(peer) + "\n");
+    };
+    lab.start_vigild(1, vrrp_instance("VI_U", 51, 100, kVip + "/24", unicast(1, 2)));
+    lab.start_vigild(2, vrrp_instance("VI_U", 51, 99, kVip + "/24", unicast(2, 1)));
+    // A multicast router with the same VRID and a higher priority on the same
+    // segment: unicast instances must not obey it.
+    lab.start_vigild(3, vrrp_instance("VI_M", 51, 200, "192.0.2.253/24", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(lab.wait_address(3, "192.0.2.253", true)) << lab.log(3);
+    ASSERT_TRUE(heard_adverts(lab, 2, "VI_U", 20));
+    EXPECT_EQ(lab.holders(kVip), std::vector<int>{1});
+    lab.stop_vigild(1, SIGKILL);
+    EXPECT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
+}
+
+TEST(VrrpE2E, SyncGroupMovesTogetherOnAnInterfaceFault) {
+    Lab lab(2, 2);
+    REQUIRE_LAB(lab);
+    auto cfg = [](int prio) {
+        return vrrp_instance("VI_1", 51, prio, kVip + "/24", fast()) +
+               vrrp_instance("VI_2", 52, prio, "192.0.2.252/24", fast(), "eth1") + "[group G]\ninstances = VI_1 VI_2\n";
+    };
+    lab.start_vigild(1, cfg(100));
+    lab.start_vigild(2, cfg(99));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(lab.wait_address(1, "192.0.2.252", true, 10s, "eth1")) << lab.log(1);
+
+    ASSERT_TRUE(lab.set_link(1, false, 1));  // only eth1 fails
+    ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
+    EXPECT_TRUE(lab.wait_address(2, "192.0.2.252", true, 3s, "eth1"));
+    EXPECT_TRUE(lab.wait_address(1, kVip, false)) << "VI_1's link is fine, but its group faulted";
+    EXPECT_TRUE(lab.log_has(1, "VI_1: MASTER -> FAULT (sync group G: interface eth1 went down)")) << lab.log(1);
+
+    ASSERT_TRUE(lab.set_link(1, true, 1));
+    EXPECT_TRUE(lab.wait_address(1, kVip, true, 3s)) << lab.log(1);
+    EXPECT_TRUE(lab.wait_address(1, "192.0.2.252", true, 3s, "eth1"));
+    EXPECT_TRUE(lab.wait_address(2, kVip, false));
+}
+
+TEST(VrrpE2E, InterfaceDownAndCarrierLossGiveFault) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 99, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+
+    ASSERT_TRUE(lab.set_link(1, false));
+    ASSERT_TRUE(lab.wait_log(1, "VI_1: MASTER -> FAULT (interface eth0 went down)")) << lab.log(1);
+    EXPECT_FALSE(lab.has_address(1, kVip));
+    EXPECT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
+    ASSERT_TRUE(lab.set_link(1, true));
+    EXPECT_TRUE(lab.wait_log(1, "VI_1: FAULT -> BACKUP (interface eth0 came up)")) << lab.log(1);
+    EXPECT_TRUE(lab.wait_address(1, kVip, true, 3s));
+
+    // The cable pulled at the switch: the link stays up, the carrier goes.
+    ASSERT_TRUE(lab.set_port(1, false));
+    EXPECT_TRUE(lab.wait_log(1, "VI_1: MASTER -> FAULT (interface eth0 went down)", 3s));
+    EXPECT_TRUE(lab.wait_address(2, kVip, true, 3s));
+    ASSERT_TRUE(lab.set_port(1, true));
+    EXPECT_TRUE(lab.wait_address(1, kVip, true, 3s)) << lab.log(1);
+}
+
+TEST(VrrpE2E, ThreeHostsFailOverInPriorityOrder) {
+    Lab lab(3);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 90, kVip + "/24", fast()));
+    lab.start_vigild(3, vrrp_instance("VI_1", 51, 80, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    lab.stop_vigild(1, SIGKILL);
+    ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
+    EXPECT_FALSE(lab.log_has(3, "-> MASTER")) << "the lower backup waits longer (skew) and hears h2 first";
+    lab.stop_vigild(2, SIGKILL);
+    EXPECT_TRUE(lab.wait_address(3, kVip, true, 3s)) << lab.log(3);
+}
+
+TEST(VrrpE2E, AnOwnerTakesItsAddressAtOnce) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 255, kVip + "/24", fast()));
+    EXPECT_TRUE(lab.wait_log(1, "VI_1: INIT -> MASTER (address owner (priority 255))")) << lab.log(1);
+    EXPECT_TRUE(lab.wait_address(2, kVip, false, 2s));
+}
