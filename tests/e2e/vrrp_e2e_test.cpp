@@ -167,3 +167,33 @@ TEST(VrrpE2E, AnOwnerTakesItsAddressAtOnce) {
     EXPECT_TRUE(lab.wait_log(1, "VI_1: INIT -> MASTER (address owner (priority 255))")) << lab.log(1);
     EXPECT_TRUE(lab.wait_address(2, kVip, false, 2s));
 }
+
+TEST(VrrpE2E, ANewMasterAnnouncesItselfToTheSegment) {
+    Lab lab(3);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) + vrrp_instance("VI_6", 61, 100, kVip6 + "/64", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 99, kVip + "/24", fast()) + vrrp_instance("VI_6", 61, 99, kVip6 + "/64", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(lab.wait_address(1, kVip6, true)) << lab.log(1);
+    // h3 is a client: it learns the VIPs' MAC addresses by talking to them once.
+    ASSERT_TRUE(lab.in(3, {"ping", "-c1", "-W2", kVip}));
+    ASSERT_TRUE(lab.in(3, {"ping", "-c1", "-W2", kVip6}));
+    auto mac = [&](int host) {
+        auto out = run({kIp, "-n", lab.ns(host), "-o", "link", "show", "eth0"}).out;
+        auto at = out.find("link/ether ");
+        return out.substr(at + 11, 17);
+    };
+    auto neighbour = [&](const std::string& address) {
+        auto out = run({kIp, "-n", lab.ns(3), "neigh", "show", address}).out;
+        auto at = out.find("lladdr ");
+        return at == std::string::npos ? std::string() : out.substr(at + 7, 17);
+    };
+    ASSERT_EQ(neighbour(kVip), mac(1));
+    ASSERT_EQ(neighbour(kVip6), mac(1));
+    lab.stop_vigild(1, SIGKILL);
+    ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
+    // Without h3 sending anything, the gratuitous ARP / unsolicited NA of the
+    // new master repoint its entries.
+    EXPECT_TRUE(wait_for([&] { return neighbour(kVip) == mac(2); }, 3s)) << neighbour(kVip);
+    EXPECT_TRUE(wait_for([&] { return neighbour(kVip6) == mac(2); }, 3s)) << neighbour(kVip6);
+}
