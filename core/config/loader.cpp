@@ -666,6 +666,27 @@ LoadResult load_config_file(const std::string& main_path, const LoadOptions& opt
     return load_config_sections(raw, std::move(files), options, std::move(diags));
 }
 
+std::vector<std::string> peek_plugin_path(const std::string& main_path) {
+    Diagnostics ignored;
+    std::vector<RawSection> raw;
+    for (const auto& f : config_files(main_path)) parse_ini_file(f, raw, ignored);
+    std::string value;
+    for (const auto& s : raw)
+        if (trim(s.header) == "global")
+            for (const auto& e : s.entries)
+                if (e.key == "plugin_path") value = e.value;
+    std::vector<std::string> dirs;
+    size_t start = 0;
+    while (start <= value.size() && !value.empty()) {
+        auto colon = value.find(':', start);
+        auto dir = value.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+        if (!dir.empty() && dir.front() == '/') dirs.push_back(dir);
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+    }
+    return dirs;
+}
+
 LoadResult load_config_text(const std::string& text, const std::string& name, const LoadOptions& options) {
     Diagnostics diags;
     std::vector<RawSection> raw;

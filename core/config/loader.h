@@ -34,6 +34,10 @@ std::vector<std::string> config_files(const std::string& main_path, Diagnostics*
 
 LoadResult load_config_file(const std::string& main_path, const LoadOptions& options);
 
+// [global] plugin_path, read ahead of the full load: the plugins it names
+// declare the keys the full load checks. Problems are left to the full load.
+std::vector<std::string> peek_plugin_path(const std::string& main_path);
+
 // The same from sections already read (tests, and anything that has text in memory).
 LoadResult load_config_sections(const std::vector<RawSection>& sections, std::vector<std::string> files,
                                  const LoadOptions& options, Diagnostics diagnostics = {});

@@ -14,19 +14,21 @@
 
 namespace vigil::config {
 
+// The numbers are the SDK's VIGIL_KEY_* (vigil/plugin.h): plugins declare
+// their keys with those.
 enum class ValueKind {
-    Text,        // any non-empty string
-    Path,        // absolute file path
-    Command,     // non-empty command line
-    Bool,
-    Integer,     // within [min, max]
-    Duration,
-    Choice,      // one of `choices`
-    Url,         // scheme is one of `choices`
-    StatusList,  // HTTP status codes and ranges: "200 301-302,304"
-    Header,      // "Name: value"
-    Interface,   // a valid interface name
-    Template,    // text with {field} placeholders of a notification event
+    Text = 1,         // any non-empty string
+    Path = 2,         // absolute file path
+    Command = 3,      // non-empty command line
+    Bool = 4,
+    Integer = 5,      // within [min, max]
+    Duration = 6,
+    Choice = 7,       // one of `choices`
+    Url = 8,          // scheme is one of `choices`
+    StatusList = 9,   // HTTP status codes and ranges: "200 301-302,304"
+    Header = 10,      // "Name: value"
+    Interface = 11,   // a valid interface name
+    Template = 12,    // text with {field} placeholders of a notification event
 };
 
 // The fields a notification template may use (SPEC §2).
@@ -56,6 +58,12 @@ class TypeRegistry {
 public:
     void add_tracker_type(TypeSchema schema) { trackers_.push_back(std::move(schema)); }
     void add_notifier_type(TypeSchema schema) { notifiers_.push_back(std::move(schema)); }
+    void clear() {
+        trackers_.clear();
+        notifiers_.clear();
+    }
+    // Adds the types of `other` whose names this registry does not know yet.
+    void add_missing(const TypeRegistry& other);
 
     // By name or alias; nullptr when nothing registered it.
     const TypeSchema* tracker_type(std::string_view name) const { return find(trackers_, name); }
@@ -72,8 +80,10 @@ private:
     std::vector<TypeSchema> notifiers_;
 };
 
-// The tracker and notifier types SPEC §2 lists.
-TypeRegistry builtin_types();
+// The types of SPEC §2 whose plugins are not written yet (see pending_types.cpp).
+TypeRegistry pending_types();
+
+
 
 // Checks `options` against `schema`: unknown keys, repeats of single keys,
 // missing required keys, bad values. `section` names the section in messages.

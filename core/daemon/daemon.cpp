@@ -9,11 +9,25 @@
 
 namespace vigil::daemon {
 
-config::LoadResult load(const std::string& path, const config::TypeRegistry& types) {
+config::LoadResult load(const std::string& path, const config::TypeRegistry& types, const std::vector<std::string>& extra_errors) {
     config::LoadOptions options;
     options.types = &types;
     options.interface_exists = [](const std::string& name) { return if_nametoindex(name.c_str()) != 0; };
-    return config::load_config_file(path, options);
+    auto result = config::load_config_file(path, options);
+    if (extra_errors.empty()) return result;
+    config::LoadResult failed;
+    for (const auto& e : extra_errors) failed.diagnostics.error({"plugin", 0}, e);
+    for (const auto& d : result.diagnostics.all()) {
+        if (d.severity == config::Severity::Error) failed.diagnostics.error(d.where, d.message);
+        else failed.diagnostics.warning(d.where, d.message);
+    }
+    return failed;
+}
+
+config::LoadResult Daemon::load_with_plugins() {
+    std::vector<std::string> problems;
+    if (before_load_) problems = before_load_(options_.config_path);
+    return load(options_.config_path, types_, problems);
 }
 
 namespace {
@@ -48,7 +62,7 @@ void Daemon::apply_logging(const config::Config& config) {
 }
 
 bool Daemon::start() {
-    auto result = load(options_.config_path, types_);
+    auto result = load_with_plugins();
     log_diagnostics(result.diagnostics.all());
     if (!result.ok()) {
         VLOG_ERROR("%zu error(s) in %s; not starting", result.diagnostics.error_count(), options_.config_path.c_str());
@@ -88,7 +102,7 @@ int Daemon::run() {
 ReloadOutcome Daemon::reload() {
     ReloadOutcome outcome;
     log::Logger::get().reopen();
-    auto result = load(options_.config_path, types_);
+    auto result = load_with_plugins();
     outcome.diagnostics = result.diagnostics.all();
     log_diagnostics(outcome.diagnostics);
     if (!result.ok()) {
@@ -108,7 +122,9 @@ ReloadOutcome Daemon::reload() {
 
 void Daemon::request_stop() {
     VLOG_NOTICE("stopping");
-    for (auto& s : subsystems_) s->stop();
+    // Reverse order of construction: trackers, then VRRP (whose STOP events
+    // the notifiers, stopped last, still deliver).
+    for (auto it = subsystems_.rbegin(); it != subsystems_.rend(); ++it) (*it)->stop();
     if (base_) event_base_loopexit(base_, nullptr);
 }
 

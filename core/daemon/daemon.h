@@ -2,6 +2,7 @@
 // into stop / reload / state dump, and hands validated configs to subsystems.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,8 +22,10 @@ struct ReloadOutcome {
 };
 
 // Loads the config with the checks vigild applies everywhere (interfaces
-// probed on this machine).
-config::LoadResult load(const std::string& path, const config::TypeRegistry& types);
+// probed on this machine). `extra_errors` (plugins that failed to load) are
+// reported first and fail the load.
+config::LoadResult load(const std::string& path, const config::TypeRegistry& types,
+                        const std::vector<std::string>& extra_errors = {});
 
 class Daemon {
 public:
@@ -32,6 +35,12 @@ public:
     Daemon& operator=(const Daemon&) = delete;
 
     void add_subsystem(std::unique_ptr<Subsystem> subsystem);
+
+    // Runs before every load (start and reload) with the config path: loads
+    // the plugins the config's plugin_path names. Problems it returns are
+    // errors: the load is refused.
+    using BeforeLoad = std::function<std::vector<std::string>(const std::string& config_path)>;
+    void set_before_load(BeforeLoad hook) { before_load_ = std::move(hook); }
 
     // Loads the config and sets up logging, the loop and the signals.
     // Diagnostics are logged; false when the config has errors.
@@ -52,7 +61,10 @@ private:
     void apply_logging(const config::Config& config);
     static void on_signal(int fd, short what, void* self);
 
+    config::LoadResult load_with_plugins();
+
     Options options_;
+    BeforeLoad before_load_;
     const config::TypeRegistry& types_;
     std::unique_ptr<config::Config> config_;
     std::vector<std::unique_ptr<Subsystem>> subsystems_;

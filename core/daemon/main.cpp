@@ -8,19 +8,32 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "config/type_schema.h"
+#include "config/loader.h"
 #include "daemon/daemon.h"
 #include "daemon/pid_file.h"
 #include "log/logger.h"
 #include "vigil_version.h"
+#include "notify/notify_subsystem.h"
+#include "plugin/host.h"
+#include "plugin/plugin_registry.h"
+#include "plugin/process.h"
+#include "track/tracking.h"
 #include "vrrp/vrrp_subsystem.h"
 
 using namespace vigil;
 
 namespace {
 
-int check_config(const daemon::Options& options, const config::TypeRegistry& types) {
-    auto result = daemon::load(options.config_path, types);
+// plugin_path (read ahead), then the built-in directory.
+std::vector<std::string> load_plugins(plugin::PluginRegistry& registry, const std::string& config_path) {
+    auto dirs = config::peek_plugin_path(config_path);
+    dirs.push_back(plugin::builtin_plugin_dir());
+    return registry.load_directories(dirs);
+}
+
+int check_config(const daemon::Options& options, plugin::PluginRegistry& registry) {
+    auto problems = load_plugins(registry, options.config_path);
+    auto result = daemon::load(options.config_path, registry.schemas(), problems);
     for (const auto& d : result.diagnostics.all()) fprintf(stderr, "%s\n", d.str().c_str());
     if (!result.ok()) {
         fprintf(stderr, "vigild: %s: %zu error(s), %zu warning(s)\n", options.config_path.c_str(),
@@ -86,8 +99,8 @@ int main(int argc, char** argv) {
         printf("vigild %s\n", VIGIL_VERSION);
         return 0;
     }
-    auto types = config::builtin_types();
-    if (options.test_config) return check_config(options, types);
+    plugin::PluginRegistry registry;
+    if (options.test_config) return check_config(options, registry);
 
     // Until the loop installs its handlers, a HUP or USR1 must not kill us.
     signal(SIGHUP, SIG_IGN);
@@ -109,12 +122,33 @@ int main(int argc, char** argv) {
         report_ready(ready_fd, 1);
         return 1;
     }
-    daemon::Daemon d(options, types);
+    daemon::Daemon d(options, registry.schemas());
+    d.set_before_load([&](const std::string& path) { return load_plugins(registry, path); });
     if (!d.start()) {
         report_ready(ready_fd, 1);
         return 1;
     }
-    d.add_subsystem(std::make_unique<vrrp::VrrpSubsystem>(d.loop()));
+    plugin::Host host(d.loop());
+    host.set_script_user(plugin::resolve_script_user(d.config().global.script_user));
+    // Added in this order: at a stop, VRRP's STOP events reach the notifiers
+    // before they drain.
+    auto vrrp = std::make_unique<vrrp::VrrpSubsystem>(d.loop());
+    auto notify = std::make_unique<notify::NotifySubsystem>(registry, host);
+    auto* vrrp_ptr = vrrp.get();
+    auto* notify_ptr = notify.get();
+    vrrp->on_transition([notify_ptr](const vrrp::Instance& inst, vrrp::State from, vrrp::State to, const std::string& reason) {
+        std::vector<std::string> vips;
+        for (const auto& v : inst.config().vips) vips.push_back(v.prefix.address.str());
+        notify_ptr->instance_changed(inst.name(), vrrp::state_name(from), vrrp::state_name(to), inst.machine().priority(), vips,
+                                     reason);
+    });
+    // Notifiers first, so the first transitions (INIT -> BACKUP) find them.
+    d.add_subsystem(std::move(notify));
+    d.add_subsystem(std::move(vrrp));
+    d.add_subsystem(std::make_unique<track::TrackingSubsystem>(
+        d.loop(), registry, host, [vrrp_ptr](const std::string& instance, int priority, bool fault, const std::string& reason) {
+            vrrp_ptr->set_tracking(instance, priority, fault, reason);
+        }));
     report_ready(ready_fd, 0);
     return d.run();
 }

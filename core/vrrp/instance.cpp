@@ -69,12 +69,9 @@ void Instance::start() {
     // A crashed run may have left our VIPs behind; a backup must not hold them.
     if (config_.priority != 255) release_vips(true);
     link_fault_ = !link_.usable();
-    if (link_fault_) {
-        std::string why = link_.index == 0 ? "interface " + config_.interface + " does not exist"
-                                           : "interface " + config_.interface + " is down";
-        if (group_) group_->set_member_fault(machine_, true, why, monotonic_now());
-        else machine_.set_fault(true, why, monotonic_now());
-    }
+    if (link_fault_)
+        update_fault(link_.index == 0 ? "interface " + config_.interface + " does not exist"
+                                      : "interface " + config_.interface + " is down");
     machine_.start(monotonic_now());
     VLOG_INFO("%s: started as %s (vrid %d, VRRPv%d, priority %d, %s)", name().c_str(), state_name(machine_.state()),
               config_.vrid, config_.version, config_.priority, config_.interface.c_str());
@@ -107,10 +104,22 @@ void Instance::refresh_link() {
     bool fault = !link_.usable();
     if (fault == link_fault_) return;
     link_fault_ = fault;
-    set_fault(fault, fault ? "interface " + config_.interface + " went down" : "interface " + config_.interface + " came up");
+    update_fault(fault ? "interface " + config_.interface + " went down" : "interface " + config_.interface + " came up");
 }
 
-void Instance::set_fault(bool faulted, const std::string& reason) {
+void Instance::set_tracking(int priority, bool fault, const std::string& reason) {
+    machine_.set_priority(static_cast<uint8_t>(priority), monotonic_now());
+    if (fault != track_fault_) {
+        track_fault_ = fault;
+        update_fault(fault ? reason : "trackers recovered");
+    }
+    rearm();
+}
+
+void Instance::update_fault(const std::string& reason) {
+    bool faulted = link_fault_ || track_fault_;
+    if (faulted == fault_applied_) return;
+    fault_applied_ = faulted;
     if (group_) group_->set_member_fault(machine_, faulted, reason, monotonic_now());
     else machine_.set_fault(faulted, reason, monotonic_now());
     rearm();

@@ -71,6 +71,9 @@ public:
     void receive(const Advert& advert, const Received& packet);
     // Re-reads the interface; FAULT while it is missing, down or without carrier.
     void refresh_link();
+    // From the tracking engine: effective priority, and FAULT while a weight-0
+    // tracker is down. A master advertises a new priority at once.
+    void set_tracking(int priority, bool fault, const std::string& reason);
 
     // Actions
     void send_advert(uint8_t priority) override;
@@ -80,7 +83,8 @@ private:
     static void on_timer(int, short, void* self);
     static void on_garp_timer(int, short, void* self);
     void rearm();
-    void set_fault(bool faulted, const std::string& reason);
+    // Applies link_fault_ || track_fault_ to the machine (or the sync group).
+    void update_fault(const std::string& reason);
     void take_vips();
     void release_vips(bool only_present);
     void announce_vips();
@@ -95,6 +99,8 @@ private:
     TransitionListener listener_;
     net::InterfaceInfo link_;
     bool link_fault_ = false;
+    bool track_fault_ = false;
+    bool fault_applied_ = false;
     InstanceCounters counters_;
     event* timer_ = nullptr;
     event* garp_timer_ = nullptr;

@@ -94,6 +94,7 @@ void VrrpSubsystem::apply(const config::Config& config) {
         order_.push_back(c.name);
         if (instances_.count(c.name)) continue;
         auto inst = std::make_unique<Instance>(c, context_);
+        if (listener_) inst->on_transition(listener_);
         auto& ep = endpoint_for(c);
         ep.attach(*inst);
         ep.ensure_open();
@@ -137,6 +138,10 @@ void VrrpSubsystem::dump() const {
             if (ep->drops()[i]) drops += " " + std::string(drop_reason_name(static_cast<DropReason>(i))) + "=" + std::to_string(ep->drops()[i]);
         VLOG_NOTICE("  %s %s drops:%s", ep->ifname().c_str(), net::family_name(ep->family()), drops.empty() ? " none" : drops.c_str());
     }
+}
+
+void VrrpSubsystem::set_tracking(const std::string& instance, int priority, bool fault, const std::string& reason) {
+    if (auto it = instances_.find(instance); it != instances_.end()) it->second->set_tracking(priority, fault, reason);
 }
 
 const Instance* VrrpSubsystem::instance(const std::string& name) const {

@@ -29,6 +29,12 @@ public:
     void dump() const override;
     void stop() override;
 
+    // Every instance's transitions (for notifications).
+    void on_transition(Instance::TransitionListener listener) { listener_ = std::move(listener); }
+
+    // From the tracking engine.
+    void set_tracking(const std::string& instance, int priority, bool fault, const std::string& reason);
+
     const Instance* instance(const std::string& name) const;
     std::vector<const Instance*> instances() const;
     std::vector<const Endpoint*> endpoints() const;
@@ -48,6 +54,7 @@ private:
     std::map<std::string, std::string> fingerprints_;
     std::map<std::pair<std::string, net::Family>, std::unique_ptr<Endpoint>> endpoints_;
     std::map<std::string, std::unique_ptr<SyncGroup>> groups_;
+    Instance::TransitionListener listener_;
 };
 
 }  // namespace vigil::vrrp

@@ -8,13 +8,24 @@
 #include <vector>
 
 #include "config/loader.h"
+#include "plugin/plugin_registry.h"
 
 namespace vigil::test {
 
-inline const config::TypeRegistry& types() {
-    static const auto registry = config::builtin_types();
-    return registry;
+// The types the built plugins register (plus SPEC's not yet written ones):
+// the config tests check against the real key declarations.
+inline const plugin::PluginRegistry& plugins() {
+    static plugin::PluginRegistry* registry = [] {
+        auto* r = new plugin::PluginRegistry;
+        auto problems = r->load_directories({PLUGIN_DIR});
+        EXPECT_TRUE(problems.empty()) << problems.front();
+        EXPECT_GE(r->loaded().size(), 4u) << "plugins not built in " << PLUGIN_DIR;
+        return r;
+    }();
+    return *registry;
 }
+
+inline const config::TypeRegistry& types() { return plugins().schemas(); }
 
 inline config::LoadOptions load_options() {
     config::LoadOptions o;

@@ -1,0 +1,131 @@
+#include "notify/notify_subsystem.h"
+
+#include <sstream>
+
+#include "log/logger.h"
+
+namespace vigil::notify {
+namespace {
+
+std::string fingerprint(const config::NotifierConfig& n) {
+    std::ostringstream f;
+    f << n.type << '|' << n.events << '|' << n.timeout.count();
+    for (const auto& o : n.options) f << '|' << o.key << '=' << o.value;
+    return f.str();
+}
+
+}  // namespace
+
+NotifySubsystem::NotifySubsystem(const plugin::PluginRegistry& registry, const plugin::Host& host)
+    : registry_(registry), host_(host) {}
+
+NotifySubsystem::~NotifySubsystem() = default;
+
+void NotifySubsystem::apply(const config::Config& config) {
+    router_id_ = config.global.router_id;
+    std::map<std::string, const config::NotifierConfig*> wanted;
+    for (const auto& n : config.notifiers) wanted[n.name] = &n;
+    for (auto it = notifiers_.begin(); it != notifiers_.end();) {
+        auto w = wanted.find(it->first);
+        if (w != wanted.end() && fingerprint(*w->second) == fingerprints_[it->first]) {
+            ++it;
+            continue;
+        }
+        it->second->stop(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+        fingerprints_.erase(it->first);
+        it = notifiers_.erase(it);
+    }
+    for (const auto& [name, cfg] : wanted) {
+        if (notifiers_.count(name)) continue;
+        const auto* type = registry_.notifier_type(cfg->type);
+        if (!type) {
+            VLOG_ERROR("notifier %s: type %s has no plugin in this build; its events are not delivered", name.c_str(),
+                       cfg->type.c_str());
+            continue;
+        }
+        auto n = std::make_unique<Notifier>(*cfg, type, host_.api());
+        if (auto problem = n->start(); !problem.empty()) {
+            VLOG_ERROR("notifier %s: %s; its events are not delivered", name.c_str(), problem.c_str());
+            continue;
+        }
+        fingerprints_[name] = fingerprint(*cfg);
+        notifiers_[name] = std::move(n);
+    }
+    instance_routes_.clear();
+    group_routes_.clear();
+    group_of_.clear();
+    members_.clear();
+    instance_vips_.clear();
+    for (const auto& inst : config.instances) {
+        instance_routes_[inst.name] = config::names_of(inst.notify);
+        for (const auto& v : inst.vips) instance_vips_[inst.name].push_back(v.prefix.address.str());
+    }
+    for (const auto& g : config.groups) {
+        group_routes_[g.name] = config::names_of(g.notify);
+        members_[g.name] = config::names_of(g.instances);
+        for (const auto& m : g.instances) group_of_[m.name] = g.name;
+    }
+}
+
+void NotifySubsystem::publish(Event e, const std::vector<std::string>& notifiers) {
+    e.seq = ++seq_;
+    e.host = router_id_;
+    e.time = rfc3339_now();
+    for (const auto& name : notifiers)
+        if (auto it = notifiers_.find(name); it != notifiers_.end()) it->second->publish(e);
+}
+
+void NotifySubsystem::instance_changed(const std::string& instance, const std::string& from, const std::string& to,
+                                       int priority, const std::vector<std::string>& vips, const std::string& reason) {
+    instance_state_[instance] = to;
+    Event e;
+    e.kind = "instance";
+    e.name = instance;
+    e.state = to;
+    e.prev_state = from;
+    e.priority = priority;
+    e.vips = vips;
+    e.reason = reason;
+    publish(e, instance_routes_[instance]);
+
+    // A group's state is its members' state once they all agree.
+    auto g = group_of_.find(instance);
+    if (g == group_of_.end()) return;
+    const auto& group = g->second;
+    std::vector<std::string> all_vips;
+    for (const auto& m : members_[group]) {
+        if (instance_state_[m] != to) return;
+        for (const auto& v : instance_vips_[m]) all_vips.push_back(v);
+    }
+    auto& last = group_state_[group];
+    if (last == to) return;
+    Event ge;
+    ge.kind = "group";
+    ge.name = group;
+    ge.state = to;
+    ge.prev_state = last.empty() ? "INIT" : last;
+    ge.priority = 0;  // as keepalived's group notifications
+    ge.vips = all_vips;
+    ge.reason = "all members are " + to;
+    last = to;
+    publish(ge, group_routes_[group]);
+}
+
+void NotifySubsystem::stop() {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    for (auto& [name, n] : notifiers_) n->stop(deadline);
+}
+
+void NotifySubsystem::dump() const {
+    for (const auto& [name, n] : notifiers_)
+        VLOG_NOTICE("  notifier %s (%s): queue %zu, delivered %llu, failed attempts %llu, abandoned %llu", name.c_str(),
+                    n->config().type.c_str(), n->queued(), (unsigned long long)n->delivered(),
+                    (unsigned long long)n->failures(), (unsigned long long)n->abandoned());
+}
+
+const Notifier* NotifySubsystem::notifier(const std::string& name) const {
+    auto it = notifiers_.find(name);
+    return it == notifiers_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace vigil::notify

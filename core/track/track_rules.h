@@ -1,0 +1,60 @@
+// The tracking rules of SPEC §2 as pure logic: rise/fall streaks, weights
+// (negative while DOWN, positive while UP, 0 = FAULT while DOWN), file
+// values × weight, clamping. No I/O, no clock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::track {
+
+struct Result {
+    bool ok = false;
+    std::string reason;
+    std::optional<int64_t> value;  // file mode=value
+};
+
+// One tracker's state. It starts UP (as keepalived's scripts without
+// init_fail), so a restart does not fail over before the first checks.
+class TrackState {
+public:
+    TrackState(int rise, int fall) : rise_(rise), fall_(fall) {}
+
+    // Applies one result; true when UP/DOWN or the value changed.
+    bool apply(const Result& r);
+
+    bool up() const { return up_; }
+    const std::string& reason() const { return reason_; }
+    const std::string& last_reason() const { return last_reason_; }
+    std::optional<int64_t> value() const { return value_; }
+    bool last_ok() const { return last_ok_; }
+
+private:
+    int rise_, fall_;
+    bool up_ = true;
+    int successes_ = 0, failures_ = 0;
+    bool last_ok_ = true;
+    std::string reason_ = "not checked yet";  // why it is in its current state
+    std::string last_reason_;
+    std::optional<int64_t> value_;
+};
+
+struct Contribution {
+    std::string name;       // for reasons
+    const TrackState* state;
+    int weight;             // after per-instance overrides
+};
+
+struct Effective {
+    int priority = 0;
+    bool fault = false;
+    std::string reason;  // what set the priority or the fault
+};
+
+// Base priority plus contributions, clamped to 1-254; an owner (255) stays 255
+// but still faults.
+Effective effective_priority(int base, const std::vector<Contribution>& contributions);
+
+}  // namespace vigil::track

@@ -1,0 +1,204 @@
+#include "track/tracking.h"
+
+#include <event2/event.h>
+
+#include <sstream>
+
+#include "log/logger.h"
+
+namespace vigil::track {
+namespace {
+
+timeval to_tv(int64_t us) { return {static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)}; }
+
+std::string fingerprint(const config::TrackerConfig& t) {
+    std::ostringstream f;
+    f << t.type << '|' << t.interval.count() << '|' << t.timeout.count() << '|' << t.rise << '|' << t.fall;
+    for (const auto& o : t.options) f << '|' << o.key << '=' << o.value;
+    return f.str();
+}
+
+// track_interface = eth0 is an interface tracker named after the interface.
+std::string implicit_name(const std::string& ifname) { return "interface:" + ifname; }
+
+}  // namespace
+
+TrackerRuntime::TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
+                               event_base* base, std::function<void(TrackerRuntime&)> on_change)
+    : config_(std::move(config)), type_(type), host_(host), on_change_(std::move(on_change)),
+      state_(config_.rise, config_.fall) {
+    handle_.on_report = [this](const vigil_result& r) { on_result(r); };
+    poll_timer_ = evtimer_new(base, on_poll_timer, this);
+    timeout_timer_ = evtimer_new(base, on_timeout, this);
+}
+
+TrackerRuntime::~TrackerRuntime() {
+    event_free(poll_timer_);
+    event_free(timeout_timer_);
+    if (plugin_state_) {
+        if (in_flight_ && type_->cancel) type_->cancel(plugin_state_);
+        type_->destroy(plugin_state_);
+    }
+}
+
+std::string TrackerRuntime::start() {
+    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
+    char err[512] = {};
+    plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
+    if (type_->start) type_->start(plugin_state_);
+    if (type_->poll) {
+        timeval now{0, 0};
+        evtimer_add(poll_timer_, &now);  // first check right away
+    }
+    return "";
+}
+
+void TrackerRuntime::schedule_poll() {
+    timeval tv = to_tv(config_.interval.count() * 1000);
+    evtimer_add(poll_timer_, &tv);
+}
+
+void TrackerRuntime::on_poll_timer(int, short, void* arg) {
+    auto* self = static_cast<TrackerRuntime*>(arg);
+    if (self->in_flight_) return;
+    self->in_flight_ = true;
+    self->poll_started_us_ = self->host_->now_us(self->host_->host);
+    timeval tv = to_tv(self->config_.timeout.count() * 1000);
+    evtimer_add(self->timeout_timer_, &tv);
+    self->type_->poll(self->plugin_state_);
+}
+
+void TrackerRuntime::on_timeout(int, short, void* arg) {
+    auto* self = static_cast<TrackerRuntime*>(arg);
+    if (!self->in_flight_) return;
+    if (self->type_->cancel) self->type_->cancel(self->plugin_state_);
+    vigil_result r = VIGIL_RESULT_INIT;
+    std::string why = "no result within the timeout of " + config::format_duration(self->config_.timeout);
+    r.reason = why.c_str();
+    self->on_result(r);
+}
+
+void TrackerRuntime::on_result(const vigil_result& r) {
+    bool polled = type_->poll != nullptr;
+    if (polled) {
+        if (!in_flight_) return;  // a late answer after a timeout
+        in_flight_ = false;
+        evtimer_del(timeout_timer_);
+        schedule_poll();
+    }
+    ++checks_;
+    last_latency_us_ = r.latency_us >= 0 ? r.latency_us : (polled ? host_->now_us(host_->host) - poll_started_us_ : -1);
+    Result result{r.ok != 0, r.reason ? r.reason : "", std::nullopt};
+    if (r.has_value) result.value = r.value;
+    bool was_up = state_.up();
+    if (!state_.apply(result)) return;
+    if (state_.up() != was_up)
+        VLOG_NOTICE("tracker %s: %s -> %s (%s)", config_.name.c_str(), was_up ? "UP" : "DOWN", state_.up() ? "UP" : "DOWN",
+                    state_.reason().c_str());
+    on_change_(*this);
+}
+
+TrackingSubsystem::TrackingSubsystem(event_base* base, const plugin::PluginRegistry& registry, const plugin::Host& host,
+                                     PriorityTarget target)
+    : base_(base), registry_(registry), host_(host), target_(std::move(target)) {}
+
+TrackingSubsystem::~TrackingSubsystem() {
+    stopping_ = true;
+    trackers_.clear();
+}
+
+void TrackingSubsystem::apply(const config::Config& config) {
+    // Every tracker wanted: the configured ones and one per track_interface name.
+    std::map<std::string, config::TrackerConfig> wanted;
+    for (const auto& t : config.trackers) wanted[t.name] = t;
+    bindings_.clear();
+    base_priority_.clear();
+    for (const auto& inst : config.instances) {
+        base_priority_[inst.name] = inst.priority;
+        auto& b = bindings_[inst.name];
+        for (const auto& ref : inst.track) {
+            const auto* t = config.tracker(ref.name);
+            b.push_back({ref.name, ref.name, ref.weight.value_or(t ? t->weight : 0)});
+        }
+        for (const auto& ref : inst.track_interface) {
+            auto key = implicit_name(ref.name);
+            if (!wanted.count(key)) {
+                config::TrackerConfig t;
+                t.name = key;
+                t.where = ref.where;
+                t.type = "interface";
+                t.options = {{"interface", ref.name, ref.where}};
+                wanted[key] = t;
+            }
+            b.push_back({key, "interface " + ref.name, ref.weight.value_or(0)});
+        }
+    }
+
+    for (auto it = trackers_.begin(); it != trackers_.end();) {
+        auto w = wanted.find(it->first);
+        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first];
+        if (keep) {
+            ++it;
+            continue;
+        }
+        fingerprints_.erase(it->first);
+        it = trackers_.erase(it);
+    }
+    for (auto& [name, cfg] : wanted) {
+        if (trackers_.count(name)) continue;
+        const auto* type = registry_.tracker_type(cfg.type);
+        if (!type) {
+            VLOG_ERROR("tracker %s: type %s has no plugin in this build; the tracker is ignored (counts as UP)", name.c_str(),
+                       cfg.type.c_str());
+            continue;
+        }
+        auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); });
+        if (auto problem = rt->start(); !problem.empty()) {
+            VLOG_ERROR("tracker %s: %s; the tracker is ignored (counts as UP)", name.c_str(), problem.c_str());
+            continue;
+        }
+        fingerprints_[name] = fingerprint(cfg);
+        trackers_[name] = std::move(rt);
+    }
+    for (const auto& [inst, b] : bindings_) push(inst);
+}
+
+void TrackingSubsystem::on_change(TrackerRuntime& t) {
+    if (stopping_) return;
+    for (const auto& [inst, bindings] : bindings_)
+        for (const auto& b : bindings)
+            if (b.tracker == t.config().name) {
+                push(inst);
+                break;
+            }
+}
+
+void TrackingSubsystem::push(const std::string& instance) {
+    std::vector<Contribution> contributions;
+    for (const auto& b : bindings_[instance]) {
+        auto it = trackers_.find(b.tracker);
+        if (it == trackers_.end()) continue;
+        contributions.push_back({b.label, &it->second->state(), b.weight});
+    }
+    auto e = effective_priority(base_priority_[instance], contributions);
+    target_(instance, e.priority, e.fault, e.reason);
+}
+
+void TrackingSubsystem::stop() { stopping_ = true; }
+
+void TrackingSubsystem::dump() const {
+    for (const auto& [name, t] : trackers_) {
+        const auto& s = t->state();
+        VLOG_NOTICE("  tracker %s (%s): %s, last %s \"%s\", %llu checks, latency %lld us", name.c_str(), t->config().type.c_str(),
+                    s.up() ? "UP" : "DOWN", s.last_ok() ? "ok" : "failed", s.last_reason().c_str(),
+                    (unsigned long long)t->checks(), (long long)t->last_latency_us());
+    }
+}
+
+const TrackerRuntime* TrackingSubsystem::tracker(const std::string& name) const {
+    auto it = trackers_.find(name);
+    return it == trackers_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace vigil::track

@@ -1,0 +1,99 @@
+// The tracking engine: runs every [tracker] (and the implicit interface
+// trackers of track_interface) through its plugin, applies rise/fall, and
+// pushes each instance's effective priority and fault to VRRP the moment a
+// tracker changes state.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "daemon/subsystem.h"
+#include "plugin/host.h"
+#include "plugin/plugin_registry.h"
+#include "track/track_rules.h"
+
+struct event;
+struct event_base;
+
+namespace vigil::track {
+
+// Where effective priorities go (the daemon wires it to the VRRP subsystem).
+using PriorityTarget = std::function<void(const std::string& instance, int priority, bool fault, const std::string& reason)>;
+
+// One tracker at run time: the plugin's state, its poll and timeout timers,
+// and the rise/fall state the reports feed.
+class TrackerRuntime {
+public:
+    TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
+                   event_base* base, std::function<void(TrackerRuntime&)> on_change);
+    ~TrackerRuntime();
+    TrackerRuntime(const TrackerRuntime&) = delete;
+    TrackerRuntime& operator=(const TrackerRuntime&) = delete;
+
+    // Creates the plugin's state and starts checking; "" or why not.
+    std::string start();
+
+    const config::TrackerConfig& config() const { return config_; }
+    const TrackState& state() const { return state_; }
+    int64_t last_latency_us() const { return last_latency_us_; }
+    uint64_t checks() const { return checks_; }
+
+private:
+    static void on_poll_timer(int, short, void* self);
+    static void on_timeout(int, short, void* self);
+    void on_result(const vigil_result& r);
+    void schedule_poll();
+
+    config::TrackerConfig config_;
+    const vigil_tracker_type* type_;
+    const vigil_host_api* host_;
+    std::function<void(TrackerRuntime&)> on_change_;
+    vigil_tracker handle_;
+    void* plugin_state_ = nullptr;
+    event* poll_timer_ = nullptr;
+    event* timeout_timer_ = nullptr;
+    bool in_flight_ = false;
+    int64_t poll_started_us_ = 0;
+    TrackState state_;
+    int64_t last_latency_us_ = -1;
+    uint64_t checks_ = 0;
+};
+
+class TrackingSubsystem : public daemon::Subsystem {
+public:
+    TrackingSubsystem(event_base* base, const plugin::PluginRegistry& registry, const plugin::Host& host,
+                      PriorityTarget target);
+    ~TrackingSubsystem() override;
+
+    const char* name() const override { return "tracking"; }
+    void apply(const config::Config& config) override;
+    void dump() const override;
+    void stop() override;
+
+    const TrackerRuntime* tracker(const std::string& name) const;
+
+private:
+    struct Binding {
+        std::string tracker;  // runtime key
+        std::string label;    // for reasons: the tracker's name or "interface eth0"
+        int weight;
+    };
+    void on_change(TrackerRuntime& t);
+    void push(const std::string& instance);
+
+    event_base* base_;
+    const plugin::PluginRegistry& registry_;
+    const plugin::Host& host_;
+    PriorityTarget target_;
+    std::map<std::string, std::unique_ptr<TrackerRuntime>> trackers_;
+    std::map<std::string, std::string> fingerprints_;
+    std::map<std::string, std::vector<Binding>> bindings_;  // by instance
+    std::map<std::string, int> base_priority_;
+    bool stopping_ = false;
+};
+
+}  // namespace vigil::track

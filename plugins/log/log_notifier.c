@@ -1,0 +1,140 @@
+/* The log notifier: one line per event, to a file (appended, reopened each
+ * time so logrotate needs no signal) or to syslog, from a template. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "../common/plugin_util.h"
+
+#define DEFAULT_FORMAT "{time} {kind} {name} {prev_state} -> {state} priority {priority} vips {vips} on {host}: {reason}"
+
+struct log_notifier {
+    const vigil_host_api *host;
+    char *path;   /* NULL: syslog */
+    char *format;
+};
+
+static int validate(const vigil_config *cfg, char *err, size_t errlen) {
+    int to_syslog = parse_bool_value(vigil_config_get(cfg, "syslog"), 0);
+    int to_file = vigil_config_get(cfg, "path") != NULL;
+    if (to_syslog == to_file) {
+        snprintf(err, errlen, "a log notifier needs exactly one of 'path' or 'syslog = yes'");
+        return -1;
+    }
+    return 0;
+}
+
+static void *create(const vigil_host_api *host, const vigil_config *cfg, char *err, size_t errlen) {
+    if (validate(cfg, err, errlen) != 0) return NULL;
+    struct log_notifier *n = calloc(1, sizeof *n);
+    n->host = host;
+    const char *path = vigil_config_get(cfg, "path");
+    const char *format = vigil_config_get(cfg, "format");
+    n->path = path ? strdup(path) : NULL;
+    n->format = strdup(format ? format : DEFAULT_FORMAT);
+    return n;
+}
+
+static void append(char *out, size_t len, size_t *used, const char *text, size_t n) {
+    if (*used + 1 >= len) return;
+    if (n > len - 1 - *used) n = len - 1 - *used;
+    memcpy(out + *used, text, n);
+    *used += n;
+    out[*used] = '\0';
+}
+
+/* Renders {field} placeholders; the config check already refused unknown ones. */
+static void render(const char *format, const vigil_event *ev, char *out, size_t len) {
+    char number[32], vips[1024] = "";
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < ev->vip_count; ++i) {
+        size_t u = strlen(vips);
+        snprintf(vips + u, sizeof vips - u, "%s%s", i ? " " : "", ev->vips[i]);
+    }
+    for (const char *p = format; *p;) {
+        const char *open = strchr(p, '{');
+        const char *close = open ? strchr(open, '}') : NULL;
+        if (!open || !close) {
+            append(out, len, &used, p, strlen(p));
+            break;
+        }
+        append(out, len, &used, p, (size_t)(open - p));
+        size_t n = (size_t)(close - open - 1);
+        const char *v = "";
+        if (!strncmp(open + 1, "time", n) && n == 4) v = ev->time;
+        else if (!strncmp(open + 1, "kind", n) && n == 4) v = ev->kind;
+        else if (!strncmp(open + 1, "name", n) && n == 4) v = ev->name;
+        else if (!strncmp(open + 1, "state", n) && n == 5) v = ev->state;
+        else if (!strncmp(open + 1, "prev_state", n) && n == 10) v = ev->prev_state;
+        else if (!strncmp(open + 1, "host", n) && n == 4) v = ev->host;
+        else if (!strncmp(open + 1, "reason", n) && n == 6) v = ev->reason;
+        else if (!strncmp(open + 1, "vips", n) && n == 4) v = vips;
+        else if (!strncmp(open + 1, "priority", n) && n == 8) {
+            snprintf(number, sizeof number, "%d", ev->priority);
+            v = number;
+        } else if (!strncmp(open + 1, "seq", n) && n == 3) {
+            snprintf(number, sizeof number, "%llu", (unsigned long long)ev->seq);
+            v = number;
+        }
+        append(out, len, &used, v ? v : "", strlen(v ? v : ""));
+        p = close + 1;
+    }
+    /* One event, one line. */
+    for (char *c = out; *c; ++c)
+        if (*c == '\n' || *c == '\r') *c = ' ';
+}
+
+static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char *err, size_t errlen) {
+    (void)timeout_ms;
+    struct log_notifier *n = state;
+    char line[4096];
+    render(n->format, ev, line, sizeof line - 1);
+    if (!n->path) {
+        syslog(LOG_NOTICE | LOG_DAEMON, "%s", line);
+        return 0;
+    }
+    int fd = open(n->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", n->path, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(line);
+    line[len++] = '\n';
+    ssize_t w = write(fd, line, len);
+    int saved = errno;
+    close(fd);
+    if (w != (ssize_t)len) {
+        snprintf(err, errlen, "%s: %s", n->path, w < 0 ? strerror(saved) : "short write");
+        return -1;
+    }
+    return 0;
+}
+
+static void destroy(void *state) {
+    struct log_notifier *n = state;
+    free(n->path);
+    free(n->format);
+    free(n);
+}
+
+static const vigil_key keys[] = {
+    {"path", VIGIL_KEY_PATH, 0, 0, 0, NULL},
+    {"syslog", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
+    {"format", VIGIL_KEY_TEMPLATE, 0, 0, 0, NULL},
+};
+
+static const vigil_notifier_type log_type = {
+    sizeof(vigil_notifier_type), "log", NULL, keys, 3, 0, validate, create, deliver, destroy,
+};
+
+static const vigil_notifier_type *const notifiers[] = {&log_type};
+
+VIGIL_EXPORT const vigil_plugin_info *vigil_plugin_entry(void) {
+    static vigil_plugin_info info = VIGIL_PLUGIN_INFO_INIT("log", "1.0");
+    info.notifiers = notifiers;
+    info.notifier_count = 1;
+    return &info;
+}

@@ -1,0 +1,295 @@
+/*
+ * vigil/plugin.h - the vigil plugin ABI (C99).
+ *
+ * A plugin is a shared object that exports exactly one symbol,
+ * vigil_plugin_entry, returning a description of the tracker and notifier
+ * types it provides. The daemon hands each instance a table of host
+ * services (logging, timers, fd watches, process spawning, result
+ * reporting). Nothing else crosses the boundary: no C++ types, no globals.
+ *
+ * Compatibility rules:
+ *  - A plugin states the ABI it was built for (VIGIL_ABI_MAJOR/MINOR, filled
+ *    in by VIGIL_PLUGIN_INFO_INIT). The host refuses a different major or a
+ *    newer minor than its own.
+ *  - Every struct that crosses the boundary starts with its size. New fields
+ *    are only ever appended; a reader uses a field only when the size the
+ *    writer stated covers it (VIGIL_HAS_FIELD).
+ *  - The host services table is append-only: a function pointer keeps its
+ *    offset and meaning forever.
+ *
+ * Threading: tracker callbacks run on the daemon's event loop and must never
+ * block - use the host's timers, fd watches and spawn. A notifier's deliver
+ * callback runs on that notifier's own worker thread and may block (a plain
+ * libcurl call is fine); from there only log() and run() may be used.
+ *
+ * See docs/plugin-sdk.md for a walk-through.
+ */
+#ifndef VIGIL_PLUGIN_H
+#define VIGIL_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_ABI_MAJOR 1
+#define VIGIL_ABI_MINOR 0
+
+/* True when a struct of `size` bytes (as its writer stated) holds `field`. */
+#define VIGIL_HAS_FIELD(type, ptr, field) \
+    ((ptr)->size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+#if defined(__GNUC__)
+#define VIGIL_EXPORT __attribute__((visibility("default")))
+#else
+#define VIGIL_EXPORT
+#endif
+
+/* ------------------------------------------------------------------ handles */
+
+typedef struct vigil_host vigil_host;         /* the daemon */
+typedef struct vigil_tracker vigil_tracker;   /* the host's side of one tracker */
+typedef struct vigil_timer vigil_timer;
+typedef struct vigil_watch vigil_watch;
+typedef struct vigil_process vigil_process;
+
+/* ------------------------------------------------------------------ logging */
+
+enum vigil_log_level {
+    VIGIL_LOG_DEBUG = 0,
+    VIGIL_LOG_INFO = 1,
+    VIGIL_LOG_NOTICE = 2,
+    VIGIL_LOG_WARNING = 3,
+    VIGIL_LOG_ERROR = 4
+};
+
+/* ------------------------------------------------------------------ config */
+
+/* What a key's value must look like; the host checks it before create(). */
+enum vigil_key_kind {
+    VIGIL_KEY_TEXT = 1,        /* any non-empty string */
+    VIGIL_KEY_PATH = 2,        /* absolute path */
+    VIGIL_KEY_COMMAND = 3,     /* a command line */
+    VIGIL_KEY_BOOL = 4,        /* yes/no/true/false/on/off/1/0 */
+    VIGIL_KEY_INTEGER = 5,     /* within [min, max] */
+    VIGIL_KEY_DURATION = 6,    /* 1, 1s, 250ms, 0.5s, 2m */
+    VIGIL_KEY_CHOICE = 7,      /* one of `choices` */
+    VIGIL_KEY_URL = 8,         /* scheme is one of `choices` */
+    VIGIL_KEY_STATUS_LIST = 9, /* HTTP status codes and ranges */
+    VIGIL_KEY_HEADER = 10,     /* "Name: value" */
+    VIGIL_KEY_INTERFACE = 11,  /* an interface name */
+    VIGIL_KEY_TEMPLATE = 12    /* text with {field} placeholders of an event */
+};
+
+#define VIGIL_KEY_REQUIRED 0x1u
+#define VIGIL_KEY_REPEATABLE 0x2u
+
+typedef struct vigil_key {
+    const char *name;
+    uint32_t kind;                /* enum vigil_key_kind */
+    uint32_t flags;               /* VIGIL_KEY_REQUIRED | VIGIL_KEY_REPEATABLE */
+    int64_t min, max;             /* VIGIL_KEY_INTEGER */
+    const char *const *choices;   /* NULL-terminated: CHOICE values, URL schemes */
+} vigil_key;
+
+typedef struct vigil_option {
+    const char *key;
+    const char *value;
+} vigil_option;
+
+/* A [tracker NAME] or [notifier NAME] section as the plugin sees it: its
+ * type-specific keys in file order (a repeatable key appears once per line;
+ * for a single key the last occurrence is the one in force). */
+typedef struct vigil_config {
+    uint32_t size;
+    const char *name;
+    const char *type;
+    const vigil_option *options;
+    size_t option_count;
+    int64_t interval_ms;   /* trackers: how often to poll */
+    int64_t timeout_ms;    /* trackers: per check; notifiers: per delivery */
+} vigil_config;
+
+/* The value in force for `key`, or NULL. */
+static inline const char *vigil_config_get(const vigil_config *cfg, const char *key) {
+    const char *found = NULL;
+    size_t i;
+    for (i = 0; i < cfg->option_count; ++i)
+        if (strcmp(cfg->options[i].key, key) == 0) found = cfg->options[i].value;
+    return found;
+}
+
+/* ------------------------------------------------------------------ results */
+
+/* One check's outcome, pushed to the host with report(). The host applies
+ * rise/fall and weights; the plugin only says what it saw. */
+typedef struct vigil_result {
+    uint32_t size;
+    int32_t ok;           /* nonzero: success */
+    const char *reason;   /* why, in words; may be NULL */
+    int64_t latency_us;   /* how long the check took, or -1 */
+    int32_t has_value;    /* file mode=value: `value` carries the number */
+    int64_t value;
+} vigil_result;
+
+#define VIGIL_RESULT_INIT {sizeof(vigil_result), 0, NULL, -1, 0, 0}
+
+/* ------------------------------------------------------------------ events */
+
+/* A state change, as notifiers receive it (SPEC §2). All strings are valid
+ * for the duration of deliver(). */
+typedef struct vigil_event {
+    uint32_t size;
+    uint64_t seq;
+    const char *kind;        /* "instance" or "group" */
+    const char *name;
+    const char *state;       /* MASTER BACKUP FAULT STOP */
+    const char *prev_state;
+    int32_t priority;
+    const char *const *vips;
+    size_t vip_count;
+    const char *host;        /* router_id */
+    const char *time;        /* RFC 3339 UTC with milliseconds */
+    const char *reason;
+    const char *json;        /* the whole event as one JSON object */
+} vigil_event;
+
+/* ------------------------------------------------------------------ processes */
+
+typedef struct vigil_spawn {
+    uint32_t size;
+    const char *const *argv;   /* NULL-terminated; argv[0] a path, or a command run through /bin/sh -c when use_shell */
+    const char *const *env;    /* NULL-terminated "NAME=value"; added to a clean PATH-only environment */
+    int32_t use_shell;
+    const char *user;          /* NULL: the configured script_user */
+    int64_t timeout_ms;        /* killed (the whole process group) after this; 0: no limit */
+} vigil_spawn;
+
+typedef struct vigil_exit {
+    uint32_t size;
+    int32_t exit_code;     /* -1 when killed by a signal */
+    int32_t signal;        /* the signal, or 0 */
+    int32_t timed_out;
+    int64_t duration_us;
+    const char *output;    /* the first 4 KiB of stdout+stderr, NUL-terminated */
+} vigil_exit;
+
+typedef void (*vigil_timer_fn)(void *arg);
+typedef void (*vigil_fd_fn)(int fd, void *arg);
+typedef void (*vigil_exit_fn)(void *arg, const vigil_exit *exit);
+
+/* ------------------------------------------------------------------ host services */
+
+typedef struct vigil_host_api {
+    uint32_t size;
+    uint32_t abi_major, abi_minor;
+    vigil_host *host;
+
+    /* Any thread. */
+    void (*log)(vigil_host *host, int level, const char *message);
+
+    /* Event loop only. One-shot timers; re-arm from the callback to repeat. */
+    vigil_timer *(*timer_new)(vigil_host *host, vigil_timer_fn fn, void *arg);
+    void (*timer_arm)(vigil_timer *timer, int64_t delay_us);
+    void (*timer_disarm)(vigil_timer *timer);
+    void (*timer_free)(vigil_timer *timer);
+
+    /* Event loop only. Calls fn whenever fd is readable, until unwatched. */
+    vigil_watch *(*watch_readable)(vigil_host *host, int fd, vigil_fd_fn fn, void *arg);
+    void (*unwatch)(vigil_watch *watch);
+
+    /* Event loop only. Starts a process without waiting; on_exit runs on the
+     * loop when it ends (or is killed at its timeout). NULL and a message in
+     * err when it cannot start (e.g. a script writable by others). */
+    vigil_process *(*spawn)(vigil_host *host, const vigil_spawn *spec, vigil_exit_fn on_exit, void *arg,
+                            char *err, size_t errlen);
+    /* Kills the process group and forgets it: on_exit will not be called. */
+    void (*kill)(vigil_process *process);
+
+    /* Event loop only. A tracker's result; for event-driven trackers, call
+     * whenever the watched thing changes (and once at start). */
+    void (*report)(vigil_tracker *tracker, const vigil_result *result);
+
+    /* Monotonic microseconds. Any thread. */
+    int64_t (*now_us)(vigil_host *host);
+
+    /* Worker threads (notifiers): runs a process to completion, blocking
+     * the caller; fills *exit. Returns 0, or -1 with err when it cannot start. */
+    int (*run)(vigil_host *host, const vigil_spawn *spec, vigil_exit *exit, char *err, size_t errlen);
+} vigil_host_api;
+
+/* ------------------------------------------------------------------ types */
+
+#define VIGIL_TYPE_ANY_KEY 0x1u  /* accept keys beyond `keys` (Lua scripts take them all) */
+
+typedef struct vigil_tracker_type {
+    uint32_t size;
+    const char *name;
+    const char *const *aliases;   /* NULL-terminated, or NULL */
+    const vigil_key *keys;
+    size_t key_count;
+    uint32_t flags;
+
+    /* Optional, at config check time (also `vigild -t`): rules across keys.
+     * Return 0, or nonzero with a message in err. */
+    int (*validate)(const vigil_config *cfg, char *err, size_t errlen);
+
+    /* Returns the plugin's state for one [tracker], or NULL with err. */
+    void *(*create)(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err,
+                    size_t errlen);
+    /* Optional: begin watching (event-driven trackers report on their own). */
+    void (*start)(void *state);
+    /* Optional: run one check and report() when done (polled every interval;
+     * the host reports a timeout failure and calls cancel() if no result
+     * arrives within the timeout). */
+    void (*poll)(void *state);
+    void (*cancel)(void *state);
+    void (*destroy)(void *state);
+} vigil_tracker_type;
+
+typedef struct vigil_notifier_type {
+    uint32_t size;
+    const char *name;
+    const char *const *aliases;
+    const vigil_key *keys;
+    size_t key_count;
+    uint32_t flags;
+
+    int (*validate)(const vigil_config *cfg, char *err, size_t errlen);
+    void *(*create)(const vigil_host_api *host, const vigil_config *cfg, char *err, size_t errlen);
+    /* On the notifier's worker thread; may block up to timeout_ms. Return 0
+     * when delivered, or nonzero with a message in err (the host retries
+     * with backoff). */
+    int (*deliver)(void *state, const vigil_event *event, int64_t timeout_ms, char *err, size_t errlen);
+    void (*destroy)(void *state);
+} vigil_notifier_type;
+
+/* ------------------------------------------------------------------ the entry point */
+
+typedef struct vigil_plugin_info {
+    uint32_t size;
+    uint32_t abi_major, abi_minor;
+    const char *name;
+    const char *version;
+    const vigil_tracker_type *const *trackers;
+    size_t tracker_count;
+    const vigil_notifier_type *const *notifiers;
+    size_t notifier_count;
+} vigil_plugin_info;
+
+#define VIGIL_PLUGIN_INFO_INIT(name, version) \
+    {sizeof(vigil_plugin_info), VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR, (name), (version), NULL, 0, NULL, 0}
+
+#define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
+
+/* The one symbol a plugin exports. */
+VIGIL_EXPORT const vigil_plugin_info *vigil_plugin_entry(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_PLUGIN_H */
