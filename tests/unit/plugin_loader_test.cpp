@@ -1,0 +1,90 @@
+// The loader against purpose-built plugins: ABI checks, a missing entry
+// symbol, bad declarations, and a plugin's keys driving the config check.
+#include <gtest/gtest.h>
+
+#include "plugin/plugin_registry.h"
+#include "support/config_helpers.h"
+#include "support/process.h"
+
+using namespace vigil;
+using namespace vigil::test;
+
+namespace {
+std::string test_plugin(const char* name) { return std::string(TEST_PLUGIN_DIR) + "/" + name + ".so"; }
+}  // namespace
+
+TEST(PluginLoader, AcceptsAGoodPlugin) {
+    plugin::PluginRegistry r;
+    EXPECT_EQ(r.load(test_plugin("good")), "");
+    ASSERT_TRUE(r.tracker_type("testcheck"));
+    EXPECT_TRUE(r.schemas().tracker_type("testcheck"));
+    EXPECT_TRUE(r.schemas().tracker_type("http")) << "SPEC's not yet written types stay known";
+}
+
+TEST(PluginLoader, RefusesAnotherMajorNamingFileAndVersions) {
+    plugin::PluginRegistry r;
+    EXPECT_EQ(r.load(test_plugin("wrong_major")),
+              test_plugin("wrong_major") + ": built for plugin ABI 2.0, this vigild speaks 1.0 (a different major version)");
+    EXPECT_FALSE(r.tracker_type("testcheck"));
+}
+
+TEST(PluginLoader, RefusesANewerMinor) {
+    plugin::PluginRegistry r;
+    EXPECT_EQ(r.load(test_plugin("newer_minor")),
+              test_plugin("newer_minor") + ": built for plugin ABI 1.1, newer than this vigild's 1.0; upgrade vigild");
+}
+
+TEST(PluginLoader, RefusesAFileWithoutTheEntrySymbol) {
+    plugin::PluginRegistry r;
+    EXPECT_EQ(r.load(test_plugin("no_entry")), test_plugin("no_entry") + ": not a vigil plugin (no vigil_plugin_entry symbol)");
+}
+
+TEST(PluginLoader, RefusesAnUnknownKeyKind) {
+    plugin::PluginRegistry r;
+    EXPECT_EQ(r.load(test_plugin("bad_key")), test_plugin("bad_key") + ": tracker type testcheck: key 1 has no name or an unknown kind");
+}
+
+TEST(PluginLoader, RefusesWhatIsNotASharedObject) {
+    plugin::PluginRegistry r;
+    auto problem = r.load(std::string(FIXTURES_DIR) + "/good.conf");
+    EXPECT_EQ(problem.rfind(std::string(FIXTURES_DIR) + "/good.conf: cannot load: ", 0), 0u) << problem;
+}
+
+TEST(PluginLoader, APluginsKeysDriveTheConfigCheck) {
+    plugin::PluginRegistry r;
+    ASSERT_EQ(r.load(test_plugin("good")), "");
+    config::LoadOptions o;
+    o.types = &r.schemas();
+    auto check = [&](const std::string& tracker) {
+        return config::load_config_text(instance("track = t\n") + "[tracker t]\ntype = testcheck\n" + tracker, "t.conf", o);
+    };
+    EXPECT_TRUE(check("target = db\nlevel = 3\n").ok());
+    auto typo = check("target = db\nlevl = 3\n");
+    ASSERT_FALSE(typo.ok());
+    EXPECT_EQ(messages(typo)[0], "t.conf:9: unknown key 'levl' in [tracker t] of type testcheck (did you mean 'level'?)");
+    auto range = check("target = db\nlevel = 9\n");
+    ASSERT_FALSE(range.ok());
+    EXPECT_EQ(messages(range)[0], "t.conf:9: level: 9 is out of range (1-5)");
+    auto missing = check("level = 2\n");
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(messages(missing)[0], "t.conf:6: [tracker t] (type testcheck) needs 'target'");
+    auto refused = check("target = forbidden\n");
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(messages(refused)[0], "t.conf:6: testcheck: target 'forbidden' is not allowed") << "the plugin's own validate()";
+}
+
+TEST(PluginLoader, TheBuiltInPluginsLoadAndExportOnlyTheEntry) {
+    const auto& r = plugins();
+    for (const char* t : {"file", "interface", "exec"}) EXPECT_TRUE(r.tracker_type(t)) << t;
+    for (const char* n : {"log", "exec"}) EXPECT_TRUE(r.notifier_type(n)) << n;
+    for (const auto& l : r.loaded()) {
+        auto syms = run({"/usr/bin/nm", "-D", "--defined-only", l.path}).out;
+        std::istringstream in(syms);
+        std::vector<std::string> exported;
+        for (std::string line; std::getline(in, line);) {
+            auto name = line.substr(line.rfind(' ') + 1);
+            if (line.find(" T ") != std::string::npos || line.find(" D ") != std::string::npos) exported.push_back(name);
+        }
+        EXPECT_EQ(exported, std::vector<std::string>{"vigil_plugin_entry"}) << l.path;
+    }
+}
