@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs vigil into a scratch prefix, builds sdk/examples out of tree with
+# only pkg-config, and has the installed vigild (finding its built-in
+# plugins relative to itself) check and run a config that uses them.
+# Usage: sdk_install_test.sh BUILD_DIR SOURCE_DIR
+set -euo pipefail
+build=$1 src=$2
+prefix=$(mktemp -d /tmp/vigil-prefix.XXXXXX)
+work=$(mktemp -d /tmp/vigil-sdk.XXXXXX)
+ns=vgl-sdk-$$
+pid=
+cleanup() {
+  [[ -n $pid ]] && kill -9 "$pid" 2>/dev/null
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$prefix" "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+pc=$(find "$prefix" -name vigil-plugin.pc)
+[[ -n $pc ]] || fail "vigil-plugin.pc not installed"
+cp -r "$src/sdk/examples/." "$work/"
+PKG_CONFIG_PATH=$(dirname "$pc") make -s -C "$work" || fail "the examples do not build out of tree"
+[[ -f $work/tcp_listen_tracker.so && -f $work/jsonl_notifier.so ]] || fail "no plugins built"
+chmod 755 "$work"
+
+cat >"$work/vigil.conf" <<CONF
+[global]
+plugin_path = $work
+log = file:$work/vigild.log
+notify = audit
+[instance VI_1]
+interface = lo
+vrid = 51
+vip = 192.0.2.251/32
+track = api down
+[tracker api]
+type = tcp_listen
+port = 1
+interval = 0.1s
+weight = -10
+[tracker down]
+type = file
+path = $work/down
+weight = -2
+[notifier audit]
+type = jsonl
+path = $work/events.jsonl
+CONF
+"$prefix/sbin/vigild" -t -f "$work/vigil.conf" || fail "vigild -t refused the example config"
+
+sed 's/^port = 1$/prot = 1/' "$work/vigil.conf" >"$work/typo.conf"
+out=$("$prefix/sbin/vigild" -t -f "$work/typo.conf" 2>&1) && fail "a typo in an example plugin's section passed"
+grep -q "unknown key 'prot' in \[tracker api\] of type tcp_listen (did you mean 'port'?)" <<<"$out" || fail "unexpected: $out"
+
+# Run it (in a namespace of its own) and see both plugins work.
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+ip netns exec "$ns" "$prefix/sbin/vigild" -n -f "$work/vigil.conf" --pid-file "$work/vigild.pid" &
+pid=$!
+for _ in $(seq 500); do grep -q '"state":"BACKUP"' "$work/events.jsonl" 2>/dev/null && break; sleep 0.01; done
+grep -q '"kind":"instance","name":"VI_1","state":"BACKUP","prev_state":"INIT"' "$work/events.jsonl" ||
+  fail "the jsonl notifier wrote no BACKUP event: $(cat "$work/vigild.log")"
+for _ in $(seq 500); do grep -q 'tracker api: UP -> DOWN (port 1 has no listener)' "$work/vigild.log" && break; sleep 0.01; done
+grep -q 'tracker api: UP -> DOWN (port 1 has no listener)' "$work/vigild.log" || fail "the tcp_listen tracker did not report: $(cat "$work/vigild.log")"
+echo "sdk install test: 1 passed, 0 failed"
