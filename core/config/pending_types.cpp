@@ -1,5 +1,5 @@
 // Key tables of the tracker and notifier types SPEC §2 defines whose plugins
-// are not written yet (http, process, lua, mail, webhook). Each table moves
+// are not written yet (http, lua, mail, webhook). Each table moves
 // into its plugin (plugins/<name>/) when the plugin lands; until then `vigild
 // -t` checks their sections all the same, and the daemon logs that the type
 // has no implementation in this build.
@@ -23,24 +23,6 @@ OptionSpec choice(std::string name, std::vector<std::string> choices) {
 OptionSpec url(std::string name, std::vector<std::string> schemes, bool required) {
     return OptionSpec{std::move(name), K::Url, required, false, 0, 0, std::move(schemes)};
 }
-OptionSpec integer(std::string name, int64_t min, int64_t max) {
-    return OptionSpec{std::move(name), K::Integer, false, false, min, max, {}};
-}
-
-std::optional<int64_t> integer_option(const Options& options, std::string_view key) {
-    auto* o = find_option(options, key);
-    return o ? parse_integer(o->value) : std::nullopt;
-}
-
-void process_check(const Options& options, const Location& where, Diagnostics& diags) {
-    bool by_name = find_option(options, "name"), by_cmdline = find_option(options, "cmdline");
-    if (by_name == by_cmdline)
-        diags.error(where, "a process tracker needs exactly one of 'name' or 'cmdline'");
-    auto min = integer_option(options, "min"), max = integer_option(options, "max");
-    if (min && max && *min > *max)
-        diags.error(find_option(options, "max")->where,
-                    "max " + std::to_string(*max) + " is below min " + std::to_string(*min));
-}
 
 }  // namespace
 
@@ -53,12 +35,6 @@ TypeRegistry pending_types() {
                          key("recover", K::Command), key("tls_verify", K::Bool)},
                         false,
                         {}});
-    r.add_tracker_type({"process",
-                        {},
-                        {key("name", K::Text), key("cmdline", K::Text), integer("min", 0, 1'000'000),
-                         integer("max", 0, 1'000'000)},
-                        false,
-                        process_check});
     r.add_tracker_type({"lua", {}, {key("script", K::Path, true)}, true, {}});
     r.add_notifier_type({"mail",
                          {},

@@ -188,3 +188,24 @@ TEST(NotifyE2E, LogAndExecNotifiersWriteEveryTransitionInOrder) {
     }
     EXPECT_EQ(lines(masters), (std::vector<std::string>{"master VI_1 MASTER BACKUP 0", "master VI_1 MASTER BACKUP 0"}));
 }
+
+TEST(TrackingE2E, ProcessTrackerMovesTheVipInANamespace) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    // A process with a name no other test uses: a copy of sleep.
+    auto name = "vgls" + std::to_string(getpid());
+    auto binary = lab.dir().file(name);
+    std::filesystem::copy_file("/bin/sleep", binary);
+    chmod(binary.c_str(), 0755);
+    auto service = std::make_unique<Child>(std::vector<std::string>{binary, "600"});
+    lab.start_vigild(1, pair_config(100, "[tracker svc]\ntype = process\nname = " + name + "\ninterval = 0.2s\nweight = -2\n",
+                                    "track = svc\n"));
+    lab.start_vigild(2, pair_config(99, "", ""));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    EXPECT_TRUE(lab.log_has(1, "no proc connector here")) << "inside a namespace it falls back to pidfds and scans";
+    service.reset();  // killed: its pidfd reports the exit at once
+    ASSERT_TRUE(lab.wait_address(2, kVip, true, 2s)) << lab.log(1);
+    EXPECT_TRUE(lab.log_has(1, "tracker svc: UP -> DOWN (0 '" + name + "' processes running (wanted at least 1))")) << lab.log(1);
+    service = std::make_unique<Child>(std::vector<std::string>{binary, "600"});
+    EXPECT_TRUE(lab.wait_address(1, kVip, true, 2s)) << "found by the next scan\n" << lab.log(1);
+}

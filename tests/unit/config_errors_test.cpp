@@ -169,7 +169,7 @@ TEST(ConfigErrors, MissingRequiredKeys) {
     expect_error("[instance A]\npriority = 10\n", "t.conf:1: [instance A] needs at least one 'vip'");
     expect_error("[instance Empty]\n", "t.conf:1: [instance Empty] needs 'interface'");
     expect_error("[tracker t]\ninterval = 1\n",
-                 "t.conf:1: [tracker t] needs 'type' (one of: exec, file, interface, http, nginx, process, lua)");
+                 "t.conf:1: [tracker t] needs 'type' (one of: exec, file, interface, process, http, nginx, lua)");
     expect_error("[tracker t]\ntype = file\n", "t.conf:1: [tracker t] (type file) needs 'path'");
     expect_error("[notifier n]\ntype = mail\nsmtp_url = smtp://127.0.0.1\nfrom = a@b\n", "t.conf:1: [notifier n] (type mail) needs 'to'");
     expect_error("[group G]\nnotify =\n", "t.conf:1: [group G] needs 'instances'");
@@ -177,7 +177,7 @@ TEST(ConfigErrors, MissingRequiredKeys) {
 
 TEST(ConfigErrors, UnknownTypes) {
     expect_error("[tracker t]\ntype = ping\n",
-                 "t.conf:2: type: no tracker type 'ping' (known: exec, file, interface, http, nginx, process, lua)");
+                 "t.conf:2: type: no tracker type 'ping' (known: exec, file, interface, process, http, nginx, lua)");
     expect_error("[notifier n]\ntype = sms\n", "t.conf:2: type: no notifier type 'sms' (known: exec, log, mail, webhook, lua)");
 }
 
@@ -190,8 +190,8 @@ TEST(ConfigErrors, TypeSpecificValuesAreChecked) {
     expect_error("[tracker h]\ntype = http\nurl = http://h/\ntls_verify = perhaps\n",
                  "t.conf:4: tls_verify: 'perhaps' is not a boolean (yes/no/true/false/on/off/1/0)");
     expect_error("[tracker p]\ntype = process\nname = a\ncmdline = b\n",
-                 "t.conf:1: a process tracker needs exactly one of 'name' or 'cmdline'");
-    expect_error("[tracker p]\ntype = process\nname = a\nmin = 3\nmax = 2\n", "t.conf:5: max 2 is below min 3");
+                 "t.conf:1: process: a process tracker needs exactly one of 'name' or 'cmdline'");
+    expect_error("[tracker p]\ntype = process\nname = a\nmin = 3\nmax = 2\n", "t.conf:1: process: max 2 is below min 3");
     expect_error("[notifier n]\ntype = log\n", "t.conf:1: log: a log notifier needs exactly one of 'path' or 'syslog = yes'");
     expect_error("[notifier m]\ntype = mail\nsmtp_url = http://x\nfrom = a\nto = b\n",
                  "t.conf:3: smtp_url: 'http://x' is not a smtp:// or smtps:// URL");

@@ -1,0 +1,300 @@
+/* The process tracker: UP while between `min` and `max` processes match by
+ * name (comm) or by a substring of their command line.
+ *
+ * Instant in both directions where the kernel allows it: the netlink proc
+ * connector reports every exec and exit. The connector only works in the
+ * initial network namespace, so elsewhere (containers, test labs) exits are
+ * still seen at once through a pidfd per matching process, and new
+ * processes by a /proc scan every `interval`. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../common/plugin_util.h"
+
+#define MAX_TRACKED 4096
+
+struct tracked {
+    pid_t pid;
+    int pidfd;           /* fallback mode */
+    vigil_watch *watch;  /* fallback mode */
+    struct process_tracker *owner;
+};
+
+struct process_tracker {
+    const vigil_host_api *host;
+    vigil_tracker *tracker;
+    char *name;
+    char *cmdline;
+    long min, max;  /* max < 0: none */
+    int64_t interval_us;
+    int connector;  /* the proc connector socket, or -1 in fallback mode */
+    vigil_watch *connector_watch;
+    vigil_timer *scan_timer;
+    struct tracked *pids[MAX_TRACKED];
+    size_t count;
+    long last_count;
+};
+
+static int read_file(const char *path, char *buf, size_t len) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return (int)n;
+}
+
+static int matches(struct process_tracker *t, pid_t pid) {
+    char path[64], buf[4096];
+    if (t->name) {
+        snprintf(path, sizeof path, "/proc/%d/comm", pid);
+        if (read_file(path, buf, sizeof buf) <= 0) return 0;
+        buf[strcspn(buf, "\n")] = '\0';
+        return strcmp(buf, t->name) == 0;
+    }
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+    int n = read_file(path, buf, sizeof buf);
+    if (n <= 0) return 0;
+    for (int i = 0; i < n - 1; ++i)
+        if (buf[i] == '\0') buf[i] = ' ';
+    return strstr(buf, t->cmdline) != NULL;
+}
+
+static void report(struct process_tracker *t) {
+    long n = (long)t->count;
+    vigil_result r = VIGIL_RESULT_INIT;
+    char reason[256];
+    const char *what = t->name ? t->name : t->cmdline;
+    r.ok = n >= t->min && (t->max < 0 || n <= t->max);
+    if (t->max >= 0)
+        snprintf(reason, sizeof reason, "%ld '%s' process%s running (wanted %ld-%ld)", n, what, n == 1 ? "" : "es", t->min, t->max);
+    else
+        snprintf(reason, sizeof reason, "%ld '%s' process%s running (wanted at least %ld)", n, what, n == 1 ? "" : "es", t->min);
+    r.reason = reason;
+    r.latency_us = 0;
+    t->last_count = n;
+    t->host->report(t->tracker, &r);
+}
+
+static ssize_t find(struct process_tracker *t, pid_t pid) {
+    for (size_t i = 0; i < t->count; ++i)
+        if (t->pids[i]->pid == pid) return (ssize_t)i;
+    return -1;
+}
+
+static void forget(struct process_tracker *t, size_t i) {
+    struct tracked *p = t->pids[i];
+    if (p->watch) t->host->unwatch(p->watch);
+    if (p->pidfd >= 0) close(p->pidfd);
+    free(p);
+    t->pids[i] = t->pids[--t->count];
+}
+
+static void on_pidfd(int fd, void *arg);
+
+static void remember(struct process_tracker *t, pid_t pid) {
+    if (find(t, pid) >= 0 || t->count >= MAX_TRACKED) return;
+    struct tracked *p = calloc(1, sizeof *p);
+    p->pid = pid;
+    p->pidfd = -1;
+    p->owner = t;
+    if (t->connector < 0) {
+        p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (p->pidfd < 0) { /* it is already gone */
+            free(p);
+            return;
+        }
+        p->watch = t->host->watch_readable(t->host->host, p->pidfd, on_pidfd, p);
+    }
+    t->pids[t->count++] = p;
+}
+
+static void on_pidfd(int fd, void *arg) {
+    (void)fd;
+    struct tracked *p = arg;
+    struct process_tracker *t = p->owner;
+    ssize_t i = find(t, p->pid);
+    if (i >= 0) forget(t, (size_t)i);
+    report(t);
+}
+
+/* Adds every matching process not known yet; with `prune`, drops known ones
+ * that no longer match (a reused pid, a changed comm). */
+static void scan(struct process_tracker *t, int prune) {
+    DIR *d = opendir("/proc");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0])) continue;
+        pid_t pid = (pid_t)atoi(e->d_name);
+        if (matches(t, pid)) remember(t, pid);
+    }
+    closedir(d);
+    if (prune)
+        for (size_t i = t->count; i-- > 0;)
+            if (!matches(t, t->pids[i]->pid)) forget(t, i);
+}
+
+static void on_scan_timer(void *arg) {
+    struct process_tracker *t = arg;
+    size_t before = t->count;
+    scan(t, 1);
+    if (t->count != before || (long)t->count != t->last_count) report(t);
+    t->host->timer_arm(t->scan_timer, t->interval_us);
+}
+
+static void on_connector(int fd, void *arg) {
+    struct process_tracker *t = arg;
+    char buf[4096] __attribute__((aligned(NLMSG_ALIGNTO)));
+    ssize_t len;
+    int changed = 0, overrun = 0;
+    while ((len = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) != 0) {
+        if (len < 0) {
+            if (errno == ENOBUFS) overrun = 1; /* events lost: rescan */
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+                if (errno != ENOBUFS) break;
+                continue;
+            }
+            break;
+        }
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+            struct cn_msg *msg = NLMSG_DATA(h);
+            if (msg->id.idx != CN_IDX_PROC) continue;
+            struct proc_event *ev = (struct proc_event *)msg->data;
+            pid_t pid;
+            switch (ev->what) {
+                case PROC_EVENT_EXEC:
+                    pid = ev->event_data.exec.process_pid;
+                    if (find(t, pid) < 0 && matches(t, pid)) { remember(t, pid); changed = 1; }
+                    break;
+                case PROC_EVENT_COMM:
+                    pid = ev->event_data.comm.process_pid;
+                    if (find(t, pid) < 0 && matches(t, pid)) { remember(t, pid); changed = 1; }
+                    else if (find(t, pid) >= 0 && !matches(t, pid)) { forget(t, (size_t)find(t, pid)); changed = 1; }
+                    break;
+                case PROC_EVENT_EXIT:
+                    /* Threads exit too; only the thread group leader's exit is the process's. */
+                    if (ev->event_data.exit.process_pid != ev->event_data.exit.process_tgid) break;
+                    {
+                        ssize_t i = find(t, ev->event_data.exit.process_pid);
+                        if (i >= 0) { forget(t, (size_t)i); changed = 1; }
+                    }
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+    if (overrun) { scan(t, 1); changed = 1; }
+    if (changed) report(t);
+}
+
+/* Subscribes to the proc connector; -1 where the kernel refuses (any network
+ * namespace but the initial one, or no CAP_NET_ADMIN). */
+static int open_connector(void) {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+    if (fd < 0) return -1;
+    struct sockaddr_nl addr = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC, .nl_pid = 0};
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return -1; }
+    struct {
+        struct nlmsghdr h;
+        struct cn_msg msg;
+        enum proc_cn_mcast_op op;
+    } __attribute__((packed)) req;
+    memset(&req, 0, sizeof req);
+    req.h.nlmsg_len = sizeof req;
+    req.h.nlmsg_type = NLMSG_DONE;
+    req.msg.id.idx = CN_IDX_PROC;
+    req.msg.id.val = CN_VAL_PROC;
+    req.msg.len = sizeof req.op;
+    req.op = PROC_CN_MCAST_LISTEN;
+    if (send(fd, &req, sizeof req, 0) != (ssize_t)sizeof req) { close(fd); return -1; }
+    return fd;
+}
+
+static int validate(const vigil_config *cfg, char *err, size_t errlen) {
+    int by_name = vigil_config_get(cfg, "name") != NULL, by_cmdline = vigil_config_get(cfg, "cmdline") != NULL;
+    if (by_name == by_cmdline) {
+        snprintf(err, errlen, "a process tracker needs exactly one of 'name' or 'cmdline'");
+        return -1;
+    }
+    const char *min = vigil_config_get(cfg, "min"), *max = vigil_config_get(cfg, "max");
+    if (min && max && atol(min) > atol(max)) {
+        snprintf(err, errlen, "max %s is below min %s", max, min);
+        return -1;
+    }
+    return 0;
+}
+
+static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
+    if (validate(cfg, err, errlen) != 0) return NULL;
+    struct process_tracker *t = calloc(1, sizeof *t);
+    const char *name = vigil_config_get(cfg, "name"), *cmdline = vigil_config_get(cfg, "cmdline");
+    const char *min = vigil_config_get(cfg, "min"), *max = vigil_config_get(cfg, "max");
+    t->host = host;
+    t->tracker = tracker;
+    t->name = name ? strdup(name) : NULL;
+    t->cmdline = cmdline ? strdup(cmdline) : NULL;
+    t->min = min ? atol(min) : 1;
+    t->max = max ? atol(max) : -1;
+    t->interval_us = (cfg->interval_ms > 0 ? cfg->interval_ms : 1000) * 1000;
+    t->last_count = -1;
+    t->connector = open_connector();
+    return t;
+}
+
+static void start(void *state) {
+    struct process_tracker *t = state;
+    if (t->connector >= 0) {
+        t->connector_watch = t->host->watch_readable(t->host->host, t->connector, on_connector, t);
+        plog(t->host, VIGIL_LOG_DEBUG, "process tracker: using the proc connector");
+    } else {
+        t->scan_timer = t->host->timer_new(t->host->host, on_scan_timer, t);
+        t->host->timer_arm(t->scan_timer, t->interval_us);
+        plog(t->host, VIGIL_LOG_INFO,
+             "process tracker '%s': no proc connector here (not the initial network namespace?); exits are seen at once "
+             "through pidfds, new processes by a /proc scan every interval",
+             t->name ? t->name : t->cmdline);
+    }
+    scan(t, 0); /* after subscribing, so nothing starting meanwhile is missed */
+    report(t);
+}
+
+static void destroy(void *state) {
+    struct process_tracker *t = state;
+    while (t->count) forget(t, t->count - 1);
+    if (t->connector_watch) t->host->unwatch(t->connector_watch);
+    if (t->connector >= 0) close(t->connector);
+    if (t->scan_timer) t->host->timer_free(t->scan_timer);
+    free(t->name);
+    free(t->cmdline);
+    free(t);
+}
+
+static const vigil_key keys[] = {
+    {"name", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
+    {"cmdline", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
+    {"min", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
+    {"max", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
+};
+
+static const vigil_tracker_type process_type = {
+    sizeof(vigil_tracker_type), "process", NULL, keys, 4, 0, validate, create, start, NULL, NULL, destroy,
+};
+
+static const vigil_tracker_type *const trackers[] = {&process_type};
+
+VIGIL_EXPORT const vigil_plugin_info *vigil_plugin_entry(void) {
+    static vigil_plugin_info info = VIGIL_PLUGIN_INFO_INIT("process", "1.0");
+    info.trackers = trackers;
+    info.tracker_count = 1;
+    return &info;
+}

@@ -1,0 +1,138 @@
+// The process tracker plugin driven directly (no VRRP, no network) through
+// the real host services on a libevent loop, in this test's own namespace.
+// In the initial network namespace it must use the proc connector: a new
+// process is seen without waiting for a /proc scan.
+#include <gtest/gtest.h>
+
+#include <event2/event.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "plugin/host.h"
+#include "plugin/plugin_registry.h"
+#include "support/config_helpers.h"
+#include "support/process.h"
+#include "track/tracking.h"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A child whose comm is `name`, alive until killed.
+pid_t start_named(const std::string& name) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_NAME, name.c_str());
+        while (true) pause();
+    }
+    return pid;
+}
+
+void reap(pid_t pid) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+}
+
+// Whether the kernel lets this process subscribe to the proc connector
+// (only in the initial network namespace, with CAP_NET_ADMIN).
+bool connector_available() {
+    int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+    if (fd < 0) return false;
+    sockaddr_nl addr{};
+    addr.nl_family = AF_NETLINK;
+    addr.nl_groups = CN_IDX_PROC;
+    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    return ok;
+}
+
+struct Loop {
+    event_base* base = event_base_new();
+    ~Loop() { event_base_free(base); }
+    // Runs the loop until `condition` holds or `deadline` passes.
+    bool until(const std::function<bool()>& condition, std::chrono::milliseconds deadline = 3s) {
+        auto end = std::chrono::steady_clock::now() + deadline;
+        while (!condition()) {
+            if (std::chrono::steady_clock::now() > end) return false;
+            timeval tick{0, 10'000};
+            event_base_loopexit(base, &tick);
+            event_base_dispatch(base);
+        }
+        return true;
+    }
+};
+
+config::TrackerConfig tracker_config(const std::string& name, std::chrono::milliseconds interval) {
+    config::TrackerConfig c;
+    c.name = "proc";
+    c.type = "process";
+    c.interval = interval;
+    c.timeout = interval;
+    c.options = {{"name", name, {}}};
+    return c;
+}
+
+}  // namespace
+
+TEST(ProcessTracker, SeesExecAndExitAtOnceThroughTheConnector) {
+    if (!connector_available()) GTEST_SKIP() << "the proc connector only works in the initial network namespace, as root";
+    Loop loop;
+    plugin::Host host(loop.base);
+    const auto* type = test::plugins().tracker_type("process");
+    ASSERT_TRUE(type);
+    std::string name = "vglp" + std::to_string(getpid());
+    int changes = 0;
+    // A 60 s interval: only the connector can make this test pass in time.
+    track::TrackerRuntime t(tracker_config(name, 60s), type, host.api(), loop.base, [&](track::TrackerRuntime&) { ++changes; });
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.checks() >= 1; }));
+    EXPECT_FALSE(t.state().up()) << t.state().reason();
+    EXPECT_EQ(t.state().reason(), "0 '" + name + "' processes running (wanted at least 1)");
+
+    pid_t child = start_named(name);
+    EXPECT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
+    EXPECT_EQ(t.state().reason(), "1 '" + name + "' process running (wanted at least 1)");
+    reap(child);
+    EXPECT_TRUE(loop.until([&] { return !t.state().up(); })) << t.state().last_reason();
+}
+
+TEST(ProcessTracker, CountsAgainstMinAndMax) {
+    Loop loop;
+    plugin::Host host(loop.base);
+    const auto* type = test::plugins().tracker_type("process");
+    ASSERT_TRUE(type);
+    std::string name = "vglq" + std::to_string(getpid());
+    std::vector<pid_t> children;
+    for (int i = 0; i < 3; ++i) children.push_back(start_named(name));
+    auto cfg = tracker_config(name, 100ms);
+    cfg.options.push_back({"min", "2", {}});
+    cfg.options.push_back({"max", "2", {}});
+    cfg.fall = 1;
+    track::TrackerRuntime t(cfg, type, host.api(), loop.base, [](track::TrackerRuntime&) {});
+    // Give the children time to rename themselves before the first scan.
+    ASSERT_TRUE(test::wait_for([&] {
+        std::ifstream comm("/proc/" + std::to_string(children.back()) + "/comm");
+        std::string c;
+        std::getline(comm, c);
+        return c == name;
+    }));
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return !t.state().up(); })) << "3 is above max 2";
+    EXPECT_EQ(t.state().reason(), "3 '" + name + "' processes running (wanted 2-2)");
+    reap(children.back());
+    children.pop_back();
+    EXPECT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
+    reap(children.back());
+    children.pop_back();
+    EXPECT_TRUE(loop.until([&] { return !t.state().up(); })) << "1 is below min 2";
+    for (pid_t c : children) reap(c);
+}
