@@ -12,6 +12,9 @@ enum class Level { Debug, Info, Notice, Warning, Error };
 const char* level_name(Level level);
 std::optional<Level> parse_level(std::string_view text);
 
+// Now as RFC 3339 UTC with milliseconds: "2026-11-25T22:50:02.123Z".
+std::string utc_timestamp();
+
 struct Destination {
     enum class Kind { Stderr, Syslog, File } kind = Kind::Stderr;
     std::string path;  // Kind::File only

@@ -39,7 +39,9 @@ int syslog_priority(Level level) {
     return LOG_INFO;
 }
 
-std::string timestamp() {
+}  // namespace
+
+std::string utc_timestamp() {
     timeval tv;
     gettimeofday(&tv, nullptr);
     tm utc;
@@ -49,8 +51,6 @@ std::string timestamp() {
     snprintf(buf + n, sizeof buf - n, ".%03ldZ", static_cast<long>(tv.tv_usec / 1000));
     return buf;
 }
-
-}  // namespace
 
 Logger& Logger::get() {
     static Logger logger;
@@ -97,7 +97,7 @@ void Logger::reopen() {
 void Logger::write(Level level, const std::string& message) {
     if (!enabled(level)) return;
     std::lock_guard lock(mu_);
-    std::string line = timestamp() + " " + level_name(level) + ": " + message + "\n";
+    std::string line = utc_timestamp() + " " + level_name(level) + ": " + message + "\n";
     switch (dest_.kind) {
         case Destination::Kind::Stderr:
             fputs(line.c_str(), stderr);

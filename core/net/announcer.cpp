@@ -1,5 +1,7 @@
 #include "net/announcer.h"
 
+#include "net/send_ipv6.h"
+
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -77,28 +79,10 @@ std::string Announcer::arp(int ifindex, const std::array<uint8_t, 6>& mac, const
 std::string Announcer::neighbour_advert(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
     if (icmp6_fd_ < 0) return "no ICMPv6 socket";
     auto packet = unsolicited_na(mac, vip);
-    sockaddr_in6 to{};
-    to.sin6_family = AF_INET6;
-    inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
-    to.sin6_scope_id = static_cast<uint32_t>(ifindex);
-    iovec iov{packet.data(), packet.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = sizeof to;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-    in6_pktinfo info{};
-    std::memcpy(&info.ipi6_addr, vip.bytes().data(), 16);  // from the VIP itself
-    info.ipi6_ifindex = static_cast<unsigned>(ifindex);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    if (sendmsg(icmp6_fd_, &msg, 0) < 0) return std::string("neighbour advertisement: ") + strerror(errno);
+    // From the VIP itself, to all nodes.
+    static const auto all_nodes = *IpAddress::parse("ff02::1");
+    if (auto problem = send_ipv6(icmp6_fd_, packet, vip, all_nodes, ifindex); !problem.empty())
+        return "neighbour advertisement: " + problem;
     return "";
 }
 

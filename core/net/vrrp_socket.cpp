@@ -1,5 +1,7 @@
 #include "net/vrrp_socket.h"
 
+#include "net/send_ipv6.h"
+
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -91,29 +93,7 @@ std::string VrrpSocket::send_v4(std::span<const uint8_t> message, const IpAddres
 }
 
 std::string VrrpSocket::send_v6(std::span<const uint8_t> message, const IpAddress& src, const IpAddress& dst) {
-    sockaddr_in6 to{};
-    to.sin6_family = AF_INET6;
-    std::memcpy(&to.sin6_addr, dst.bytes().data(), 16);
-    to.sin6_scope_id = static_cast<uint32_t>(ifindex_);
-    iovec iov{const_cast<uint8_t*>(message.data()), message.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
-    msghdr msg{};
-    msg.msg_name = &to;
-    msg.msg_namelen = sizeof to;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
-    in6_pktinfo info{};
-    std::memcpy(&info.ipi6_addr, src.bytes().data(), 16);
-    info.ipi6_ifindex = static_cast<unsigned>(ifindex_);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    if (sendmsg(fd_, &msg, 0) < 0) return errno_text("sendmsg");
-    return "";
+    return send_ipv6(fd_, message, src, dst, ifindex_);
 }
 
 VrrpSocket::Read VrrpSocket::receive(std::vector<uint8_t>& buffer, vrrp::Received& out) {

@@ -1,9 +1,9 @@
 #include "notify/event.h"
 
-#include <sys/time.h>
-
 #include <cstdio>
 #include <ctime>
+
+#include "log/level.h"
 
 namespace vigil::notify {
 
@@ -38,15 +38,6 @@ std::string Event::json() const {
            "\",\"time\":\"" + json_escape(time) + "\",\"reason\":\"" + json_escape(reason) + "\"}";
 }
 
-std::string rfc3339_now() {
-    timeval tv;
-    gettimeofday(&tv, nullptr);
-    tm utc;
-    gmtime_r(&tv.tv_sec, &utc);
-    char buf[40];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(buf + n, sizeof buf - n, ".%03ldZ", static_cast<long>(tv.tv_usec / 1000));
-    return buf;
-}
+std::string rfc3339_now() { return log::utc_timestamp(); }
 
 }  // namespace vigil::notify

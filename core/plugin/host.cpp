@@ -98,12 +98,15 @@ void unwatch(vigil_watch* w) {
 
 // ---------------------------------------------------------------- processes
 
-void drain_output(vigil_process* p) {
+// Reads what is waiting on a non-blocking pipe, keeping the first kOutputLimit bytes.
+void read_output(int fd, std::string& output) {
     char buf[1024];
     ssize_t n;
-    while ((n = read(p->output_fd, buf, sizeof buf)) > 0)
-        if (p->output.size() < kOutputLimit) p->output.append(buf, std::min<size_t>(static_cast<size_t>(n), kOutputLimit - p->output.size()));
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        if (output.size() < kOutputLimit) output.append(buf, std::min<size_t>(static_cast<size_t>(n), kOutputLimit - output.size()));
 }
+
+void drain_output(vigil_process* p) { read_output(p->output_fd, p->output); }
 
 void release(vigil_process* p) {
     if (p->exit_ev) event_free(p->exit_ev);
@@ -208,10 +211,7 @@ int run(vigil_host* h, const vigil_spawn* spec, vigil_exit* out, char* err, size
             break;
         }
         poll(fds, 2, static_cast<int>(std::min<int64_t>(left / 1000 + 1, 1000)));
-        char buf[1024];
-        ssize_t n;
-        while ((n = read(output_fd, buf, sizeof buf)) > 0)
-            if (output.size() < kOutputLimit) output.append(buf, std::min<size_t>(static_cast<size_t>(n), kOutputLimit - output.size()));
+        read_output(output_fd, output);
         if (fds[0].revents) break;
     }
     int status = 0;
