@@ -22,11 +22,12 @@ lab_up() {
 }
 
 lab_down() {
-  local p=$1 ns pid
+  local p=$1 ns pid IFS=$' \t\n'
   for ns in $(ip netns list | awk '{print $1}' | grep -E "^$p-(sw|h[0-9]+)$"); do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
 }
 
-vip_on() { ip -n "$1" -o addr show dev eth0 | grep -q " $2/"; }
+# (No pipe into grep -q: under pipefail, ip's SIGPIPE would turn a match into a failure.)
+vip_on() { [[ $(ip -n "$1" -o addr show dev eth0 2>/dev/null) == *" $2/"* ]]; }

@@ -165,7 +165,7 @@ void Instance::send_advert(uint8_t priority) {
 
 void Instance::state_changed(State from, State to, const std::string& reason) {
     ++counters_.transitions;
-    VLOG_NOTICE("%s: %s -> %s (%s)", name().c_str(), state_name(from), state_name(to), reason.c_str());
+    // VIPs first, the log line after: a slow log destination must not delay a failover.
     if (to == State::Master) {
         take_vips();
         announce_vips();
@@ -175,6 +175,7 @@ void Instance::state_changed(State from, State to, const std::string& reason) {
         event_del(garp_timer_);
         release_vips(false);
     }
+    VLOG_NOTICE("%s: %s -> %s (%s)", name().c_str(), state_name(from), state_name(to), reason.c_str());
     if (group_) group_->member_changed(machine_, from, to, monotonic_now());
     // A sync group may have moved us from another member's call stack.
     rearm();
