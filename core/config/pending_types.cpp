@@ -1,5 +1,5 @@
 // Key tables of the tracker and notifier types SPEC §2 defines whose plugins
-// are not written yet (http, lua, mail, webhook). Each table moves
+// are not written yet (lua, mail, webhook). Each table moves
 // into its plugin (plugins/<name>/) when the plugin lands; until then `vigild
 // -t` checks their sections all the same, and the daemon logs that the type
 // has no implementation in this build.
@@ -28,13 +28,6 @@ OptionSpec url(std::string name, std::vector<std::string> schemes, bool required
 
 TypeRegistry pending_types() {
     TypeRegistry r;
-    r.add_tracker_type({"http",
-                        {"nginx"},
-                        {url("url", {"http", "https"}, true), choice("method", {"GET", "HEAD", "POST"}),
-                         key("expect_status", K::StatusList), key("expect_body", K::Text), key("host", K::Text),
-                         key("recover", K::Command), key("tls_verify", K::Bool)},
-                        false,
-                        {}});
     r.add_tracker_type({"lua", {}, {key("script", K::Path, true)}, true, {}});
     r.add_notifier_type({"mail",
                          {},

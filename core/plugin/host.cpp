@@ -224,6 +224,17 @@ int run(vigil_host* h, const vigil_spawn* spec, vigil_exit* out, char* err, size
     return 0;
 }
 
+vigil_http_request* http_request(vigil_host* h, const vigil_http_spec* spec, vigil_http_fn on_done, void* arg, char* err,
+                                 size_t errlen) {
+    vigil_http_spec full{};
+    std::memcpy(&full, spec, std::min<size_t>(spec->size, sizeof full));
+    full.size = sizeof full;
+    std::string error;
+    auto* r = h->http->start(full, on_done, arg, error);
+    if (!r && err && errlen) snprintf(err, errlen, "%s", error.c_str());
+    return r;
+}
+
 void report(vigil_tracker* t, const vigil_result* r) {
     if (t && t->on_report) t->on_report(normalize(r));
 }
@@ -238,8 +249,9 @@ vigil_result normalize(const vigil_result* r) {
     return out;
 }
 
-Host::Host(event_base* base) {
+Host::Host(event_base* base) : http_(base) {
     host_.base = base;
+    host_.http = &http_;
     host_.script_user = resolve_script_user("");
     api_.size = sizeof api_;
     api_.abi_major = VIGIL_ABI_MAJOR;
@@ -257,6 +269,8 @@ Host::Host(event_base* base) {
     api_.report = report;
     api_.now_us = now_us;
     api_.run = run;
+    api_.http_request = http_request;
+    api_.http_cancel = HttpClient::cancel_request;
 }
 
 }  // namespace vigil::plugin

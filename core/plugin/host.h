@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "plugin/http_client.h"
 #include "vigil/plugin.h"
 
 struct event_base;
@@ -14,6 +15,7 @@ struct event_base;
 struct vigil_host {
     event_base* base = nullptr;
     std::string script_user;  // resolved default for spawn/run
+    vigil::plugin::HttpClient* http = nullptr;
 };
 
 struct vigil_tracker {
@@ -32,6 +34,7 @@ public:
     void set_script_user(const std::string& user) { host_.script_user = user; }
 
 private:
+    HttpClient http_;
     vigil_host host_;
     vigil_host_api api_{};
 };

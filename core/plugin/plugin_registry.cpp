@@ -79,6 +79,8 @@ PluginConfig::PluginConfig(std::string name, std::string type, const config::Opt
     config_.option_count = options_.size();
     config_.interval_ms = interval_ms;
     config_.timeout_ms = timeout_ms;
+    config_.rise = 1;
+    config_.fall = 1;
 }
 
 std::string PluginRegistry::load(const std::string& path) {

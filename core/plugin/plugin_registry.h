@@ -65,6 +65,10 @@ public:
     PluginConfig(const PluginConfig&) = delete;
     PluginConfig& operator=(const PluginConfig&) = delete;
     const vigil_config* get() const { return &config_; }
+    void set_rise_fall(int rise, int fall) {
+        config_.rise = rise;
+        config_.fall = fall;
+    }
 
 private:
     std::string name_, type_;

@@ -43,6 +43,7 @@ TrackerRuntime::~TrackerRuntime() {
 
 std::string TrackerRuntime::start() {
     plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
+    pc.set_rise_fall(config_.rise, config_.fall);
     char err[512] = {};
     plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
     if (!plugin_state_) return err[0] ? err : "the plugin could not create it";

@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 0
+#define VIGIL_ABI_MINOR 1  /* 1.1: http_request/http_cancel, vigil_config.rise/fall */
 
 /* True when a struct of `size` bytes (as its writer stated) holds `field`. */
 #define VIGIL_HAS_FIELD(type, ptr, field) \
@@ -55,6 +55,7 @@ typedef struct vigil_tracker vigil_tracker;   /* the host's side of one tracker 
 typedef struct vigil_timer vigil_timer;
 typedef struct vigil_watch vigil_watch;
 typedef struct vigil_process vigil_process;
+typedef struct vigil_http_request vigil_http_request;
 
 /* ------------------------------------------------------------------ logging */
 
@@ -111,6 +112,9 @@ typedef struct vigil_config {
     size_t option_count;
     int64_t interval_ms;   /* trackers: how often to poll */
     int64_t timeout_ms;    /* trackers: per check; notifiers: per delivery */
+    /* 1.1 */
+    int32_t rise;          /* trackers: successes in a row to be UP */
+    int32_t fall;          /* trackers: failures in a row to be DOWN */
 } vigil_config;
 
 /* The value in force for `key`, or NULL. */
@@ -177,9 +181,32 @@ typedef struct vigil_exit {
     const char *output;    /* the first 4 KiB of stdout+stderr, NUL-terminated */
 } vigil_exit;
 
+/* An HTTP(S) request run on the event loop (libcurl in the host). */
+typedef struct vigil_http_spec {
+    uint32_t size;
+    const char *method;          /* "GET" (NULL), "HEAD", "POST", ... */
+    const char *url;
+    const char *const *headers;  /* NULL-terminated "Name: value", or NULL */
+    const char *body;            /* POST body, or NULL */
+    size_t body_len;
+    int64_t timeout_ms;          /* whole request */
+    int32_t tls_verify;          /* nonzero: verify the certificate and host name */
+    size_t max_body;             /* keep at most this much of the response body (0: 64 KiB) */
+} vigil_http_spec;
+
+typedef struct vigil_http_result {
+    uint32_t size;
+    int32_t status;       /* the HTTP status, or 0 when there was no response */
+    const char *error;    /* why there was no response (refused, timeout, TLS), or NULL */
+    const char *body;     /* NUL-terminated, truncated at max_body */
+    size_t body_len;
+    int64_t duration_us;
+} vigil_http_result;
+
 typedef void (*vigil_timer_fn)(void *arg);
 typedef void (*vigil_fd_fn)(int fd, void *arg);
 typedef void (*vigil_exit_fn)(void *arg, const vigil_exit *exit);
+typedef void (*vigil_http_fn)(void *arg, const vigil_http_result *result);
 
 /* ------------------------------------------------------------------ host services */
 
@@ -219,6 +246,14 @@ typedef struct vigil_host_api {
     /* Worker threads (notifiers): runs a process to completion, blocking
      * the caller; fills *exit. Returns 0, or -1 with err when it cannot start. */
     int (*run)(vigil_host *host, const vigil_spawn *spec, vigil_exit *exit, char *err, size_t errlen);
+
+    /* 1.1. Event loop only. Starts a request without waiting; on_done runs on
+     * the loop with the result (the strings live until it returns). NULL and
+     * a message in err when it cannot start. Check VIGIL_HAS_FIELD first. */
+    vigil_http_request *(*http_request)(vigil_host *host, const vigil_http_spec *spec, vigil_http_fn on_done, void *arg,
+                                        char *err, size_t errlen);
+    /* Abandons a request: on_done will not be called. */
+    void (*http_cancel)(vigil_http_request *request);
 } vigil_host_api;
 
 /* ------------------------------------------------------------------ types */

@@ -1,0 +1,200 @@
+/* The http tracker (alias nginx): a request on the event loop through the
+ * host's HTTP service (libcurl multi, no process or thread per check); UP
+ * when the status is one of expect_status and the body holds expect_body.
+ * `recover` (what the seed's chkngx.sh did by starting nginx) runs as the
+ * script user once the checks have failed `fall` times in a row, then at
+ * most once a minute while they keep failing. */
+#define _GNU_SOURCE
+#include <ctype.h>
+
+#include "../common/plugin_util.h"
+
+#define MAX_RANGES 32
+#define RECOVER_EVERY_US (60LL * 1000 * 1000)
+
+struct range {
+    int lo, hi;
+};
+
+struct http_tracker {
+    const vigil_host_api *host;
+    vigil_tracker *tracker;
+    char *url, *method, *expect_body, *host_header_line, *recover;
+    const char *headers[2];
+    struct range ranges[MAX_RANGES];
+    int range_count;
+    int tls_verify;
+    int64_t timeout_ms;
+    int fall;
+    int failures;
+    int64_t last_recover_us;
+    vigil_http_request *running;
+    vigil_process *recovering;
+};
+
+static int parse_status_list(const char *text, struct range *out, int max) {
+    int n = 0;
+    const char *p = text;
+    while (*p && n < max) {
+        while (*p && (isspace((unsigned char)*p) || *p == ',')) ++p;
+        if (!*p) break;
+        char *end;
+        long lo = strtol(p, &end, 10), hi = lo;
+        if (end == p) return -1;
+        p = end;
+        if (*p == '-') {
+            hi = strtol(p + 1, &end, 10);
+            if (end == p + 1) return -1;
+            p = end;
+        }
+        out[n].lo = (int)lo;
+        out[n].hi = (int)hi;
+        ++n;
+    }
+    return n;
+}
+
+static int status_expected(const struct http_tracker *t, int status) {
+    for (int i = 0; i < t->range_count; ++i)
+        if (status >= t->ranges[i].lo && status <= t->ranges[i].hi) return 1;
+    return 0;
+}
+
+static void on_recover_exit(void *arg, const vigil_exit *e) {
+    struct http_tracker *t = arg;
+    t->recovering = NULL;
+    plog(t->host, e->exit_code == 0 ? VIGIL_LOG_NOTICE : VIGIL_LOG_WARNING, "http tracker %s: recover command %s (exit %d)",
+         t->url, e->exit_code == 0 ? "finished" : "failed", e->exit_code);
+}
+
+static void maybe_recover(struct http_tracker *t) {
+    if (!t->recover || t->recovering || t->failures < t->fall) return;
+    int64_t now = t->host->now_us(t->host->host);
+    if (t->last_recover_us && now - t->last_recover_us < RECOVER_EVERY_US) return;
+    t->last_recover_us = now;
+    const char *argv[] = {t->recover, NULL};
+    vigil_spawn spec = {sizeof(vigil_spawn), argv, NULL, 1, NULL, 60000};
+    char err[256] = "";
+    plog(t->host, VIGIL_LOG_NOTICE, "http tracker %s: down, running recover command: %s", t->url, t->recover);
+    t->recovering = t->host->spawn(t->host->host, &spec, on_recover_exit, t, err, sizeof err);
+    if (!t->recovering) plog(t->host, VIGIL_LOG_ERROR, "http tracker %s: cannot run recover command: %s", t->url, err);
+}
+
+static void on_done(void *arg, const vigil_http_result *r) {
+    struct http_tracker *t = arg;
+    t->running = NULL;
+    vigil_result res = VIGIL_RESULT_INIT;
+    char reason[512];
+    if (r->error) {
+        snprintf(reason, sizeof reason, "%s", r->error);
+    } else if (!status_expected(t, r->status)) {
+        snprintf(reason, sizeof reason, "HTTP %d, not an expected status", r->status);
+    } else if (t->expect_body && !strstr(r->body ? r->body : "", t->expect_body)) {
+        snprintf(reason, sizeof reason, "HTTP %d, but the body lacks '%s'", r->status, t->expect_body);
+    } else {
+        res.ok = 1;
+        snprintf(reason, sizeof reason, "HTTP %d", r->status);
+    }
+    res.reason = reason;
+    res.latency_us = r->duration_us;
+    t->failures = res.ok ? 0 : t->failures + 1;
+    if (res.ok) t->last_recover_us = 0;
+    t->host->report(t->tracker, &res);
+    maybe_recover(t);
+}
+
+static int validate(const vigil_config *cfg, char *err, size_t errlen) {
+    const char *list = vigil_config_get(cfg, "expect_status");
+    struct range r[MAX_RANGES];
+    if (list && parse_status_list(list, r, MAX_RANGES) <= 0) {
+        snprintf(err, errlen, "expect_status: cannot read '%s'", list);
+        return -1;
+    }
+    return 0;
+}
+
+static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
+    if (!VIGIL_HAS_FIELD(vigil_host_api, host, http_request) || !host->http_request) {
+        snprintf(err, errlen, "this vigild has no HTTP service (needs plugin ABI 1.1)");
+        return NULL;
+    }
+    struct http_tracker *t = calloc(1, sizeof *t);
+    const char *v;
+    t->host = host;
+    t->tracker = tracker;
+    t->url = strdup(vigil_config_get(cfg, "url"));
+    t->method = strdup((v = vigil_config_get(cfg, "method")) ? v : "GET");
+    t->expect_body = (v = vigil_config_get(cfg, "expect_body")) ? strdup(v) : NULL;
+    t->recover = (v = vigil_config_get(cfg, "recover")) ? strdup(v) : NULL;
+    if ((v = vigil_config_get(cfg, "host"))) {
+        size_t len = strlen(v) + 7;
+        t->host_header_line = malloc(len);
+        snprintf(t->host_header_line, len, "Host: %s", v);
+        t->headers[0] = t->host_header_line;
+    }
+    t->range_count = parse_status_list((v = vigil_config_get(cfg, "expect_status")) ? v : "200", t->ranges, MAX_RANGES);
+    t->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
+    t->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 1000;
+    t->fall = VIGIL_HAS_FIELD(vigil_config, cfg, fall) && cfg->fall > 0 ? cfg->fall : 1;
+    return t;
+}
+
+static void poll(void *state) {
+    struct http_tracker *t = state;
+    vigil_http_spec spec = {sizeof(vigil_http_spec), t->method, t->url, t->headers[0] ? t->headers : NULL,
+                            NULL, 0, t->timeout_ms, t->tls_verify, 65536};
+    char err[256] = "";
+    t->running = t->host->http_request(t->host->host, &spec, on_done, t, err, sizeof err);
+    if (!t->running) {
+        vigil_result r = VIGIL_RESULT_INIT;
+        r.reason = err;
+        t->host->report(t->tracker, &r);
+    }
+}
+
+static void cancel(void *state) {
+    struct http_tracker *t = state;
+    if (t->running) t->host->http_cancel(t->running);
+    t->running = NULL;
+    t->failures++;  /* the host reports the timeout as a failure */
+    maybe_recover(t);
+}
+
+static void destroy(void *state) {
+    struct http_tracker *t = state;
+    if (t->running) t->host->http_cancel(t->running);
+    if (t->recovering) t->host->kill(t->recovering);
+    free(t->url);
+    free(t->method);
+    free(t->expect_body);
+    free(t->host_header_line);
+    free(t->recover);
+    free(t);
+}
+
+static const char *const schemes[] = {"http", "https", NULL};
+static const char *const methods[] = {"GET", "HEAD", "POST", NULL};
+static const vigil_key keys[] = {
+    {"url", VIGIL_KEY_URL, VIGIL_KEY_REQUIRED, 0, 0, schemes},
+    {"method", VIGIL_KEY_CHOICE, 0, 0, 0, methods},
+    {"expect_status", VIGIL_KEY_STATUS_LIST, 0, 0, 0, NULL},
+    {"expect_body", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
+    {"host", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
+    {"recover", VIGIL_KEY_COMMAND, 0, 0, 0, NULL},
+    {"tls_verify", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
+};
+static const char *const aliases[] = {"nginx", NULL};
+
+static const vigil_tracker_type http_type = {
+    sizeof(vigil_tracker_type), "http", aliases, keys, sizeof keys / sizeof keys[0], 0, validate, create, NULL, poll, cancel,
+    destroy,
+};
+
+static const vigil_tracker_type *const trackers[] = {&http_type};
+
+VIGIL_EXPORT const vigil_plugin_info *vigil_plugin_entry(void) {
+    static vigil_plugin_info info = VIGIL_PLUGIN_INFO_INIT("http", "1.0");
+    info.trackers = trackers;
+    info.tracker_count = 1;
+    return &info;
+}
