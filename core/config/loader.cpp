@@ -474,8 +474,6 @@ private:
         for (const auto& peer : inst.unicast_peers)
             if (peer.family() != inst.family)
                 diags_.error(keys["unicast_peer"], "unicast_peer: " + peer.str() + " is not " + net::family_name(inst.family));
-        if (inst.unicast_src && inst.unicast_peers.empty())
-            diags_.warning(keys["unicast_src"], "unicast_src: has no effect without unicast_peer");
 
         for (const auto& ref : inst.track)
             if (!c_.tracker(ref.name)) diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");

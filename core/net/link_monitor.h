@@ -1,6 +1,6 @@
 // Watches rtnetlink for link and address changes on the event loop and tells
-// its listener which interface changed, so instances go to FAULT when their
-// link goes down and come back when it returns.
+// its listener that something changed (it re-reads what it cares about), so
+// instances go to FAULT when their link goes down and come back when it returns.
 #pragma once
 
 #include <functional>

@@ -63,9 +63,21 @@ std::vector<net::IpAddress> Instance::vip_addresses() const {
     return out;
 }
 
+std::optional<net::IpAddress> Instance::source_address() const {
+    if (config_.unicast_src) return config_.unicast_src;
+    if (auto primary = link_.primary(config_.family, vip_addresses())) return primary;
+    // An address owner may have nothing but the VIP itself (RFC 5798: the
+    // owner's real address is the virtual one); send from it.
+    if (config_.family == net::Family::V4)
+        for (const auto& v : config_.vips)
+            if (link_.has(v.prefix.address)) return v.prefix.address;
+    return std::nullopt;
+}
+
 void Instance::start() {
     link_ = net::read_interface(config_.interface);
-    if (auto primary = link_.primary(config_.family, vip_addresses())) machine_.set_primary_address(*primary);
+    // Ties are broken by the address our adverts carry.
+    if (auto src = source_address()) machine_.set_primary_address(*src);
     // A crashed run may have left our VIPs behind; a backup must not hold them.
     if (config_.priority != 255) release_vips(true);
     link_fault_ = !link_.usable();
@@ -85,7 +97,6 @@ void Instance::stop() {
 }
 
 void Instance::receive(const Advert& advert, const Received& packet) {
-    ++counters_.adverts_received;
     auto reason = check_for_instance(advert, expectation_);
     // As keepalived: a unicast instance ignores multicast adverts and the reverse.
     if (!reason && packet.dst.is_multicast() != config_.unicast_peers.empty()) reason = DropReason::Destination;
@@ -94,13 +105,14 @@ void Instance::receive(const Advert& advert, const Received& packet) {
         VLOG_DEBUG("%s: dropped advert from %s: %s", name().c_str(), packet.src.str().c_str(), drop_reason_name(*reason));
         return;
     }
+    ++counters_.adverts_received;
     machine_.receive(advert, packet.src, monotonic_now());
     rearm();
 }
 
-void Instance::refresh_link() {
-    link_ = net::read_interface(config_.interface);
-    if (auto primary = link_.primary(config_.family, vip_addresses())) machine_.set_primary_address(*primary);
+void Instance::refresh_link(const net::InterfaceInfo& info) {
+    link_ = info;
+    if (auto src = source_address()) machine_.set_primary_address(*src);
     bool fault = !link_.usable();
     if (fault == link_fault_) return;
     link_fault_ = fault;
@@ -127,8 +139,7 @@ void Instance::update_fault(const std::string& reason) {
 
 void Instance::send_advert(uint8_t priority) {
     if (!socket_) return;
-    std::optional<net::IpAddress> src = config_.unicast_src;
-    if (!src) src = link_.primary(config_.family, vip_addresses());
+    auto src = source_address();
     if (!src) {
         std::string problem = std::string("no ") + (config_.family == net::Family::V4 ? "IPv4" : "link-local IPv6") +
                               " address on " + config_.interface + " to send from";
@@ -147,20 +158,26 @@ void Instance::send_advert(uint8_t priority) {
     a.auth_data = expectation_.auth_data;
     a.addresses = vip_addresses();
     auto checksum = config_.v3_checksum == config::V3Checksum::Rfc9568 ? Checksum::Rfc9568 : Checksum::PseudoHeader;
-    std::vector<net::IpAddress> destinations = config_.unicast_peers;
-    if (destinations.empty()) destinations.push_back(multicast_group(config_.family));
-    for (const auto& dst : destinations) {
+    static const auto group4 = multicast_group(net::Family::V4), group6 = multicast_group(net::Family::V6);
+    const auto& group = config_.family == net::Family::V4 ? group4 : group6;
+    bool all_sent = true;
+    auto send_to = [&](const net::IpAddress& dst) {
         auto message = encode(a, *src, dst, checksum);
         auto problem = socket_->send(message, *src, dst);
         if (problem.empty()) {
             ++counters_.adverts_sent;
-            last_send_error_.clear();
-            continue;
+            return;
         }
+        all_sent = false;
         ++counters_.send_errors;
-        if (problem != last_send_error_) VLOG_WARNING("%s: advert to %s failed: %s", name().c_str(), dst.str().c_str(), problem.c_str());
+        problem = "advert to " + dst.str() + " failed: " + problem;
+        // Once per distinct problem, not once per advert.
+        if (problem != last_send_error_) VLOG_WARNING("%s: %s", name().c_str(), problem.c_str());
         last_send_error_ = problem;
-    }
+    };
+    if (config_.unicast_peers.empty()) send_to(group);
+    for (const auto& peer : config_.unicast_peers) send_to(peer);
+    if (all_sent) last_send_error_.clear();
 }
 
 void Instance::state_changed(State from, State to, const std::string& reason) {
@@ -182,31 +199,48 @@ void Instance::state_changed(State from, State to, const std::string& reason) {
     if (listener_) listener_(*this, from, to, reason);
 }
 
+std::vector<net::InterfaceInfo> Instance::vip_interfaces() const {
+    std::vector<net::InterfaceInfo> infos;
+    for (const auto& vip : config_.vips) infos.push_back(vip.dev.empty() ? link_ : net::read_interface(vip.dev));
+    return infos;
+}
+
 void Instance::take_vips() {
-    for (const auto& vip : config_.vips) {
-        int ifindex = vip.dev.empty() ? link_.index : net::read_interface(vip.dev).index;
-        auto problem = context_.addresses->add(ifindex, vip.prefix, vip.label);
+    auto infos = vip_interfaces();
+    for (size_t i = 0; i < config_.vips.size(); ++i) {
+        const auto& vip = config_.vips[i];
+        // An address that is already there (an owner's own) is not ours to remove later.
+        if (infos[i].has(vip.prefix.address)) continue;
+        auto problem = context_.addresses->add(infos[i].index, vip.prefix, vip.label);
         if (!problem.empty()) VLOG_ERROR("%s: cannot add %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
+        else added_.insert(i);
     }
 }
 
-void Instance::release_vips(bool only_present) {
-    for (const auto& vip : config_.vips) {
-        auto info = vip.dev.empty() ? link_ : net::read_interface(vip.dev);
-        if (info.index == 0 || (only_present && !info.has(vip.prefix.address))) continue;
-        if (only_present) VLOG_NOTICE("%s: removing %s left on %s by an earlier run", name().c_str(), vip.prefix.str().c_str(),
-                                      vip.dev.empty() ? config_.interface.c_str() : vip.dev.c_str());
-        auto problem = context_.addresses->remove(info.index, vip.prefix);
+void Instance::release_vips(bool stale) {
+    auto infos = vip_interfaces();
+    for (size_t i = 0; i < config_.vips.size(); ++i) {
+        const auto& vip = config_.vips[i];
+        if (infos[i].index == 0) continue;
+        if (stale) {
+            if (!infos[i].has(vip.prefix.address)) continue;
+            VLOG_NOTICE("%s: removing %s left on %s by an earlier run", name().c_str(), vip.prefix.str().c_str(),
+                        vip.dev.empty() ? config_.interface.c_str() : vip.dev.c_str());
+        } else if (!added_.count(i)) {
+            continue;
+        }
+        auto problem = context_.addresses->remove(infos[i].index, vip.prefix);
         if (!problem.empty()) VLOG_ERROR("%s: cannot remove %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
     }
+    if (!stale) added_.clear();
 }
 
 void Instance::announce_vips() {
-    for (int i = 0; i < config_.garp_repeat; ++i)
-        for (const auto& vip : config_.vips) {
-            auto info = vip.dev.empty() ? link_ : net::read_interface(vip.dev);
-            auto problem = context_.announcer->announce(info.index, info.mac, vip.prefix.address);
-            if (!problem.empty() && i == 0) VLOG_WARNING("%s: %s", name().c_str(), problem.c_str());
+    auto infos = vip_interfaces();
+    for (int r = 0; r < config_.garp_repeat; ++r)
+        for (size_t i = 0; i < config_.vips.size(); ++i) {
+            auto problem = context_.announcer->announce(infos[i].index, infos[i].mac, config_.vips[i].prefix.address);
+            if (!problem.empty() && r == 0) VLOG_WARNING("%s: %s", name().c_str(), problem.c_str());
         }
 }
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "config/model.h"
@@ -69,8 +71,8 @@ public:
 
     // An advert that passed the decoder, for this instance's VRID.
     void receive(const Advert& advert, const Received& packet);
-    // Re-reads the interface; FAULT while it is missing, down or without carrier.
-    void refresh_link();
+    // The interface as just read; FAULT while it is missing, down or without carrier.
+    void refresh_link(const net::InterfaceInfo& info);
     // From the tracking engine: effective priority, and FAULT while a weight-0
     // tracker is down. A master advertises a new priority at once.
     void set_tracking(int priority, bool fault, const std::string& reason);
@@ -89,6 +91,10 @@ private:
     void release_vips(bool only_present);
     void announce_vips();
     std::vector<net::IpAddress> vip_addresses() const;
+    std::vector<net::InterfaceInfo> vip_interfaces() const;  // the interface of each VIP
+    // unicast_src, else the first address that is not a VIP, else (an owner)
+    // a VIP the interface holds.
+    std::optional<net::IpAddress> source_address() const;
 
     config::InstanceConfig config_;
     Context& context_;
@@ -105,6 +111,7 @@ private:
     event* timer_ = nullptr;
     event* garp_timer_ = nullptr;
     std::string last_send_error_;
+    std::set<size_t> added_;  // indexes of the VIPs we added (and so may remove)
 };
 
 }  // namespace vigil::vrrp

@@ -41,6 +41,7 @@ void Machine::move(State to, const std::string& reason) {
 
 void Machine::become_master(const std::string& reason, Time now) {
     master_ = std::nullopt;
+    preempt_allowed_at_.reset();
     master_priority_ = 0;
     actions_.send_advert(priority_);
     deadline_ = now + from_cs(p_.advert_cs);
@@ -114,26 +115,28 @@ void Machine::receive_as_backup(const Advert& a, const net::IpAddress& src, Time
         deadline_ = now + master_down_interval();
         return;
     }
-    // A lower-priority master and we may preempt: take over now rather than
-    // waiting out the master down interval, so a priority drop on the master
-    // (a tracker failing) moves the VIPs within one round trip.
+    // A lower priority and we may preempt. From the master we follow (its
+    // tracker lowered it) or when no master is known yet: take over now rather
+    // than waiting out the master down interval, so the VIPs move within one
+    // round trip. From anyone else, RFC 5798 says discard: a third router's
+    // low advert must not make us steal the role from a live, higher master.
+    if (master_ && src != *master_) return;
     master_ = std::nullopt;
     try_become_master("preempting lower-priority master " + describe(src, a.priority), now);
 }
 
 void Machine::receive_as_master(const Advert& a, const net::IpAddress& src, Time now) {
-    if (a.priority == 0) {
-        // Another master resigned: make sure the backups hear from us at once.
-        actions_.send_advert(priority_);
-        deadline_ = now + from_cs(p_.advert_cs);
-        return;
-    }
-    bool yield = a.priority > priority_ || (a.priority == priority_ && primary_ < src);
+    bool yield = a.priority != 0 && (a.priority > priority_ || (a.priority == priority_ && primary_ < src));
     if (!yield) {
-        // We win: tell the other master now (as keepalived does) rather than
-        // at our next interval, so a healed split brain settles in one round trip.
-        actions_.send_advert(priority_);
-        deadline_ = now + from_cs(p_.advert_cs);
+        // Another master resigned, or we win: tell the others now (as
+        // keepalived does) rather than at our next interval, so a healed split
+        // brain settles in one round trip. At most once per advert interval,
+        // so a flood of low adverts is not reflected one for one.
+        if (!last_reply_ || now - *last_reply_ >= from_cs(p_.advert_cs)) {
+            last_reply_ = now;
+            actions_.send_advert(priority_);
+            deadline_ = now + from_cs(p_.advert_cs);
+        }
         return;
     }
     if (p_.version == 3 && a.interval_cs > 0) master_advert_cs_ = a.interval_cs;
@@ -175,6 +178,7 @@ void Machine::set_fault(bool faulted, const std::string& reason, Time now) {
     if (faulted) {
         if (state_ == State::Master) actions_.send_advert(0);
         master_ = std::nullopt;
+        preempt_allowed_at_.reset();
         move(State::Fault, reason);
         return;
     }

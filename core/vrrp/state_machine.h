@@ -108,6 +108,7 @@ private:
     bool resigned_ = false;  // the last master sent priority 0
     Time deadline_{0};  // adver timer (master) or master down timer (backup)
     std::optional<Time> preempt_allowed_at_;
+    std::optional<Time> last_reply_;  // the last immediate answer of a master
 };
 
 }  // namespace vigil::vrrp

@@ -15,8 +15,11 @@ bool SyncGroup::may_become_master(const Machine& member) const {
                         [&](const Machine* m) { return m != &member && m->outranked(); });
 }
 
-void SyncGroup::member_changed(const Machine& member, State, State to, Time now) {
+void SyncGroup::member_changed(const Machine& member, State from, State to, Time now) {
     if (propagating_) return;
+    // Only a master yielding takes the group to BACKUP; a member starting
+    // (INIT -> BACKUP) or recovering (FAULT -> BACKUP) moves nobody.
+    if (to == State::Backup && from != State::Master) return;
     propagating_ = true;
     std::string why = "sync group " + name_ + ": a member became " + state_name(to);
     for (Machine* m : members_) {

@@ -4,6 +4,8 @@
 #include <set>
 #include <sstream>
 
+#include <event2/event.h>
+
 #include "log/logger.h"
 
 namespace vigil::vrrp {
@@ -33,8 +35,9 @@ VrrpSubsystem::VrrpSubsystem(event_base* base) : base_(base) {
 }
 
 VrrpSubsystem::~VrrpSubsystem() {
+    if (link_refresh_) event_free(link_refresh_);
+    endpoints_.clear();  // they detach from the instances, which must still exist
     instances_.clear();
-    endpoints_.clear();
 }
 
 Endpoint& VrrpSubsystem::endpoint_for(const config::InstanceConfig& c) {
@@ -113,9 +116,28 @@ void VrrpSubsystem::apply(const config::Config& config) {
 }
 
 void VrrpSubsystem::on_link_change() {
+    // Netlink events come in bursts (our own VIP changes among them): handle
+    // them once per loop turn, reading each interface once.
+    if (!link_refresh_) link_refresh_ = evtimer_new(base_, [](int, short, void* self) {
+        static_cast<VrrpSubsystem*>(self)->refresh_links();
+    }, this);
+    if (!evtimer_pending(link_refresh_, nullptr)) {
+        timeval now{0, 0};
+        evtimer_add(link_refresh_, &now);
+    }
+}
+
+void VrrpSubsystem::refresh_links() {
     for (auto& [key, ep] : endpoints_) ep->ensure_open();
-    for (const auto& name : order_)
-        if (auto it = instances_.find(name); it != instances_.end()) it->second->refresh_link();
+    std::map<std::string, net::InterfaceInfo> read;
+    for (const auto& name : order_) {
+        auto it = instances_.find(name);
+        if (it == instances_.end()) continue;
+        const auto& ifname = it->second->config().interface;
+        auto info = read.find(ifname);
+        if (info == read.end()) info = read.emplace(ifname, net::read_interface(ifname)).first;
+        it->second->refresh_link(info->second);
+    }
 }
 
 void VrrpSubsystem::stop() {
@@ -127,10 +149,14 @@ void VrrpSubsystem::dump() const {
     for (const auto* inst : instances()) {
         const auto& m = inst->machine();
         const auto& c = inst->counters();
-        VLOG_NOTICE("  %s: %s priority %d/%d master %s adverts sent %llu received %llu transitions %llu", inst->name().c_str(),
-                    state_name(m.state()), m.priority(), inst->config().priority,
+        std::string drops;
+        for (size_t i = 0; i < kDropReasonCount; ++i)
+            if (c.drops[i]) drops += " " + std::string(drop_reason_name(static_cast<DropReason>(i))) + "=" + std::to_string(c.drops[i]);
+        VLOG_NOTICE("  %s: %s priority %d/%d master %s adverts sent %llu received %llu transitions %llu send errors %llu drops:%s",
+                    inst->name().c_str(), state_name(m.state()), m.priority(), inst->config().priority,
                     m.master_address() ? m.master_address()->str().c_str() : "-", (unsigned long long)c.adverts_sent,
-                    (unsigned long long)c.adverts_received, (unsigned long long)c.transitions);
+                    (unsigned long long)c.adverts_received, (unsigned long long)c.transitions, (unsigned long long)c.send_errors,
+                    drops.empty() ? " none" : drops.c_str());
     }
     for (const auto* ep : endpoints()) {
         std::string drops;

@@ -41,6 +41,7 @@ public:
 
 private:
     void on_link_change();
+    void refresh_links();
     Endpoint& endpoint_for(const config::InstanceConfig& c);
     void remove(const std::string& name);
 
@@ -55,6 +56,7 @@ private:
     std::map<std::pair<std::string, net::Family>, std::unique_ptr<Endpoint>> endpoints_;
     std::map<std::string, std::unique_ptr<SyncGroup>> groups_;
     Instance::TransitionListener listener_;
+    event* link_refresh_ = nullptr;
 };
 
 }  // namespace vigil::vrrp

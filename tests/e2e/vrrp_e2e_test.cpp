@@ -197,3 +197,49 @@ TEST(VrrpE2E, ANewMasterAnnouncesItselfToTheSegment) {
     EXPECT_TRUE(wait_for([&] { return neighbour(kVip) == mac(2); }, 3s)) << neighbour(kVip);
     EXPECT_TRUE(wait_for([&] { return neighbour(kVip6) == mac(2); }, 3s)) << neighbour(kVip6);
 }
+
+TEST(VrrpE2E, AnOwnerOfItsOwnAddressAdvertisesFromItAndKeepsIt) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    // h1's eth0 has only 192.0.2.11 (and IPv6): the VIP is its own address.
+    const std::string own = Lab::address(1);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 255, own + "/24", fast()));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 100, own + "/24", fast()));
+    ASSERT_TRUE(heard_adverts(lab, 2, "VI_1", 10)) << lab.log(1) << lab.log(2);
+    EXPECT_FALSE(lab.log_has(1, "cannot advertise")) << lab.log(1);
+    EXPECT_FALSE(lab.log_has(2, "-> MASTER")) << "the owner's adverts keep h2 backup";
+    EXPECT_FALSE(lab.has_address(2, own));
+    lab.stop_vigild(1, SIGTERM);
+    EXPECT_TRUE(lab.has_address(1, own)) << "an address vigild did not add is not vigild's to remove";
+    EXPECT_TRUE(lab.wait_address(2, own, true, 2s)) << lab.log(2);
+}
+
+TEST(VrrpE2E, AReloadRestartsOnlyTheInstanceThatChanged) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    auto cfg = [](int prio_b) {
+        return vrrp_instance("VI_A", 51, 100, kVip + "/24", fast()) +
+               vrrp_instance("VI_B", 52, prio_b, "192.0.2.252/24", fast());
+    };
+    lab.start_vigild(1, cfg(100));
+    lab.start_vigild(2, vrrp_instance("VI_A", 51, 99, kVip + "/24", fast()) +
+                            vrrp_instance("VI_B", 52, 99, "192.0.2.252/24", fast()));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(lab.wait_address(1, "192.0.2.252", true)) << lab.log(1);
+    auto transitions_of = [&](const std::string& name) {
+        std::istringstream in(lab.log(1));
+        size_t n = 0;
+        for (std::string line; std::getline(in, line);)
+            n += line.find(name + ": ") != std::string::npos && line.find(" -> ") != std::string::npos;
+        return n;
+    };
+    auto a_before = transitions_of("VI_A");
+    lab.dir().write("h1.conf", "[global]\nrouter_id = h1\nlog = file:" + lab.log_path(1) + "\nlog_level = info\n" + cfg(98));
+    lab.signal_vigild(1, SIGHUP);
+    ASSERT_TRUE(lab.wait_log(1, "VI_B: configuration changed; restarting it")) << lab.log(1);
+    ASSERT_TRUE(lab.wait_log(1, "reloaded")) << lab.log(1);
+    // VI_B now loses to h2 (98 < 99); VI_A is left alone.
+    EXPECT_TRUE(lab.wait_address(2, "192.0.2.252", true, 3s)) << lab.log(2);
+    EXPECT_TRUE(lab.has_address(1, kVip));
+    EXPECT_EQ(transitions_of("VI_A"), a_before) << lab.log(1);
+}

@@ -227,7 +227,6 @@ TEST(ConfigErrors, WarningsDoNotFailTheCheck) {
                         "t.conf:6: warning: v3_checksum: has no effect (it applies to IPv4 VRRPv3 only)");
     expect_warning_only(instance("priority = 90\npriority = 95\n"),
                         "t.conf:6: warning: 'priority' set again; this value replaces the one on line 5");
-    expect_warning_only(instance("unicast_src = 192.0.2.1\n"), "t.conf:5: warning: unicast_src: has no effect without unicast_peer");
 }
 
 TEST(ConfigErrors, AllErrorsAreReportedInLineOrder) {

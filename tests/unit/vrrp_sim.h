@@ -98,6 +98,19 @@ public:
                 queue_.push_back({now + latency, seq_++, r.get(), a, from.address});
     }
 
+    // An advert from a host that is not simulated (a third router, an attacker).
+    void inject(const char* src, uint8_t vrid, uint8_t priority, uint8_t version, uint16_t advert_cs) {
+        vrrp::Advert a;
+        a.version = version;
+        a.vrid = vrid;
+        a.priority = priority;
+        a.interval_cs = advert_cs;
+        auto from = *net::IpAddress::parse(src);
+        a.addresses = {from};
+        for (auto& r : routers_)
+            if (r->vrid == vrid) queue_.push_back({now + latency, seq_++, r.get(), a, from});
+    }
+
     // Advances simulated time to `until`, delivering adverts and firing timers in order.
     void run_until(Time until) {
         while (true) {

@@ -358,3 +358,50 @@ TEST(VrrpSyncGroup, AMasterYieldingTakesTheGroupToBackup) {
     EXPECT_EQ(a1.machine.state(), State::Backup) << "b1 preempted a1";
     EXPECT_EQ(a2.machine.state(), State::Backup) << "and a2 followed, though nobody beat it";
 }
+
+TEST(VrrpPreempt, AThirdRoutersLowAdvertDoesNotMakeABackupStealTheRole) {
+    SimLan lan;
+    auto& a = lan.add("a", "192.0.2.1", 51, v3(100));
+    auto& b = lan.add("b", "192.0.2.2", 51, v3(90));
+    lan.start(a);
+    lan.start(b);
+    lan.run_until(5s);
+    ASSERT_EQ(a.machine.state(), State::Master);
+    for (int i = 0; i < 20; ++i) {
+        lan.inject("192.0.2.66", 51, 50, 3, 10);
+        lan.run_for(50ms);
+    }
+    EXPECT_EQ(count_to(b, State::Master), 0) << "b follows a, which still beats it";
+    EXPECT_EQ(b.machine.master_address(), a.address);
+    // Control: the master b follows lowering its priority does make b take over.
+    a.machine.set_priority(80, lan.now);
+    lan.run_for(1s);
+    EXPECT_EQ(b.machine.state(), State::Master);
+}
+
+TEST(VrrpPriority, AMastersImmediateAnswersAreLimitedToOnePerInterval) {
+    SimLan lan;
+    auto& a = lan.add("a", "192.0.2.1", 51, v3(100));
+    lan.start(a);
+    lan.run_until(5s);
+    ASSERT_EQ(a.machine.state(), State::Master);
+    size_t before = a.sent.size();
+    for (int i = 0; i < 1000; ++i) lan.inject("192.0.2.66", 51, 50, 3, 10);  // a flood within one interval
+    lan.run_for(50ms);
+    EXPECT_LE(a.sent.size() - before, 2u) << "not one answer per low advert";
+    EXPECT_GE(a.sent.size() - before, 1u) << "but the first is answered at once";
+}
+
+TEST(VrrpSyncGroup, AMemberStartingDoesNotKnockTheOwnerOutOfMaster) {
+    SimLan lan;
+    auto& a1 = lan.add("a", "192.0.2.1", 1, v3(255));
+    auto& a2 = lan.add("a", "192.0.2.1", 2, v3(100));
+    lan.group("ga", {&a1, &a2});
+    lan.start(a1);
+    ASSERT_EQ(a1.machine.state(), State::Master);
+    lan.run_for(100ms);
+    lan.start(a2);
+    lan.run_for(2s);
+    EXPECT_EQ(count_to(a1, State::Backup), 0) << "INIT -> BACKUP of a2 is not a master yielding";
+    EXPECT_EQ(a2.machine.state(), State::Master);
+}
