@@ -65,7 +65,10 @@ void TrackerRuntime::on_poll_timer(int, short, void* arg) {
     if (self->in_flight_) return;
     self->in_flight_ = true;
     self->poll_started_us_ = self->host_->now_us(self->host_->host);
-    timeval tv = to_tv(self->config_.timeout.count() * 1000);
+    // The backstop: a plugin that enforces the timeout itself (the http
+    // tracker's request timeout) reports its own, more precise reason first.
+    int64_t timeout_us = self->config_.timeout.count() * 1000;
+    timeval tv = to_tv(timeout_us + timeout_us / 10 + 50'000);
     evtimer_add(self->timeout_timer_, &tv);
     self->type_->poll(self->plugin_state_);
 }
