@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../common/plugin_util.h"
+#include "../common/template.h"
 
 #define DEFAULT_FORMAT "{time} {kind} {name} {prev_state} -> {state} priority {priority} vips {vips} on {host}: {reason}"
 
@@ -37,61 +38,11 @@ static void *create(const vigil_host_api *host, const vigil_config *cfg, char *e
     return n;
 }
 
-static void append(char *out, size_t len, size_t *used, const char *text, size_t n) {
-    if (*used + 1 >= len) return;
-    if (n > len - 1 - *used) n = len - 1 - *used;
-    memcpy(out + *used, text, n);
-    *used += n;
-    out[*used] = '\0';
-}
-
-/* Renders {field} placeholders; the config check already refused unknown ones. */
-static void render(const char *format, const vigil_event *ev, char *out, size_t len) {
-    char number[32], vips[1024] = "";
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < ev->vip_count; ++i) {
-        size_t u = strlen(vips);
-        snprintf(vips + u, sizeof vips - u, "%s%s", i ? " " : "", ev->vips[i]);
-    }
-    for (const char *p = format; *p;) {
-        const char *open = strchr(p, '{');
-        const char *close = open ? strchr(open, '}') : NULL;
-        if (!open || !close) {
-            append(out, len, &used, p, strlen(p));
-            break;
-        }
-        append(out, len, &used, p, (size_t)(open - p));
-        size_t n = (size_t)(close - open - 1);
-        const char *v = "";
-        if (!strncmp(open + 1, "time", n) && n == 4) v = ev->time;
-        else if (!strncmp(open + 1, "kind", n) && n == 4) v = ev->kind;
-        else if (!strncmp(open + 1, "name", n) && n == 4) v = ev->name;
-        else if (!strncmp(open + 1, "state", n) && n == 5) v = ev->state;
-        else if (!strncmp(open + 1, "prev_state", n) && n == 10) v = ev->prev_state;
-        else if (!strncmp(open + 1, "host", n) && n == 4) v = ev->host;
-        else if (!strncmp(open + 1, "reason", n) && n == 6) v = ev->reason;
-        else if (!strncmp(open + 1, "vips", n) && n == 4) v = vips;
-        else if (!strncmp(open + 1, "priority", n) && n == 8) {
-            snprintf(number, sizeof number, "%d", ev->priority);
-            v = number;
-        } else if (!strncmp(open + 1, "seq", n) && n == 3) {
-            snprintf(number, sizeof number, "%llu", (unsigned long long)ev->seq);
-            v = number;
-        }
-        append(out, len, &used, v ? v : "", strlen(v ? v : ""));
-        p = close + 1;
-    }
-    /* One event, one line. */
-    for (char *c = out; *c; ++c)
-        if (*c == '\n' || *c == '\r') *c = ' ';
-}
-
 static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char *err, size_t errlen) {
     (void)timeout_ms;
     struct log_notifier *n = state;
     char line[4096];
-    render(n->format, ev, line, sizeof line - 1);
+    render_template(n->format, ev, line, sizeof line - 1, 1);
     if (!n->path) {
         syslog(LOG_NOTICE | LOG_DAEMON, "%s", line);
         return 0;

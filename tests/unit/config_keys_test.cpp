@@ -1,7 +1,10 @@
 // Each key of SPEC §2 parsed into the typed model, with its default.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "support/config_helpers.h"
+#include "support/temp_dir.h"
 
 using namespace vigil;
 using namespace vigil::config;
@@ -198,13 +201,18 @@ TEST(TrackerKeys, EveryBuiltinTypeAcceptsItsKeys) {
 }
 
 TEST(NotifierKeys, CommonKeysAndEveryBuiltinType) {
+    TempDir dir;
+    auto pw = dir.write("pw", "hunter2\n");
+    auto secret = dir.write("secret", "s3cret\n");
+    chmod(pw.c_str(), 0600);
+    chmod(secret.c_str(), 0600);
     auto r = load(
         "[notifier lg]\ntype = log\npath = /var/log/t.log\nformat = {time} {name} {state}\nevents = master fault\n"
         "[notifier sl]\ntype = log\nsyslog = yes\n"
         "[notifier m]\ntype = mail\nsmtp_url = smtp://127.0.0.1:25\nstarttls = try\nusername = ops\n"
-        "password_file = /etc/vigil/pw\nfrom = ops@example.org\nto = a@example.org\nto = b@example.org\n"
+        "password_file = " + pw + "\nfrom = ops@example.org\nto = a@example.org\nto = b@example.org\n"
         "subject = {name} is {state}\nbody = {reason}\ntimeout = 30s\n"
-        "[notifier w]\ntype = webhook\nurl = https://127.0.0.1/hook\nsecret_file = /etc/vigil/secret\n"
+        "[notifier w]\ntype = webhook\nurl = https://127.0.0.1/hook\nsecret_file = " + secret + "\n"
         "header = Authorization: Bearer x\nheader = X-Env: prod\n"
         "[notifier x]\ntype = exec\ncommand = /etc/keepalived/notify.sh\npass_args = yes\n"
         "[notifier lu]\ntype = lua\nscript = /etc/vigil/notify.lua\nchannel = ops\n" + instance());
@@ -225,4 +233,14 @@ TEST(OptionLookup, LastValueWinsForSingleKeys) {
     Options o{{"mode", "exists-up", {"a", 1}}, {"mode", "value", {"b", 1}}};
     EXPECT_EQ(find_option(o, "mode")->value, "value");
     EXPECT_EQ(find_option(o, "path"), nullptr);
+}
+
+TEST(NotifierKeys, SecretsReadableByOthersAreRefused) {
+    TempDir dir;
+    auto pw = dir.write("pw", "hunter2\n");
+    chmod(pw.c_str(), 0640);
+    auto r = load(instance() + "[notifier m]\ntype = mail\nsmtp_url = smtp://127.0.0.1\nfrom = a@b\nto = c@d\nusername = u\n"
+                               "password_file = " + pw + "\n");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(messages(r)[0], "t.conf:5: mail: " + pw + ": refusing a secret readable by group or others (chmod 600)");
 }

@@ -1,0 +1,154 @@
+// The webhook and mail notifiers against real servers in the lab: a Python
+// HTTP receiver and Debian's aiosmtpd, both started by the test.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "e2e_helpers.h"
+
+using namespace vigil::test;
+
+namespace {
+
+const std::string kVip = "192.0.2.251";
+const std::string kSupport = std::string(SUPPORT_DIR);
+
+std::vector<std::string> lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::unique_ptr<Child> server(Lab& lab, int host, std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {kIp, "netns", "exec", lab.ns(host), "/usr/bin/python3"});
+    return std::make_unique<Child>(argv);
+}
+
+bool listening(Lab& lab, int host, int port) {
+    return lab.in(host, {"/usr/bin/python3", "-c", "import socket; socket.create_connection(('127.0.0.1', " + std::to_string(port) + "), 1)"});
+}
+
+std::string private_file(Lab& lab, const std::string& name, const std::string& text) {
+    auto path = lab.dir().write(name, text);
+    chmod(path.c_str(), 0600);
+    return path;
+}
+
+// One host, master after ~0.4 s: events INIT->BACKUP and BACKUP->MASTER.
+std::string master_with(const std::string& notifier) {
+    return "[global]\nnotify = n\n" + vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) + "[notifier n]\n" + notifier;
+}
+
+}  // namespace
+
+TEST(WebhookE2E, PostsEveryEventSignedWithItsHeaders) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("hooks.jsonl");
+    auto receiver = server(lab, 1, {kSupport + "/http_receiver.py", "--port", "8090", "--out", out, "--secret", "s3cret"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8090); }));
+    auto secret = private_file(lab, "secret", "s3cret\n");
+    lab.start_vigild(1, master_with("type = webhook\nurl = http://127.0.0.1:8090/vigil\nsecret_file = " + secret +
+                                    "\nheader = X-Env: lab\nheader = Authorization: Bearer t0ken\n"));
+    ASSERT_TRUE(wait_for([&] { return lines(out).size() >= 2; })) << lab.log(1);
+    auto hooks = lines(out);
+    EXPECT_TRUE(has(hooks[0], "\"path\": \"/vigil\""));
+    EXPECT_TRUE(has(hooks[0], "\\\"seq\\\":1,\\\"kind\\\":\\\"instance\\\",\\\"name\\\":\\\"VI_1\\\",\\\"state\\\":\\\"BACKUP\\\",\\\"prev_state\\\":\\\"INIT\\\"")) << hooks[0];
+    EXPECT_TRUE(has(hooks[1], "\\\"seq\\\":2,") && has(hooks[1], "\\\"state\\\":\\\"MASTER\\\"")) << hooks[1];
+    for (const auto& h : hooks) {
+        EXPECT_TRUE(has(h, "\"signature_ok\": true")) << h;
+        EXPECT_TRUE(has(h, "\"X-Env\": \"lab\"")) << h;
+        EXPECT_TRUE(has(h, "\"Authorization\": \"Bearer t0ken\"")) << h;
+        EXPECT_TRUE(has(h, "\"Content-Type\": \"application/json\"")) << h;
+        EXPECT_TRUE(has(h, "\\\"vips\\\":[\\\"192.0.2.251\\\"]")) << h;
+    }
+    EXPECT_FALSE(has(lab.log(1), "s3cret")) << "secrets are never logged";
+}
+
+TEST(WebhookE2E, ServerErrorsAreRetriedWithBackoffInOrder) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("hooks.jsonl");
+    auto receiver = server(lab, 1, {kSupport + "/http_receiver.py", "--port", "8090", "--out", out, "--fail-first", "2"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8090); }));
+    lab.start_vigild(1, master_with("type = webhook\nurl = http://127.0.0.1:8090/\n"));
+    ASSERT_TRUE(wait_for([&] { return lines(out).size() >= 4; }, 15s)) << lab.log(1);
+    auto hooks = lines(out);
+    EXPECT_TRUE(has(hooks[0], "\"answered\": 500") && has(hooks[0], "\\\"seq\\\":1,"));
+    EXPECT_TRUE(has(hooks[1], "\"answered\": 500") && has(hooks[1], "\\\"seq\\\":1,")) << "the same event again";
+    EXPECT_TRUE(has(hooks[2], "\"answered\": 204") && has(hooks[2], "\\\"seq\\\":1,"));
+    EXPECT_TRUE(has(hooks[3], "\\\"seq\\\":2,")) << "the next event only after the first";
+    EXPECT_TRUE(lab.log_has(1, "notifier n: delivery of event 1 failed (attempt 1 of 5), retrying in 1000 ms: HTTP 500"));
+    EXPECT_TRUE(lab.log_has(1, "notifier n: delivery of event 1 failed (attempt 2 of 5), retrying in 2000 ms: HTTP 500"));
+}
+
+TEST(WebhookE2E, ADownOrSlowReceiverNeverDelaysVrrp) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("hooks.jsonl");
+    // One receiver answers after 5 s (timeout 0.3 s), the other is not there at all.
+    auto slow = server(lab, 1, {kSupport + "/http_receiver.py", "--port", "8091", "--out", out, "--delay", "5"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8091); }));
+    lab.start_vigild(1, "[global]\nnotify = slow down\n" + vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) +
+                            "[notifier slow]\ntype = webhook\nurl = http://127.0.0.1:8091/\ntimeout = 0.3s\n"
+                            "[notifier down]\ntype = webhook\nurl = http://127.0.0.1:8099/\n");
+    ASSERT_TRUE(lab.wait_address(1, kVip, true, 3s)) << lab.log(1);
+    EXPECT_TRUE(lab.wait_log(1, "notifier slow: delivery of event 1 failed (attempt 1 of 5), retrying in 1000 ms: Timeout was reached"))
+        << lab.log(1);
+    EXPECT_TRUE(lab.wait_log(1, "notifier down: delivery of event 1 failed (attempt 1 of 5), retrying in 1000 ms: Couldn't connect to server"))
+        << lab.log(1);
+    // Meanwhile the loop kept time: USR1 answers at once and shows the queues.
+    lab.signal_vigild(1, SIGUSR1);
+    EXPECT_TRUE(lab.wait_log(1, "notifier down (webhook): queue 2", 2s)) << lab.log(1);
+}
+
+TEST(MailE2E, StarttlsAuthAndEveryHeader) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("mail.jsonl");
+    auto cert = lab.dir().file("cert.pem"), key = lab.dir().file("key.pem");
+    run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", key,
+         "-out", cert});
+    auto smtp = server(lab, 1,
+                       {kSupport + "/smtp_server.py", "--port", "8025", "--out", out, "--user", "ops", "--password", "hunter2",
+                        "--cert", cert, "--key", key, "--require-tls"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8025); }, 15s));
+    auto pw = private_file(lab, "pw", "hunter2\n");
+    lab.start_vigild(1, master_with("type = mail\nsmtp_url = smtp://127.0.0.1:8025\nstarttls = required\ntls_verify = no\n"
+                                    "username = ops\npassword_file = " + pw +
+                                    "\nfrom = vigil@example.org\nto = a@example.org\nto = b@example.org\n"
+                                    "subject = {name} is {state} on {host}\nbody = moved from {prev_state} because {reason}\\nVIPs: {vips}\n"
+                                    "events = master\n"));
+    ASSERT_TRUE(wait_for([&] { return lines(out).size() >= 1; }, 10s)) << lab.log(1);
+    auto mail = lines(out)[0];
+    EXPECT_TRUE(has(mail, "\"from\": \"vigil@example.org\"")) << mail;
+    EXPECT_TRUE(has(mail, "\"to\": [\"a@example.org\", \"b@example.org\"]")) << mail;
+    EXPECT_TRUE(has(mail, "\"tls\": true")) << mail;
+    EXPECT_TRUE(has(mail, "\"auth\": true")) << mail;
+    EXPECT_TRUE(has(mail, "Subject: VI_1 is MASTER on h1")) << mail;
+    EXPECT_TRUE(has(mail, "Date: ")) << mail;
+    EXPECT_TRUE(has(mail, "Message-ID: <vigil.2.")) << mail;
+    EXPECT_TRUE(has(mail, "moved from BACKUP because no master seen\\r\\nVIPs: 192.0.2.251")) << mail;
+    EXPECT_EQ(lines(out).size(), 1u) << "events = master: the BACKUP event was not mailed";
+    EXPECT_FALSE(has(lab.log(1), "hunter2"));
+}
+
+TEST(MailE2E, WrongPasswordAndNoServerAreRetriedAndLogged) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("mail.jsonl");
+    auto smtp = server(lab, 1, {kSupport + "/smtp_server.py", "--port", "8025", "--out", out, "--user", "ops", "--password", "right"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8025); }, 15s));
+    auto pw = private_file(lab, "pw", "wrong\n");
+    lab.start_vigild(1, "[global]\nnotify = bad none\n" + vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) +
+                            "[notifier bad]\ntype = mail\nsmtp_url = smtp://127.0.0.1:8025\nstarttls = no\nusername = ops\n"
+                            "password_file = " + pw + "\nfrom = v@example.org\nto = a@example.org\n"
+                            "[notifier none]\ntype = mail\nsmtp_url = smtp://127.0.0.1:8026\nfrom = v@example.org\nto = a@example.org\n");
+    EXPECT_TRUE(lab.wait_log(1, "notifier bad: delivery of event 1 failed (attempt 1 of 5), retrying in 1000 ms: Login denied")) << lab.log(1);
+    EXPECT_TRUE(lab.wait_log(1, "notifier none: delivery of event 1 failed (attempt 1 of 5), retrying in 1000 ms: Couldn't connect to server"))
+        << lab.log(1);
+    EXPECT_TRUE(lines(out).empty()) << lines(out).front();
+}

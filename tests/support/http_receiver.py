@@ -1,0 +1,40 @@
+#!/usr/bin/python3
+"""A webhook receiver for the tests: records every POST as one JSON line
+(path, headers, body, whether the X-Vigil-Signature matches --secret).
+--fail-first N answers 500 to the first N requests; --delay S waits first."""
+import argparse, hashlib, hmac, http.server, json, ssl, sys, threading, time
+
+p = argparse.ArgumentParser()
+p.add_argument("--port", type=int, required=True)
+p.add_argument("--out", required=True)
+p.add_argument("--secret", default="")
+p.add_argument("--fail-first", type=int, default=0)
+p.add_argument("--delay", type=float, default=0)
+args = p.parse_args()
+lock = threading.Lock()
+seen = 0
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        global seen
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if args.delay:
+            time.sleep(args.delay)
+        with lock:
+            seen += 1
+            failing = seen <= args.fail_first
+            sig = self.headers.get("X-Vigil-Signature", "")
+            want = "sha256=" + hmac.new(args.secret.encode(), body, hashlib.sha256).hexdigest() if args.secret else ""
+            with open(args.out, "a") as f:
+                f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body.decode(),
+                                    "signature_ok": bool(args.secret) and hmac.compare_digest(sig, want),
+                                    "answered": 500 if failing else 204}) + "\n")
+        self.send_response(500 if failing else 204)
+        self.end_headers()
+
+    def log_message(self, *a):
+        pass
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+print("listening", flush=True)
+server.serve_forever()
