@@ -6,6 +6,7 @@ import argparse, hashlib, hmac, http.server, json, ssl, sys, threading, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--port", type=int, required=True)
+p.add_argument("--host", default="127.0.0.1")
 p.add_argument("--out", required=True)
 p.add_argument("--secret", default="")
 p.add_argument("--fail-first", type=int, default=0)
@@ -35,6 +36,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+server = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
 print("listening", flush=True)
 server.serve_forever()

@@ -10,6 +10,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 p = argparse.ArgumentParser()
 p.add_argument("--port", type=int, required=True)
+p.add_argument("--host", default="127.0.0.1")
 p.add_argument("--out", required=True)
 p.add_argument("--user")
 p.add_argument("--password")
@@ -49,7 +50,7 @@ if args.user:
                   auth_require_tls=bool(args.cert) and not args.smtps)
 if context and not args.smtps:
     kwargs.update(tls_context=context, require_starttls=args.require_tls)
-controller = Controller(Handler(), hostname="127.0.0.1", port=args.port,
+controller = Controller(Handler(), hostname=args.host, port=args.port,
                         ssl_context=context if args.smtps else None, ready_timeout=10, **kwargs)
 controller.start()
 print("listening", flush=True)
