@@ -52,8 +52,19 @@ static int read_file(const char *path, char *buf, size_t len) {
     return (int)n;
 }
 
+/* A zombie has exited; its pidfd would report that at once, so counting it
+ * would make the tracker flap at every scan until the zombie is reaped. */
+static int is_zombie(pid_t pid) {
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    if (read_file(path, buf, sizeof buf) <= 0) return 1;
+    const char *close = strrchr(buf, ')');
+    return !close || close[1] != ' ' || close[2] == 'Z' || close[2] == 'X';
+}
+
 static int matches(struct process_tracker *t, pid_t pid) {
     char path[64], buf[4096];
+    if (is_zombie(pid)) return 0;
     if (t->name) {
         snprintf(path, sizeof path, "/proc/%d/comm", pid);
         if (read_file(path, buf, sizeof buf) <= 0) return 0;

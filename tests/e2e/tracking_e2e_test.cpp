@@ -206,6 +206,14 @@ TEST(TrackingE2E, ProcessTrackerMovesTheVipInANamespace) {
     service.reset();  // killed: its pidfd reports the exit at once
     ASSERT_TRUE(lab.wait_address(2, kVip, true, 2s)) << lab.log(1);
     EXPECT_TRUE(lab.log_has(1, "tracker svc: UP -> DOWN (0 '" + name + "' processes running (wanted at least 1))")) << lab.log(1);
+    // A zombie of that name (exited, not reaped) is not a running process: it
+    // must not count, or the tracker would flap at every scan.
+    Child zombie_parent({"/usr/bin/python3", "-c",
+                         "import ctypes, os, time\nif os.fork() == 0:\n"
+                         "    ctypes.CDLL(None).prctl(15, b'" + name + "', 0, 0, 0)\n    os._exit(0)\ntime.sleep(600)"});
+    ASSERT_TRUE(heard_adverts(lab, 1, "VI_1", 30)) << lab.log(1);  // several scans later
+    EXPECT_FALSE(lab.log_has(1, "tracker svc: DOWN -> UP")) << lab.log(1);
+    EXPECT_TRUE(lab.has_address(2, kVip));
     service = std::make_unique<Child>(std::vector<std::string>{binary, "600"});
     EXPECT_TRUE(lab.wait_address(1, kVip, true, 2s)) << "found by the next scan\n" << lab.log(1);
 }
