@@ -7,8 +7,16 @@
 
 #include <vigil/plugin.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* With `one_line`, line breaks in the result become spaces; otherwise a
  * literal "\n" in the template becomes a line break. */
 void render_template(const char *format, const vigil_event *ev, char *out, size_t len, int one_line);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,23 +5,18 @@
  * script user once the checks have failed `fall` times in a row, then at
  * most once a minute while they keep failing. */
 #define _GNU_SOURCE
-#include <ctype.h>
-
+#include "../common/http_match.h"
 #include "../common/plugin_util.h"
 
 #define MAX_RANGES 32
 #define RECOVER_EVERY_US (60LL * 1000 * 1000)
-
-struct range {
-    int lo, hi;
-};
 
 struct http_tracker {
     const vigil_host_api *host;
     vigil_tracker *tracker;
     char *url, *method, *expect_body, *host_header_line, *recover;
     const char *headers[2];
-    struct range ranges[MAX_RANGES];
+    struct http_range ranges[MAX_RANGES];
     int range_count;
     int tls_verify;
     int64_t timeout_ms;
@@ -31,34 +26,6 @@ struct http_tracker {
     vigil_http_request *running;
     vigil_process *recovering;
 };
-
-static int parse_status_list(const char *text, struct range *out, int max) {
-    int n = 0;
-    const char *p = text;
-    while (*p && n < max) {
-        while (*p && (isspace((unsigned char)*p) || *p == ',')) ++p;
-        if (!*p) break;
-        char *end;
-        long lo = strtol(p, &end, 10), hi = lo;
-        if (end == p) return -1;
-        p = end;
-        if (*p == '-') {
-            hi = strtol(p + 1, &end, 10);
-            if (end == p + 1) return -1;
-            p = end;
-        }
-        out[n].lo = (int)lo;
-        out[n].hi = (int)hi;
-        ++n;
-    }
-    return n;
-}
-
-static int status_expected(const struct http_tracker *t, int status) {
-    for (int i = 0; i < t->range_count; ++i)
-        if (status >= t->ranges[i].lo && status <= t->ranges[i].hi) return 1;
-    return 0;
-}
 
 static void on_recover_exit(void *arg, const vigil_exit *e) {
     struct http_tracker *t = arg;
@@ -85,16 +52,7 @@ static void on_done(void *arg, const vigil_http_result *r) {
     t->running = NULL;
     vigil_result res = VIGIL_RESULT_INIT;
     char reason[512];
-    if (r->error) {
-        snprintf(reason, sizeof reason, "%s", r->error);
-    } else if (!status_expected(t, r->status)) {
-        snprintf(reason, sizeof reason, "HTTP %d, not an expected status", r->status);
-    } else if (t->expect_body && !strstr(r->body ? r->body : "", t->expect_body)) {
-        snprintf(reason, sizeof reason, "HTTP %d, but the body lacks '%s'", r->status, t->expect_body);
-    } else {
-        res.ok = 1;
-        snprintf(reason, sizeof reason, "HTTP %d", r->status);
-    }
+    res.ok = http_judge(r->status, r->error, r->body, t->ranges, t->range_count, t->expect_body, reason, sizeof reason);
     res.reason = reason;
     res.latency_us = r->duration_us;
     t->failures = res.ok ? 0 : t->failures + 1;
@@ -105,8 +63,8 @@ static void on_done(void *arg, const vigil_http_result *r) {
 
 static int validate(const vigil_config *cfg, char *err, size_t errlen) {
     const char *list = vigil_config_get(cfg, "expect_status");
-    struct range r[MAX_RANGES];
-    if (list && parse_status_list(list, r, MAX_RANGES) <= 0) {
+    struct http_range r[MAX_RANGES];
+    if (list && http_parse_status_list(list, r, MAX_RANGES) <= 0) {
         snprintf(err, errlen, "expect_status: cannot read '%s'", list);
         return -1;
     }
@@ -132,7 +90,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
         snprintf(t->host_header_line, len, "Host: %s", v);
         t->headers[0] = t->host_header_line;
     }
-    t->range_count = parse_status_list((v = vigil_config_get(cfg, "expect_status")) ? v : "200", t->ranges, MAX_RANGES);
+    t->range_count = http_parse_status_list((v = vigil_config_get(cfg, "expect_status")) ? v : "200", t->ranges, MAX_RANGES);
     t->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
     t->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 1000;
     t->fall = VIGIL_HAS_FIELD(vigil_config, cfg, fall) && cfg->fall > 0 ? cfg->fall : 1;
