@@ -16,13 +16,6 @@ const TypeSchema* TypeRegistry::find(const std::vector<TypeSchema>& types, std::
     return nullptr;
 }
 
-void TypeRegistry::add_missing(const TypeRegistry& other) {
-    for (const auto& t : other.trackers_)
-        if (!tracker_type(t.name)) trackers_.push_back(t);
-    for (const auto& n : other.notifiers_)
-        if (!notifier_type(n.name)) notifiers_.push_back(n);
-}
-
 std::string TypeRegistry::names(const std::vector<TypeSchema>& types) {
     std::string out;
     for (const auto& t : types) {

@@ -58,12 +58,7 @@ class TypeRegistry {
 public:
     void add_tracker_type(TypeSchema schema) { trackers_.push_back(std::move(schema)); }
     void add_notifier_type(TypeSchema schema) { notifiers_.push_back(std::move(schema)); }
-    void clear() {
-        trackers_.clear();
-        notifiers_.clear();
-    }
-    // Adds the types of `other` whose names this registry does not know yet.
-    void add_missing(const TypeRegistry& other);
+
 
     // By name or alias; nullptr when nothing registered it.
     const TypeSchema* tracker_type(std::string_view name) const { return find(trackers_, name); }
@@ -79,9 +74,6 @@ private:
     std::vector<TypeSchema> trackers_;
     std::vector<TypeSchema> notifiers_;
 };
-
-// The types of SPEC §2 whose plugins are not written yet (see pending_types.cpp).
-TypeRegistry pending_types();
 
 
 

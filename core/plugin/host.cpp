@@ -90,6 +90,16 @@ vigil_watch* watch_readable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) {
     event_add(w->ev, nullptr);
     return w;
 }
+vigil_watch* watch_writable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) {
+    auto* w = new vigil_watch{nullptr, fn, arg};
+    w->ev = event_new(h->base, fd, EV_WRITE | EV_PERSIST, [](int fd, short, void* p) {
+        auto* w = static_cast<vigil_watch*>(p);
+        w->fn(fd, w->arg);
+    }, w);
+    event_add(w->ev, nullptr);
+    return w;
+}
+
 void unwatch(vigil_watch* w) {
     if (!w) return;
     event_free(w->ev);
@@ -271,6 +281,7 @@ Host::Host(event_base* base) : http_(base) {
     api_.run = run;
     api_.http_request = http_request;
     api_.http_cancel = HttpClient::cancel_request;
+    api_.watch_writable = watch_writable;
 }
 
 }  // namespace vigil::plugin

@@ -47,6 +47,9 @@ HttpClient::HttpClient(event_base* base) : base_(base) {
     curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, on_timer_change);
     curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    // Keep idle connections to checked servers open between checks (libcurl's
+    // default keeps only 4 per handle in flight, so polled checks reconnected).
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1024L);
     timer_ = evtimer_new(base_, on_timeout, this);
 }
 

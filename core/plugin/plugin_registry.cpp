@@ -113,24 +113,17 @@ std::string PluginRegistry::load(const std::string& path) {
         if (trackers_.count(t->name)) continue;  // an earlier directory wins
         trackers_[t->name] = t;
         for (auto a = t->aliases; a && *a; ++a) trackers_.emplace(*a, t);
-        plugin_schemas_.add_tracker_type(schema_of(t));
+        schemas_.add_tracker_type(schema_of(t));
     }
     for (size_t i = 0; i < info->notifier_count; ++i) {
         const auto* n = info->notifiers[i];
         if (notifiers_.count(n->name)) continue;
         notifiers_[n->name] = n;
         for (auto a = n->aliases; a && *a; ++a) notifiers_.emplace(*a, n);
-        plugin_schemas_.add_notifier_type(schema_of(n));
+        schemas_.add_notifier_type(schema_of(n));
     }
     loaded_.push_back({path, info->name ? info->name : "", info->version ? info->version : ""});
-    rebuild_schemas();
     return "";
-}
-
-void PluginRegistry::rebuild_schemas() {
-    schemas_.clear();
-    schemas_.add_missing(plugin_schemas_);
-    schemas_.add_missing(config::pending_types());
 }
 
 std::vector<std::string> PluginRegistry::load_directories(const std::vector<std::string>& dirs) {

@@ -30,9 +30,8 @@ public:
     const vigil_tracker_type* tracker_type(const std::string& name) const;
     const vigil_notifier_type* notifier_type(const std::string& name) const;
 
-    // The config layer's view of every registered type, plus the types SPEC
-    // defines whose plugins are not written yet (config::pending_types()).
-    // The object stays the same as plugins are added; its contents grow.
+    // The config layer's view of every registered type. The object stays the
+    // same as plugins are added; its contents grow.
     const config::TypeRegistry& schemas() const { return schemas_; }
 
     struct Loaded {
@@ -46,10 +45,7 @@ private:
     std::vector<Loaded> loaded_;
     std::map<std::string, const vigil_tracker_type*> trackers_;    // by name and alias
     std::map<std::string, const vigil_notifier_type*> notifiers_;  // by name and alias
-    void rebuild_schemas();
-
-    config::TypeRegistry plugin_schemas_;
-    config::TypeRegistry schemas_ = config::pending_types();
+    config::TypeRegistry schemas_;
 };
 
 // The built-in plugin directory, relative to the running binary (a

@@ -62,6 +62,9 @@ void TrackerRuntime::schedule_poll() {
 
 void TrackerRuntime::on_poll_timer(int, short, void* arg) {
     auto* self = static_cast<TrackerRuntime*>(arg);
+    // Checks start every interval (not an interval after the last result); a
+    // check still running when the next is due makes that one skip.
+    self->schedule_poll();
     if (self->in_flight_) return;
     self->in_flight_ = true;
     self->poll_started_us_ = self->host_->now_us(self->host_->host);
@@ -89,7 +92,6 @@ void TrackerRuntime::on_result(const vigil_result& r) {
         if (!in_flight_) return;  // a late answer after a timeout
         in_flight_ = false;
         evtimer_del(timeout_timer_);
-        schedule_poll();
     }
     ++checks_;
     last_latency_us_ = r.latency_us >= 0 ? r.latency_us : (polled ? host_->now_us(host_->host) - poll_started_us_ : -1);

@@ -169,7 +169,7 @@ TEST(ConfigErrors, MissingRequiredKeys) {
     expect_error("[instance A]\npriority = 10\n", "t.conf:1: [instance A] needs at least one 'vip'");
     expect_error("[instance Empty]\n", "t.conf:1: [instance Empty] needs 'interface'");
     expect_error("[tracker t]\ninterval = 1\n",
-                 "t.conf:1: [tracker t] needs 'type' (one of: exec, file, http, nginx, interface, process, lua)");
+                 "t.conf:1: [tracker t] needs 'type' (one of: exec, file, http, nginx, interface, lua, process)");
     expect_error("[tracker t]\ntype = file\n", "t.conf:1: [tracker t] (type file) needs 'path'");
     expect_error("[notifier n]\ntype = mail\nsmtp_url = smtp://127.0.0.1\nfrom = a@b\n", "t.conf:1: [notifier n] (type mail) needs 'to'");
     expect_error("[group G]\nnotify =\n", "t.conf:1: [group G] needs 'instances'");
@@ -177,8 +177,8 @@ TEST(ConfigErrors, MissingRequiredKeys) {
 
 TEST(ConfigErrors, UnknownTypes) {
     expect_error("[tracker t]\ntype = ping\n",
-                 "t.conf:2: type: no tracker type 'ping' (known: exec, file, http, nginx, interface, process, lua)");
-    expect_error("[notifier n]\ntype = sms\n", "t.conf:2: type: no notifier type 'sms' (known: exec, log, mail, webhook, lua)");
+                 "t.conf:2: type: no tracker type 'ping' (known: exec, file, http, nginx, interface, lua, process)");
+    expect_error("[notifier n]\ntype = sms\n", "t.conf:2: type: no notifier type 'sms' (known: exec, log, lua, mail, webhook)");
 }
 
 TEST(ConfigErrors, TypeSpecificValuesAreChecked) {
@@ -200,6 +200,7 @@ TEST(ConfigErrors, TypeSpecificValuesAreChecked) {
     expect_error("[notifier w]\ntype = webhook\nurl = http://x/\nheader = NoColon\n",
                  "t.conf:4: header: 'NoColon' is not a header line 'Name: value'");
     expect_error("[tracker l]\ntype = lua\nfoo = 1\n", "t.conf:1: [tracker l] (type lua) needs 'script'");
+    expect_error("[tracker l]\ntype = lua\nscript = /nonexistent/check.lua\n", "t.conf:1: lua: cannot open /nonexistent/check.lua: No such file or directory");
 }
 
 TEST(ConfigErrors, DanglingReferences) {

@@ -183,6 +183,8 @@ TEST(TrackerKeys, CommonKeysAndDefaults) {
 }
 
 TEST(TrackerKeys, EveryBuiltinTypeAcceptsItsKeys) {
+    TempDir dir;
+    auto script = dir.write("check.lua", "function check(cfg) return true end\n");
     auto r = load(
         "[tracker f]\ntype = file\npath = /etc/vigil/down\nmode = value\n"
         "[tracker i]\ntype = interface\ninterface = eth0\n"
@@ -191,7 +193,7 @@ TEST(TrackerKeys, EveryBuiltinTypeAcceptsItsKeys) {
         "[tracker p]\ntype = process\nname = nginx\nmin = 1\nmax = 10\n"
         "[tracker p2]\ntype = process\ncmdline = nginx: master\n"
         "[tracker e]\ntype = exec\ncommand = /usr/local/bin/check --fast\nshell = no\nuser = nobody\n"
-        "[tracker l]\ntype = lua\nscript = /etc/vigil/check.lua\nanything = goes\nport = 80\n" + instance());
+        "[tracker l]\ntype = lua\nscript = " + script + "\nanything = goes\nport = 80\n" + instance());
     const auto& c = ok(r);
     EXPECT_EQ(c.trackers.size(), 7u);
     const auto* l = c.tracker("l");
@@ -204,6 +206,7 @@ TEST(NotifierKeys, CommonKeysAndEveryBuiltinType) {
     TempDir dir;
     auto pw = dir.write("pw", "hunter2\n");
     auto secret = dir.write("secret", "s3cret\n");
+    auto notify_lua = dir.write("notify.lua", "function notify(event, cfg) end\n");
     chmod(pw.c_str(), 0600);
     chmod(secret.c_str(), 0600);
     auto r = load(
@@ -215,7 +218,7 @@ TEST(NotifierKeys, CommonKeysAndEveryBuiltinType) {
         "[notifier w]\ntype = webhook\nurl = https://127.0.0.1/hook\nsecret_file = " + secret + "\n"
         "header = Authorization: Bearer x\nheader = X-Env: prod\n"
         "[notifier x]\ntype = exec\ncommand = /etc/keepalived/notify.sh\npass_args = yes\n"
-        "[notifier lu]\ntype = lua\nscript = /etc/vigil/notify.lua\nchannel = ops\n" + instance());
+        "[notifier lu]\ntype = lua\nscript = " + notify_lua + "\nchannel = ops\n" + instance());
     const auto& c = ok(r);
     const auto* lg = c.notifier("lg");
     ASSERT_TRUE(lg);

@@ -36,7 +36,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 1  /* 1.1: http_request/http_cancel, vigil_config.rise/fall */
+#define VIGIL_ABI_MINOR 1  /* 1.1: http_request/http_cancel/watch_writable, vigil_config.rise/fall */
 
 /* True when a struct of `size` bytes (as its writer stated) holds `field`. */
 #define VIGIL_HAS_FIELD(type, ptr, field) \
@@ -254,6 +254,10 @@ typedef struct vigil_host_api {
                                         char *err, size_t errlen);
     /* Abandons a request: on_done will not be called. */
     void (*http_cancel)(vigil_http_request *request);
+
+    /* 1.1. Event loop only. Like watch_readable, for writability (a
+     * non-blocking connect completing). Unwatch with unwatch(). */
+    vigil_watch *(*watch_writable)(vigil_host *host, int fd, vigil_fd_fn fn, void *arg);
 } vigil_host_api;
 
 /* ------------------------------------------------------------------ types */
