@@ -46,7 +46,9 @@ struct Script {
     bool blocking = false;  // notifier: host calls block instead of yielding
     size_t memory_used = 0;
     size_t memory_limit = kDefaultMemory;
-    int64_t budget_us = 1'000'000;  // CPU-side time allowed per run (excluding waits)
+    // Time the script may run between two waits: it runs on the event loop,
+    // so this bounds how late anything else on the loop can be.
+    int64_t budget_us = 50'000;
     int64_t slice_started_us = 0;
     int cfg_ref = LUA_NOREF;
     std::string path, name;
@@ -226,9 +228,12 @@ HttpArgs http_args(lua_State* L, bool post) {
         if (lua_istable(L, -1)) {
             lua_pushnil(L);
             while (lua_next(L, -2)) {
-                if (lua_type(L, -2) == LUA_TSTRING) a.headers.push_back(std::string(lua_tostring(L, -2)) + ": " + luaL_tolstring(L, -1, nullptr));
-                else a.headers.push_back(luaL_tolstring(L, -1, nullptr));
-                lua_pop(L, 2);
+                // {["Name"] = "value"} or {"Name: value"}; the key stays untouched for lua_next.
+                std::string value = luaL_tolstring(L, -1, nullptr);
+                lua_pop(L, 1);
+                if (lua_type(L, -2) == LUA_TSTRING) a.headers.push_back(std::string(lua_tostring(L, -2)) + ": " + value);
+                else a.headers.push_back(value);
+                lua_pop(L, 1);
             }
         }
         lua_pop(L, 1);
@@ -469,7 +474,13 @@ std::string open_script(Script& s, const vigil_config* cfg, const char* entry) {
     s.path = path;
     s.name = cfg->name ? cfg->name : path;
     if (const char* mem = vigil_config_get(cfg, "memory_limit_mb")) s.memory_limit = static_cast<size_t>(atol(mem)) << 20;
-    if (cfg->timeout_ms > 0) s.budget_us = cfg->timeout_ms * 1000;
+    if (const char* budget = vigil_config_get(cfg, "budget")) {
+        // "50ms", "0.2s" or seconds
+        char* end = nullptr;
+        double v = strtod(budget, &end);
+        s.budget_us = static_cast<int64_t>(end && std::string(end) == "ms" ? v * 1000 : v * 1e6);
+        if (s.budget_us <= 0) return std::string("budget: '") + budget + "' is not a duration such as 50ms";
+    }
     s.L = lua_newstate(limited_alloc, &s);
     if (!s.L) return "cannot create a Lua state";
     lua_State* L = s.L;

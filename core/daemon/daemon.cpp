@@ -95,6 +95,9 @@ bool Daemon::start() {
 
 int Daemon::run() {
     event_base_dispatch(base_);
+    // Subsystems go now, while what they use (the loop, the plugin host the
+    // caller owns) still exists.
+    subsystems_.clear();
     VLOG_NOTICE("vigild stopped");
     return 0;
 }

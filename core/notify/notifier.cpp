@@ -14,121 +14,140 @@ bool event_wanted(unsigned mask, const std::string& state) {
 }
 
 Notifier::Notifier(config::NotifierConfig config, const vigil_notifier_type* type, const vigil_host_api* host, RetryPolicy retry)
-    : config_(std::move(config)), type_(type), host_(host), retry_(retry) {}
+    : s_(std::make_shared<Shared>()) {
+    s_->config = std::move(config);
+    s_->type = type;
+    s_->host = host;
+    s_->retry = retry;
+}
 
 Notifier::~Notifier() {
     stop(std::chrono::steady_clock::now());
-    if (plugin_state_) type_->destroy(plugin_state_);
+    std::lock_guard lock(s_->mu);
+    if (!s_->detached && s_->plugin_state) s_->type->destroy(s_->plugin_state);
 }
 
 std::string Notifier::start() {
-    plugin::PluginConfig pc(config_.name, config_.type, config_.options, 0, config_.timeout.count());
+    plugin::PluginConfig pc(s_->config.name, s_->config.type, s_->config.options, 0, s_->config.timeout.count());
     char err[512] = {};
-    plugin_state_ = type_->create(host_, pc.get(), err, sizeof err);
-    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
-    worker_ = std::thread([this] { run(); });
+    s_->plugin_state = s_->type->create(s_->host, pc.get(), err, sizeof err);
+    if (!s_->plugin_state) return err[0] ? err : "the plugin could not create it";
+    worker_ = std::thread(run, s_);
     return "";
 }
 
 void Notifier::publish(const Event& event) {
-    if (!event_wanted(config_.events, event.state)) return;
+    if (!event_wanted(s_->config.events, event.state)) return;
     {
-        std::lock_guard lock(mu_);
-        if (stopping_) return;
-        queue_.push_back(event);
+        std::lock_guard lock(s_->mu);
+        if (s_->stopping) return;
+        s_->queue.push_back(event);
     }
-    cv_.notify_one();
+    s_->cv.notify_one();
 }
 
 size_t Notifier::queued() const {
-    std::lock_guard lock(mu_);
-    return queue_.size();
+    std::lock_guard lock(s_->mu);
+    return s_->queue.size();
 }
 
 void Notifier::stop(std::chrono::steady_clock::time_point deadline) {
+    auto& s = *s_;
     {
-        std::lock_guard lock(mu_);
-        if (!stopping_) {
-            stopping_ = true;
-            deadline_ = deadline;
+        std::lock_guard lock(s.mu);
+        if (!s.stopping) {
+            s.stopping = true;
+            s.deadline = deadline;
         }
     }
-    cv_.notify_all();
+    s.cv.notify_all();
     if (!worker_.joinable()) return;
-    std::unique_lock lock(mu_);
-    auto drained = [&] { return queue_.empty() && !busy_; };
-    cv_.wait_until(lock, deadline, drained);
+    std::unique_lock lock(s.mu);
+    auto drained = [&] { return s.queue.empty() && !s.busy; };
+    s.cv.wait_until(lock, deadline, drained);
     // Past the deadline: wake a worker sleeping in backoff so it gives up. A
     // deliver() that ignores its own timeout could hang forever; after a
     // grace of one timeout its thread is left behind rather than waited for.
-    cv_.notify_all();
-    bool done = cv_.wait_until(lock, deadline + config_.timeout, drained);
+    s.cv.notify_all();
+    bool done = s.cv.wait_until(lock, deadline + s.config.timeout, drained);
+    if (!done) {
+        s.detached = true;
+        VLOG_ERROR("notifier %s: a delivery is still hanging past its timeout; leaving it behind", s.config.name.c_str());
+    }
     lock.unlock();
     if (done) worker_.join();
     else worker_.detach();
 }
 
-void Notifier::run() {
+void Notifier::run(std::shared_ptr<Shared> sp) {
+    auto& s = *sp;
     while (true) {
         Event e;
         {
-            std::unique_lock lock(mu_);
-            cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;
-            if (stopping_ && std::chrono::steady_clock::now() >= deadline_) {
-                abandoned_ += queue_.size();
-                VLOG_ERROR("notifier %s: stopping with %zu event(s) undelivered", config_.name.c_str(), queue_.size());
-                queue_.clear();
-                cv_.notify_all();
-                return;
+            std::unique_lock lock(s.mu);
+            s.cv.wait(lock, [&] { return s.stopping || !s.queue.empty(); });
+            if (s.queue.empty()) break;
+            if (s.stopping && std::chrono::steady_clock::now() >= s.deadline) {
+                s.abandoned += s.queue.size();
+                VLOG_ERROR("notifier %s: stopping with %zu event(s) undelivered", s.config.name.c_str(), s.queue.size());
+                s.queue.clear();
+                s.cv.notify_all();
+                break;
             }
-            e = queue_.front();
-            busy_ = true;
+            e = s.queue.front();
+            s.busy = true;
         }
-        bool ok = deliver_with_retries(e);
+        bool ok = deliver_with_retries(s, e);
         {
-            std::lock_guard lock(mu_);
-            queue_.pop_front();
-            busy_ = false;
+            std::lock_guard lock(s.mu);
+            s.queue.pop_front();
+            s.busy = false;
         }
-        cv_.notify_all();
-        if (!ok) ++abandoned_;
+        s.cv.notify_all();
+        if (!ok) ++s.abandoned;
+    }
+    // Left behind by stop(): nobody else will free the plugin's state.
+    std::lock_guard lock(s.mu);
+    if (s.detached && s.plugin_state) {
+        s.type->destroy(s.plugin_state);
+        s.plugin_state = nullptr;
     }
 }
 
-bool Notifier::deliver_with_retries(const Event& e) {
+bool Notifier::deliver_with_retries(Shared& s, const Event& e) {
     auto json = e.json();
     std::vector<const char*> vips;
     for (const auto& v : e.vips) vips.push_back(v.c_str());
     vigil_event ev{sizeof(vigil_event), e.seq, e.kind.c_str(), e.name.c_str(), e.state.c_str(), e.prev_state.c_str(),
                    e.priority, vips.data(), vips.size(), e.host.c_str(), e.time.c_str(), e.reason.c_str(), json.c_str()};
-    auto backoff = retry_.first_backoff;
+    auto backoff = s.retry.first_backoff;
+    const auto& name = s.config.name;
     for (int attempt = 1;; ++attempt) {
         char err[512] = {};
         auto started = std::chrono::steady_clock::now();
-        int rc = type_->deliver(plugin_state_, &ev, config_.timeout.count(), err, sizeof err);
+        int rc = s.type->deliver(s.plugin_state, &ev, s.config.timeout.count(), err, sizeof err);
         auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        if (took > config_.timeout)
-            VLOG_WARNING("notifier %s: a delivery took %lld ms, over its timeout of %lld ms", config_.name.c_str(),
-                         (long long)took.count(), (long long)config_.timeout.count());
+        if (took > s.config.timeout)
+            VLOG_WARNING("notifier %s: a delivery took %lld ms, over its timeout of %lld ms", name.c_str(), (long long)took.count(),
+                         (long long)s.config.timeout.count());
         if (rc == 0) {
-            ++delivered_;
+            ++s.delivered;
             return true;
         }
-        ++failures_;
-        if (attempt >= retry_.attempts) {
-            VLOG_ERROR("notifier %s: giving up on event %llu (%s %s) after %d attempts: %s", config_.name.c_str(),
-                       (unsigned long long)e.seq, e.name.c_str(), e.state.c_str(), attempt, err[0] ? err : "failed");
+        ++s.failures;
+        if (attempt >= s.retry.attempts) {
+            VLOG_ERROR("notifier %s: giving up on event %llu (%s %s) after %d attempts: %s", name.c_str(), (unsigned long long)e.seq,
+                       e.name.c_str(), e.state.c_str(), attempt, err[0] ? err : "failed");
             return false;
         }
-        VLOG_WARNING("notifier %s: delivery of event %llu failed (attempt %d of %d), retrying in %lld ms: %s",
-                     config_.name.c_str(), (unsigned long long)e.seq, attempt, retry_.attempts, (long long)backoff.count(),
-                     err[0] ? err : "failed");
-        std::unique_lock lock(mu_);
+        VLOG_WARNING("notifier %s: delivery of event %llu failed (attempt %d of %d), retrying in %lld ms: %s", name.c_str(),
+                     (unsigned long long)e.seq, attempt, s.retry.attempts, (long long)backoff.count(), err[0] ? err : "failed");
+        std::unique_lock lock(s.mu);
         // A stop past its deadline ends the waiting (the event is then abandoned).
-        cv_.wait_for(lock, backoff, [&] { return stopping_ && std::chrono::steady_clock::now() >= deadline_; });
-        if (stopping_ && std::chrono::steady_clock::now() >= deadline_) return false;
-        backoff = std::min(backoff * 2, retry_.max_backoff);
+        auto given_up = [&] { return s.stopping && std::chrono::steady_clock::now() >= s.deadline; };
+        s.cv.wait_for(lock, backoff, given_up);
+        if (given_up()) return false;
+        backoff = std::min(backoff * 2, s.retry.max_backoff);
     }
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -35,32 +36,40 @@ public:
     std::string start();
     // Queues the event if the `events` filter takes its state. Any thread; never blocks on delivery.
     void publish(const Event& event);
-    // Lets the queue drain until `deadline`, then abandons what is left (logged).
+    // Lets the queue drain until `deadline`, then abandons what is left
+    // (logged). Blocks the caller up to deadline + one delivery timeout: call
+    // it off the event loop except at shutdown.
     void stop(std::chrono::steady_clock::time_point deadline);
 
-    const config::NotifierConfig& config() const { return config_; }
+    const config::NotifierConfig& config() const { return s_->config; }
     size_t queued() const;
-    uint64_t delivered() const { return delivered_; }
-    uint64_t failures() const { return failures_; }   // failed attempts
-    uint64_t abandoned() const { return abandoned_; } // events given up on
+    uint64_t delivered() const { return s_->delivered; }
+    uint64_t failures() const { return s_->failures; }   // failed attempts
+    uint64_t abandoned() const { return s_->abandoned; } // events given up on
 
 private:
-    void run();
-    bool deliver_with_retries(const Event& e);
+    // All the worker touches. Shared, so that a worker left behind (its
+    // deliver() hung past every deadline) never uses freed memory.
+    struct Shared {
+        config::NotifierConfig config;
+        const vigil_notifier_type* type = nullptr;
+        const vigil_host_api* host = nullptr;
+        RetryPolicy retry;
+        void* plugin_state = nullptr;
+        std::mutex mu;
+        std::condition_variable cv;
+        std::deque<Event> queue;
+        bool stopping = false;
+        bool busy = false;       // a delivery is in progress
+        bool detached = false;   // the worker outlives the Notifier and frees the plugin state
+        std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+        std::atomic<uint64_t> delivered{0}, failures{0}, abandoned{0};
+    };
+    static void run(std::shared_ptr<Shared> s);
+    static bool deliver_with_retries(Shared& s, const Event& e);
 
-    config::NotifierConfig config_;
-    const vigil_notifier_type* type_;
-    const vigil_host_api* host_;
-    RetryPolicy retry_;
-    void* plugin_state_ = nullptr;
+    std::shared_ptr<Shared> s_;
     std::thread worker_;
-    mutable std::mutex mu_;
-    std::condition_variable cv_;
-    std::deque<Event> queue_;
-    bool stopping_ = false;
-    bool busy_ = false;  // a delivery is in progress
-    std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
-    std::atomic<uint64_t> delivered_{0}, failures_{0}, abandoned_{0};
 };
 
 bool event_wanted(unsigned events_mask, const std::string& state);

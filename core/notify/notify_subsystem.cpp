@@ -1,6 +1,7 @@
 #include "notify/notify_subsystem.h"
 
 #include <sstream>
+#include <thread>
 
 #include "log/logger.h"
 
@@ -31,7 +32,12 @@ void NotifySubsystem::apply(const config::Config& config) {
             ++it;
             continue;
         }
-        it->second->stop(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+        // Drained and stopped on a thread of its own: a hung delivery must
+        // not hold the event loop (and with it the VRRP adverts).
+        std::thread([old = std::move(it->second)]() mutable {
+            old->stop(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+            old.reset();
+        }).detach();
         fingerprints_.erase(it->first);
         it = notifiers_.erase(it);
     }

@@ -108,15 +108,23 @@ void unwatch(vigil_watch* w) {
 
 // ---------------------------------------------------------------- processes
 
-// Reads what is waiting on a non-blocking pipe, keeping the first kOutputLimit bytes.
-void read_output(int fd, std::string& output) {
+// Reads what is waiting on a non-blocking pipe, keeping the first
+// kOutputLimit bytes; false at end of file (the writers closed it).
+bool read_output(int fd, std::string& output) {
     char buf[1024];
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0)
         if (output.size() < kOutputLimit) output.append(buf, std::min<size_t>(static_cast<size_t>(n), kOutputLimit - output.size()));
+    return n != 0;
 }
 
-void drain_output(vigil_process* p) { read_output(p->output_fd, p->output); }
+void drain_output(vigil_process* p) {
+    // At end of file a persistent read event would fire forever: stop it.
+    if (!read_output(p->output_fd, p->output) && p->output_ev) {
+        event_free(p->output_ev);
+        p->output_ev = nullptr;
+    }
+}
 
 void release(vigil_process* p) {
     if (p->exit_ev) event_free(p->exit_ev);
@@ -212,20 +220,21 @@ int run(vigil_host* h, const vigil_spawn* spec, vigil_exit* out, char* err, size
     output.clear();
     bool timed_out = false;
     int64_t deadline = spec->timeout_ms > 0 ? started + spec->timeout_ms * 1000 : INT64_MAX;
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {output_fd, POLLIN, 0}};
     while (true) {
-        pollfd fds[2] = {{pidfd, POLLIN, 0}, {output_fd, POLLIN, 0}};
         int64_t left = deadline - now_us(h);
         if (left <= 0) {
             timed_out = true;
             kill(-pid, SIGKILL);
             break;
         }
-        poll(fds, 2, static_cast<int>(std::min<int64_t>(left / 1000 + 1, 1000)));
-        read_output(output_fd, output);
+        poll(fds, fds[1].fd < 0 ? 1 : 2, static_cast<int>(std::min<int64_t>(left / 1000 + 1, 1000)));
+        if (fds[1].fd >= 0 && fds[1].revents && !read_output(output_fd, output)) fds[1].fd = -1;  // closed: poll the exit only
         if (fds[0].revents) break;
     }
     int status = 0;
     waitpid(pid, &status, 0);
+    read_output(output_fd, output);
     kill(-pid, SIGKILL);
     if (pidfd >= 0) close(pidfd);
     close(output_fd);

@@ -13,9 +13,20 @@
 
 namespace vigil::plugin {
 
+namespace {
+// Thread-safe: notifier workers and the loop look users up concurrently.
+bool lookup_user(const std::string& name, passwd& pw, std::vector<char>& buf) {
+    buf.resize(16384);
+    passwd* found = nullptr;
+    return getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == 0 && found;
+}
+}  // namespace
+
 std::string resolve_script_user(const std::string& configured) {
     if (!configured.empty()) return configured;
-    return getpwnam("vigil-script") ? "vigil-script" : "nobody";
+    passwd pw;
+    std::vector<char> buf;
+    return lookup_user("vigil-script", pw, buf) ? "vigil-script" : "nobody";
 }
 
 std::string prepare(const vigil_spawn& spec, const std::string& default_user, Launch& out) {
@@ -38,8 +49,10 @@ std::string prepare(const vigil_spawn& spec, const std::string& default_user, La
     for (auto e = spec.env; e && *e; ++e) out.env.emplace_back(*e);
 
     std::string user = spec.user && *spec.user ? spec.user : default_user;
-    passwd* pw = getpwnam(user.c_str());
-    if (!pw) return "no such user '" + user + "'";
+    passwd pwd;
+    std::vector<char> pwbuf;
+    if (!lookup_user(user, pwd, pwbuf)) return "no such user '" + user + "'";
+    passwd* pw = &pwd;
     out.uid = pw->pw_uid;
     out.gid = pw->pw_gid;
     out.change_user = geteuid() == 0 && out.uid != 0;

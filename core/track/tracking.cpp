@@ -35,10 +35,9 @@ TrackerRuntime::TrackerRuntime(config::TrackerConfig config, const vigil_tracker
 TrackerRuntime::~TrackerRuntime() {
     event_free(poll_timer_);
     event_free(timeout_timer_);
-    if (plugin_state_) {
-        if (in_flight_ && type_->cancel) type_->cancel(plugin_state_);
-        type_->destroy(plugin_state_);
-    }
+    // destroy() abandons a check in flight itself; cancel() is for timeouts
+    // (where, say, the http tracker counts a failure).
+    if (plugin_state_) type_->destroy(plugin_state_);
 }
 
 std::string TrackerRuntime::start() {

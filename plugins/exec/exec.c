@@ -127,7 +127,7 @@ static void cancel_tracker(void *state) {
 
 static void destroy_tracker(void *state) {
     struct exec_tracker *t = state;
-    cancel_tracker(t);
+    if (t->running) t->host->kill(t->running);
     free_command(&t->cmd);
     free(t);
 }

@@ -14,6 +14,7 @@
 struct http_tracker {
     const vigil_host_api *host;
     vigil_tracker *tracker;
+    char *name;  /* the section's name: logs never show the URL (it may hold credentials) */
     char *url, *method, *expect_body, *host_header_line, *recover;
     const char *headers[2];
     struct http_range ranges[MAX_RANGES];
@@ -31,7 +32,7 @@ static void on_recover_exit(void *arg, const vigil_exit *e) {
     struct http_tracker *t = arg;
     t->recovering = NULL;
     plog(t->host, e->exit_code == 0 ? VIGIL_LOG_NOTICE : VIGIL_LOG_WARNING, "http tracker %s: recover command %s (exit %d)",
-         t->url, e->exit_code == 0 ? "finished" : "failed", e->exit_code);
+         t->name, e->exit_code == 0 ? "finished" : "failed", e->exit_code);
 }
 
 static void maybe_recover(struct http_tracker *t) {
@@ -42,9 +43,9 @@ static void maybe_recover(struct http_tracker *t) {
     const char *argv[] = {t->recover, NULL};
     vigil_spawn spec = {sizeof(vigil_spawn), argv, NULL, 1, NULL, 60000};
     char err[256] = "";
-    plog(t->host, VIGIL_LOG_NOTICE, "http tracker %s: down, running recover command: %s", t->url, t->recover);
+    plog(t->host, VIGIL_LOG_NOTICE, "http tracker %s: down, running recover command: %s", t->name, t->recover);
     t->recovering = t->host->spawn(t->host->host, &spec, on_recover_exit, t, err, sizeof err);
-    if (!t->recovering) plog(t->host, VIGIL_LOG_ERROR, "http tracker %s: cannot run recover command: %s", t->url, err);
+    if (!t->recovering) plog(t->host, VIGIL_LOG_ERROR, "http tracker %s: cannot run recover command: %s", t->name, err);
 }
 
 static void on_done(void *arg, const vigil_http_result *r) {
@@ -80,6 +81,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     const char *v;
     t->host = host;
     t->tracker = tracker;
+    t->name = strdup(cfg->name ? cfg->name : "?");
     t->url = strdup(vigil_config_get(cfg, "url"));
     t->method = strdup((v = vigil_config_get(cfg, "method")) ? v : "GET");
     t->expect_body = (v = vigil_config_get(cfg, "expect_body")) ? strdup(v) : NULL;
@@ -122,6 +124,7 @@ static void destroy(void *state) {
     struct http_tracker *t = state;
     if (t->running) t->host->http_cancel(t->running);
     if (t->recovering) t->host->kill(t->recovering);
+    free(t->name);
     free(t->url);
     free(t->method);
     free(t->expect_body);

@@ -63,8 +63,11 @@ static void *create(const vigil_host_api *host, const vigil_config *cfg, char *e
     m->subject = strdup((v = vigil_config_get(cfg, "subject")) ? v : DEFAULT_SUBJECT);
     m->body = strdup((v = vigil_config_get(cfg, "body")) ? v : DEFAULT_BODY);
     m->username = (v = vigil_config_get(cfg, "username")) ? strdup(v) : NULL;
+    /* Default: try, but required once a password is involved (a stripped
+     * STARTTLS must not send it in clear). */
     v = vigil_config_get(cfg, "starttls");
-    m->use_ssl = !v || !strcmp(v, "try") ? CURLUSESSL_TRY : !strcmp(v, "required") ? CURLUSESSL_ALL : CURLUSESSL_NONE;
+    if (!v) v = m->password ? "required" : "try";
+    m->use_ssl = !strcmp(v, "try") ? CURLUSESSL_TRY : !strcmp(v, "required") ? CURLUSESSL_ALL : CURLUSESSL_NONE;
     m->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
     size_t to_len = 1;
     for (size_t i = 0; i < cfg->option_count; ++i)

@@ -182,6 +182,14 @@ static void on_connector(int fd, void *arg) {
             struct proc_event *ev = (struct proc_event *)msg->data;
             pid_t pid;
             switch (ev->what) {
+                case PROC_EVENT_FORK:
+                    /* A daemon forking away from its parent never execs; a new thread is not a process. */
+                    pid = ev->event_data.fork.child_pid;
+                    if (pid == ev->event_data.fork.child_tgid && find(t, pid) < 0 && matches(t, pid)) {
+                        remember(t, pid);
+                        changed = 1;
+                    }
+                    break;
                 case PROC_EVENT_EXEC:
                     pid = ev->event_data.exec.process_pid;
                     if (find(t, pid) < 0 && matches(t, pid)) { remember(t, pid); changed = 1; }

@@ -92,7 +92,12 @@ TEST(Acceptance, TheActiveActiveNginxPair) {
     EXPECT_TRUE(wait_for([&] { return lab.has_address(2, vip1); }, 3610ms + 1s)) << slurp(work + "/h2.vigild.log");
     EXPECT_TRUE(lab.has_address(2, vip2));
 
-    // The notifications: one log line per transition on each host...
+    // The notifications: one log line per transition on each host (written on
+    // the notifier's own thread: wait for the last one)...
+    ASSERT_TRUE(wait_for([&] {
+        auto l = lines(work + "/h2.transitions.log");
+        return !l.empty() && l.back().find("VI_1 BACKUP -> MASTER") != std::string::npos;
+    })) << slurp(work + "/h2.transitions.log");
     auto h2_log = lines(work + "/h2.transitions.log");
     std::vector<std::string> h2_moves;
     for (size_t i = settled_at; i < h2_log.size(); ++i) {

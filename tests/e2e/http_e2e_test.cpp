@@ -119,3 +119,21 @@ TEST(HttpE2E, RecoverRunsOnceAsTheScriptUserAfterADownTransition) {
     })) << lab.log(1);
     EXPECT_EQ(slurp(marker), "nobody\n");
 }
+
+TEST(HttpE2E, StoppingWithACheckInFlightExitsCleanly) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    Child silent({kIp, "netns", "exec", lab.ns(1), "/usr/bin/python3", "-c",
+                  "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',8081))\ns.listen(64)\ntime.sleep(600)"});
+    ASSERT_TRUE(wait_for([&] {
+        return lab.in(1, {"/usr/bin/python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 8081), 1)"});
+    }));
+    lab.start_vigild(1, with_http(100, "url = http://127.0.0.1:8081/\ninterval = 0.2s\ntimeout = 5s\nrecover = /bin/true\n"));
+    ASSERT_TRUE(lab.wait_log(1, "vigild started")) << lab.log(1);
+    lab.signal_vigild(1, SIGUSR1);  // the dump shows the check running
+    ASSERT_TRUE(lab.wait_log(1, "state dump"));
+    auto status = lab.stop_vigild(1, SIGTERM);
+    ASSERT_TRUE(status);
+    EXPECT_EQ(*status, 0) << "no crash tearing down an HTTP request in flight\n" << lab.log(1);
+    EXPECT_FALSE(lab.log_has(1, "running recover command")) << "teardown is not a failed check";
+}

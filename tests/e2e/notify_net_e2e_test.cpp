@@ -152,3 +152,31 @@ TEST(MailE2E, WrongPasswordAndNoServerAreRetriedAndLogged) {
         << lab.log(1);
     EXPECT_TRUE(lines(out).empty()) << lines(out).front();
 }
+
+TEST(WebhookE2E, AReloadReplacingAHungNotifierNeverStallsVrrp) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("hooks.jsonl");
+    auto slow = server(lab, 1, {kSupport + "/http_receiver.py", "--port", "8091", "--out", out, "--delay", "30"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8091); }));
+    auto h1 = [&](const std::string& timeout) {
+        return "[global]\nnotify = slow\n" + vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) +
+               "[notifier slow]\ntype = webhook\nurl = http://127.0.0.1:8091/\ntimeout = " + timeout + "\n";
+    };
+    lab.start_vigild(1, h1("20s"));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 99, kVip + "/24", fast()));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
+    // The notifier is now stuck in a 30 s delivery. Replacing it must not hold the loop.
+    auto masters = [&] {
+        auto log = lab.log(2);
+        size_t n = 0;
+        for (size_t at = 0; (at = log.find("-> MASTER", at)) != std::string::npos; ++at) ++n;
+        return n;
+    };
+    auto before = masters();  // the start-up election may have made h2 master for a moment
+    lab.dir().write("h1.conf", "[global]\nrouter_id = h1\nlog = file:" + lab.log_path(1) + "\nlog_level = info\n" + h1("21s"));
+    lab.signal_vigild(1, SIGHUP);
+    ASSERT_TRUE(lab.wait_log(1, "reloaded", 3s)) << lab.log(1);
+    ASSERT_TRUE(heard_adverts(lab, 2, "VI_1", 30)) << lab.log(2);
+    EXPECT_EQ(masters(), before) << "h1 kept advertising through the reload\n" << lab.log(2);
+}

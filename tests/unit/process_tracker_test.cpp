@@ -15,6 +15,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
@@ -135,4 +136,30 @@ TEST(ProcessTracker, CountsAgainstMinAndMax) {
     children.pop_back();
     EXPECT_TRUE(loop.until([&] { return !t.state().up(); })) << "1 is below min 2";
     for (pid_t c : children) reap(c);
+}
+
+TEST(ProcessTracker, SeesADaemonForkingAwayWithoutExec) {
+    if (!connector_available()) GTEST_SKIP() << "the proc connector only works in the initial network namespace, as root";
+    Loop loop;
+    plugin::Host host(loop.base);
+    std::string name = "vglf" + std::to_string(getpid());
+    auto cfg = tracker_config(name, 60s);
+    cfg.options.push_back({"min", "2", {}});
+    track::TrackerRuntime t(cfg, test::plugins().tracker_type("process"), host.api(), loop.base, [](track::TrackerRuntime&) {});
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.checks() >= 1; }));
+    // A parent that renames itself, then forks a child that never execs (a daemonizing service).
+    pid_t parent = fork();
+    if (parent == 0) {
+        prctl(PR_SET_NAME, name.c_str());
+        if (fork() == 0) while (true) pause();
+        while (true) pause();
+    }
+    EXPECT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
+    EXPECT_EQ(t.state().reason(), "2 '" + name + "' processes running (wanted at least 2)");
+    kill(-parent, SIGKILL);  // nothing: children are in our group; kill both explicitly
+    std::string pids = test::run({"/usr/bin/pgrep", "-x", name}).out;
+    std::istringstream in(pids);
+    for (pid_t p; in >> p;) kill(p, SIGKILL);
+    waitpid(parent, nullptr, 0);
 }

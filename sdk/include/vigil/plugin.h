@@ -88,6 +88,8 @@ enum vigil_key_kind {
 #define VIGIL_KEY_REQUIRED 0x1u
 #define VIGIL_KEY_REPEATABLE 0x2u
 
+/* vigil_key and vigil_option travel in arrays without a stride: they are
+ * frozen as they are and will never grow (new needs get new structs). */
 typedef struct vigil_key {
     const char *name;
     uint32_t kind;                /* enum vigil_key_kind */
@@ -286,6 +288,8 @@ typedef struct vigil_tracker_type {
      * arrives within the timeout). */
     void (*poll)(void *state);
     void (*cancel)(void *state);
+    /* Frees everything, abandoning a check in flight (no report, no side
+     * effects); cancel() is not called first. */
     void (*destroy)(void *state);
 } vigil_tracker_type;
 
