@@ -180,3 +180,19 @@ TEST(WebhookE2E, AReloadReplacingAHungNotifierNeverStallsVrrp) {
     ASSERT_TRUE(heard_adverts(lab, 2, "VI_1", 30)) << lab.log(2);
     EXPECT_EQ(masters(), before) << "h1 kept advertising through the reload\n" << lab.log(2);
 }
+
+TEST(MailE2E, ImplicitTlsWithSmtps) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    auto out = lab.dir().file("mail.jsonl");
+    auto cert = lab.dir().file("cert.pem"), key = lab.dir().file("key.pem");
+    run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", key,
+         "-out", cert});
+    auto smtp = server(lab, 1, {kSupport + "/smtp_server.py", "--port", "8465", "--out", out, "--cert", cert, "--key", key, "--smtps"});
+    ASSERT_TRUE(wait_for([&] { return listening(lab, 1, 8465); }, 15s));
+    lab.start_vigild(1, master_with("type = mail\nsmtp_url = smtps://127.0.0.1:8465\ntls_verify = no\nfrom = v@example.org\n"
+                                    "to = a@example.org\nevents = master\n"));
+    ASSERT_TRUE(wait_for([&] { return lines(out).size() >= 1; }, 10s)) << lab.log(1);
+    EXPECT_TRUE(has(lines(out)[0], "Subject: [vigil] VI_1 is MASTER on h1")) << lines(out)[0];
+    EXPECT_TRUE(has(lines(out)[0], "\"tls\": true")) << lines(out)[0];
+}

@@ -31,7 +31,7 @@ class Handler:
         with open(args.out, "a") as f:
             f.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos,
                                 "content": envelope.content.decode("utf-8", "replace"),
-                                "tls": session.ssl is not None,
+                                "tls": server.transport.get_extra_info("ssl_object") is not None,
                                 "auth": session.authenticated}) + "\n")
         return "250 OK"
 

@@ -203,6 +203,16 @@ TEST_F(LuaTest, AMemoryBombIsCutOffAtTheCap) {
     EXPECT_EQ(check("function check(cfg) return true, 'alive' end"), "UP: alive");
 }
 
+TEST_F(LuaTest, ATimeoutCancelsThePendingWaitCleanly) {
+    // check() waits 5 s; the tracker's timeout is 0.2 s: the wait is cancelled
+    // and the result is the engine's timeout, not a late resume.
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = check("function check(cfg) vigil.sleep(5) return true, 'woke' end", {}, 200ms);
+    EXPECT_EQ(r, "DOWN: no result within the timeout of 200ms");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2s);
+    loop.until([] { return false; }, 300ms);  // nothing fires for the abandoned run
+}
+
 TEST_F(LuaTest, ANotifierGetsEveryFieldAndCanFail) {
     auto path = dir.write("n.lua",
                           "function notify(e, cfg)\n"
