@@ -25,13 +25,6 @@ std::string scenario_config(const std::string& host, int prio1, int prio2, const
     return text;
 }
 
-std::vector<std::string> lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
 }  // namespace
 
 TEST(Acceptance, TheActiveActiveNginxPair) {

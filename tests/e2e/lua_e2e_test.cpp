@@ -11,12 +11,6 @@ namespace {
 const std::string kVip = "192.0.2.251";
 const std::string kExamples = std::string(SOURCE_DIR) + "/lua/examples";
 
-std::vector<std::string> lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
 }  // namespace
 
 TEST(LuaE2E, ALuaTrackerMovesTheVipAndALuaNotifierPostsEveryTransition) {

@@ -13,13 +13,6 @@ namespace {
 const std::string kVip = "192.0.2.251";
 const std::string kSupport = std::string(SUPPORT_DIR);
 
-std::vector<std::string> lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::unique_ptr<Child> server(Lab& lab, int host, std::vector<std::string> argv) {

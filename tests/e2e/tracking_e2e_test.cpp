@@ -23,13 +23,6 @@ std::string write_script(const Lab& lab, const std::string& name, const std::str
     return path;
 }
 
-std::vector<std::string> lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> out;
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
-
 std::string pair_config(int priority, const std::string& tracker, const std::string& track_line, const std::string& extra = "") {
     return vrrp_instance("VI_1", 51, priority, kVip + "/24", fast(track_line)) + tracker + extra;
 }

@@ -81,6 +81,14 @@ inline std::string slurp(const std::string& path) {
     return ss.str();
 }
 
+// A file's lines (none if it does not exist).
+inline std::vector<std::string> lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> out;
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
 // True once `pid` has exited, whether or not its parent has reaped it yet
 // (a detached daemon's zombie waits for whatever reaps orphans here).
 inline bool process_gone(pid_t pid) {
