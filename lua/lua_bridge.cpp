@@ -214,12 +214,18 @@ struct HttpArgs {
     int64_t timeout_ms = 5000;
 };
 
+// Reads the arguments. Raises no Lua error (the caller checked the types):
+// a longjmp out of here would skip the C++ destructors.
 HttpArgs http_args(lua_State* L, bool post) {
     HttpArgs a;
-    a.url = luaL_checkstring(L, 1);
+    a.url = lua_tostring(L, 1);
     a.method = post ? "POST" : "GET";
     int opts = post ? 3 : 2;
-    if (post) a.body = luaL_checkstring(L, 2);
+    if (post) {
+        size_t len = 0;
+        const char* body = lua_tolstring(L, 2, &len);
+        a.body.assign(body, len);
+    }
     if (lua_istable(L, opts)) {
         lua_getfield(L, opts, "timeout");
         if (lua_isnumber(L, -1)) a.timeout_ms = static_cast<int64_t>(lua_tonumber(L, -1) * 1000);
@@ -228,11 +234,15 @@ HttpArgs http_args(lua_State* L, bool post) {
         if (lua_istable(L, -1)) {
             lua_pushnil(L);
             while (lua_next(L, -2)) {
-                // {["Name"] = "value"} or {"Name: value"}; the key stays untouched for lua_next.
-                std::string value = luaL_tolstring(L, -1, nullptr);
-                lua_pop(L, 1);
-                if (lua_type(L, -2) == LUA_TSTRING) a.headers.push_back(std::string(lua_tostring(L, -2)) + ": " + value);
-                else a.headers.push_back(value);
+                // {["Name"] = "value"} or {"Name: value"}; only strings and
+                // numbers (no metamethods, so nothing can raise an error).
+                if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+                    lua_pushvalue(L, -1);
+                    std::string value = lua_tostring(L, -1);
+                    lua_pop(L, 1);
+                    if (lua_type(L, -2) == LUA_TSTRING) a.headers.push_back(std::string(lua_tostring(L, -2)) + ": " + value);
+                    else a.headers.push_back(value);
+                }
                 lua_pop(L, 1);
             }
         }
@@ -279,12 +289,11 @@ void on_http_done(void* arg, const vigil_http_result* r) {
     resume(run, n);
 }
 
-int l_http(lua_State* L, bool post) {
-    auto* s = script_of(L);
+// Starts the request with every C++ object scoped to this function: returns
+// the number of results already pushed, or -1 when the caller must yield.
+int start_http(lua_State* L, Script* s, Run* run, bool post) {
     auto a = http_args(L, post);
     if (s->blocking) return http_blocking(L, a);
-    auto* run = run_of(L);
-    if (!run) return luaL_error(L, "vigil.http_* can only wait inside check()");
     std::vector<const char*> headers;
     for (const auto& h : a.headers) headers.push_back(h.c_str());
     headers.push_back(nullptr);
@@ -298,7 +307,19 @@ int l_http(lua_State* L, bool post) {
         return 2;
     }
     run->wait = Run::Wait::Http;
-    return yield_for(L);
+    return -1;
+}
+
+// Lua errors (the luaL_check* calls) and the yield happen where no C++
+// object is alive: both leave by longjmp, which runs no destructors.
+int l_http(lua_State* L, bool post) {
+    luaL_checkstring(L, 1);
+    if (post) luaL_checkstring(L, 2);
+    auto* s = script_of(L);
+    Run* run = s->blocking ? nullptr : run_of(L);
+    if (!s->blocking && !run) return luaL_error(L, "vigil.http_* can only wait inside check()");
+    int n = start_http(L, s, run, post);
+    return n >= 0 ? n : yield_for(L);
 }
 
 int l_http_get(lua_State* L) { return l_http(L, false); }
@@ -375,11 +396,8 @@ void on_connect_timeout(void* arg) {
     resume(run, 2);
 }
 
-int l_tcp_check(lua_State* L) {
-    const char* host = luaL_checkstring(L, 1);
-    int port = static_cast<int>(luaL_checkinteger(L, 2));
-    double timeout = luaL_optnumber(L, 3, 2.0);
-    auto* s = script_of(L);
+// Returns the results pushed, or -1 when the caller must yield.
+int start_tcp_check(lua_State* L, Script* s, Run* run, const char* host, int port, double timeout) {
     std::string err;
     int fd = start_connect(host, port, err);
     if (fd < 0) {
@@ -397,23 +415,30 @@ int l_tcp_check(lua_State* L) {
         else lua_pushstring(L, err.c_str());
         return 2;
     }
-    auto* run = run_of(L);
-    if (!run) {
-        close(fd);
-        return luaL_error(L, "vigil.tcp_check can only wait inside check()");
-    }
     run->fd = fd;
     run->watch = s->host->watch_writable(s->host->host, fd, on_connect, run);
     run->timer = s->host->timer_new(s->host->host, on_connect_timeout, run);
     s->host->timer_arm(run->timer, static_cast<int64_t>(timeout * 1e6));
     run->wait = Run::Wait::Connect;
-    return yield_for(L);
+    return -1;
+}
+
+int l_tcp_check(lua_State* L) {
+    const char* host = luaL_checkstring(L, 1);
+    int port = static_cast<int>(luaL_checkinteger(L, 2));
+    double timeout = luaL_optnumber(L, 3, 2.0);
+    auto* s = script_of(L);
+    Run* run = s->blocking ? nullptr : run_of(L);
+    if (!s->blocking && !run) return luaL_error(L, "vigil.tcp_check can only wait inside check()");
+    int n = start_tcp_check(L, s, run, host, port, timeout);
+    return n >= 0 ? n : yield_for(L);
 }
 
 int l_log(lua_State* L) {
     static const char* const levels[] = {"debug", "info", "notice", "warning", "error", nullptr};
     int level = luaL_checkoption(L, 1, "info", levels);
-    vlog(script_of(L), level, luaL_checkstring(L, 2));
+    const char* msg = luaL_checkstring(L, 2);
+    vlog(script_of(L), level, msg);
     return 0;
 }
 
@@ -423,7 +448,8 @@ int l_file_exists(lua_State* L) {
 }
 
 int l_read_file(lua_State* L) {
-    std::ifstream in(luaL_checkstring(L, 1), std::ios::binary);
+    const char* path = luaL_checkstring(L, 1);
+    std::ifstream in(path, std::ios::binary);
     if (!in) {
         lua_pushnil(L);
         lua_pushstring(L, strerror(errno));
@@ -437,7 +463,8 @@ int l_read_file(lua_State* L) {
 }
 
 int l_process_count(lua_State* L) {
-    std::string name = luaL_checkstring(L, 1);
+    const char* wanted = luaL_checkstring(L, 1);
+    std::string name = wanted;
     int count = 0;
     if (DIR* d = opendir("/proc")) {
         while (dirent* e = readdir(d)) {

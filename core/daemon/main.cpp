@@ -9,6 +9,8 @@
 #include <filesystem>
 
 #include "config/loader.h"
+#include "control/control_api.h"
+#include "control/control_server.h"
 #include "daemon/daemon.h"
 #include "daemon/pid_file.h"
 #include "log/logger.h"
@@ -145,10 +147,24 @@ int main(int argc, char** argv) {
     // Notifiers first, so the first transitions (INIT -> BACKUP) find them.
     d.add_subsystem(std::move(notify));
     d.add_subsystem(std::move(vrrp));
-    d.add_subsystem(std::make_unique<track::TrackingSubsystem>(
+    auto tracking = std::make_unique<track::TrackingSubsystem>(
         d.loop(), registry, host, [vrrp_ptr](const std::string& instance, int priority, bool fault, const std::string& reason) {
             vrrp_ptr->set_tracking(instance, priority, fault, reason);
-        }));
+        });
+    auto* tracking_ptr = tracking.get();
+    d.add_subsystem(std::move(tracking));
+
+    // The control socket (vigilctl); a socket a live daemon answers on is refused.
+    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr);
+    control::ControlServer control(d.loop(), [&api](const nlohmann::json& request) { return api.handle(request); });
+    if (auto problem = control.listen(d.config().global.control_socket); !problem.empty()) {
+        VLOG_ERROR("%s", problem.c_str());
+        report_ready(ready_fd, 1);
+        return 1;
+    }
+    notify_ptr->on_event([&control](const notify::Event& e) { control.broadcast(e.json()); });
+    api.restore_maintenance();
+    VLOG_INFO("control socket %s ready", control.path().c_str());
     report_ready(ready_fd, 0);
     return d.run();
 }

@@ -79,6 +79,7 @@ void NotifySubsystem::publish(Event e, const std::vector<std::string>& notifiers
     e.time = rfc3339_now();
     for (const auto& name : notifiers)
         if (auto it = notifiers_.find(name); it != notifiers_.end()) it->second->publish(e);
+    if (listener_) listener_(e);
 }
 
 void NotifySubsystem::instance_changed(const std::string& instance, const std::string& from, const std::string& to,
@@ -127,6 +128,12 @@ void NotifySubsystem::dump() const {
         VLOG_NOTICE("  notifier %s (%s): queue %zu, delivered %llu, failed attempts %llu, abandoned %llu", name.c_str(),
                     n->config().type.c_str(), n->queued(), (unsigned long long)n->delivered(),
                     (unsigned long long)n->failures(), (unsigned long long)n->abandoned());
+}
+
+std::vector<const Notifier*> NotifySubsystem::notifiers() const {
+    std::vector<const Notifier*> out;
+    for (const auto& [name, n] : notifiers_) out.push_back(n.get());
+    return out;
 }
 
 const Notifier* NotifySubsystem::notifier(const std::string& name) const {

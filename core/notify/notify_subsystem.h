@@ -3,6 +3,7 @@
 // config routes it to ([instance]/[group] notify, [global] notify).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ public:
                           const std::vector<std::string>& vips, const std::string& reason);
 
     const Notifier* notifier(const std::string& name) const;
+    std::vector<const Notifier*> notifiers() const;
+    // Every event built (vigilctl events), on the loop thread.
+    void on_event(std::function<void(const Event&)> listener) { listener_ = std::move(listener); }
     uint64_t last_seq() const { return seq_; }
 
 private:
@@ -47,6 +51,7 @@ private:
     std::map<std::string, std::vector<std::string>> instance_vips_;
     std::string router_id_;
     uint64_t seq_ = 0;
+    std::function<void(const Event&)> listener_;
 };
 
 }  // namespace vigil::notify

@@ -201,6 +201,12 @@ void TrackingSubsystem::dump() const {
     }
 }
 
+std::vector<const TrackerRuntime*> TrackingSubsystem::trackers() const {
+    std::vector<const TrackerRuntime*> out;
+    for (const auto& [name, t] : trackers_) out.push_back(t.get());
+    return out;
+}
+
 const TrackerRuntime* TrackingSubsystem::tracker(const std::string& name) const {
     auto it = trackers_.find(name);
     return it == trackers_.end() ? nullptr : it->second.get();

@@ -75,6 +75,7 @@ public:
     void stop() override;
 
     const TrackerRuntime* tracker(const std::string& name) const;
+    std::vector<const TrackerRuntime*> trackers() const;
 
 private:
     struct Binding {

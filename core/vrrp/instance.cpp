@@ -128,6 +128,12 @@ void Instance::set_tracking(int priority, bool fault, const std::string& reason)
     rearm();
 }
 
+void Instance::set_maintenance(bool on) {
+    if (on != machine_.maintenance()) VLOG_NOTICE("%s: maintenance %s", name().c_str(), on ? "on" : "off");
+    machine_.set_maintenance(on, monotonic_now());
+    rearm();
+}
+
 void Instance::update_fault(const std::string& reason) {
     bool faulted = link_fault_ || track_fault_;
     if (faulted == fault_applied_) return;

@@ -76,6 +76,7 @@ public:
     // From the tracking engine: effective priority, and FAULT while a weight-0
     // tracker is down. A master advertises a new priority at once.
     void set_tracking(int priority, bool fault, const std::string& reason);
+    void set_maintenance(bool on);
 
     // Actions
     void send_advert(uint8_t priority) override;

@@ -49,7 +49,7 @@ void Machine::become_master(const std::string& reason, Time now) {
 }
 
 void Machine::try_become_master(const std::string& reason, Time now) {
-    if (gate_ && !gate_->may_become_master(*this)) {
+    if (maintenance_ || (gate_ && !gate_->may_become_master(*this))) {
         deadline_ = now + master_down_interval();
         return;
     }
@@ -72,11 +72,11 @@ void Machine::start(Time now) {
         move(State::Fault, "starting while faulted");
         return;
     }
-    if (priority_ == 255) {
+    if (priority_ == 255 && !maintenance_) {
         become_master("address owner (priority 255)", now);
         return;
     }
-    become_backup("starting", now);
+    become_backup(maintenance_ ? "starting in maintenance" : "starting", now);
     // `state = master` (as keepalived): claim the role after one advert
     // interval and a minimal skew, unless a master speaks up first.
     if (p_.start_as_master)
@@ -183,7 +183,7 @@ void Machine::set_fault(bool faulted, const std::string& reason, Time now) {
         return;
     }
     master_advert_cs_ = p_.advert_cs;
-    if (p_.priority == 255) become_master("fault cleared; address owner (priority 255)", now);
+    if (p_.priority == 255 && !maintenance_) become_master("fault cleared; address owner (priority 255)", now);
     else become_backup(reason, now);
 }
 
@@ -193,7 +193,17 @@ void Machine::stop(Time) {
 }
 
 void Machine::force_master(const std::string& reason, Time now) {
-    if (state_ == State::Backup) become_master(reason, now);
+    if (state_ == State::Backup && !maintenance_) become_master(reason, now);
+}
+
+void Machine::set_maintenance(bool on, Time now) {
+    if (on == maintenance_) return;
+    maintenance_ = on;
+    if (on && state_ == State::Master) {
+        actions_.send_advert(0);
+        master_advert_cs_ = p_.advert_cs;
+        become_backup("maintenance", now);
+    }
 }
 
 void Machine::force_backup(const std::string& reason, Time now) {

@@ -68,6 +68,10 @@ public:
     void set_fault(bool faulted, const std::string& reason, Time now);
     // Graceful stop: a master resigns with a priority-0 advert.
     void stop(Time now);
+    // Maintenance (vigilctl): a master resigns with priority 0; the instance
+    // stays BACKUP, never taking the role, until maintenance ends.
+    void set_maintenance(bool on, Time now);
+    bool maintenance() const { return maintenance_; }
 
     // Sync groups move members together.
     void set_gate(const MasterGate* gate) { gate_ = gate; }
@@ -106,6 +110,7 @@ private:
     std::optional<net::IpAddress> master_;
     uint8_t master_priority_ = 0;
     bool resigned_ = false;  // the last master sent priority 0
+    bool maintenance_ = false;
     Time deadline_{0};  // adver timer (master) or master down timer (backup)
     std::optional<Time> preempt_allowed_at_;
     std::optional<Time> last_reply_;  // the last immediate answer of a master

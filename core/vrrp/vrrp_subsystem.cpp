@@ -98,6 +98,7 @@ void VrrpSubsystem::apply(const config::Config& config) {
         if (instances_.count(c.name)) continue;
         auto inst = std::make_unique<Instance>(c, context_);
         if (listener_) inst->on_transition(listener_);
+        if (maintenance_.count(c.name)) inst->set_maintenance(true);
         auto& ep = endpoint_for(c);
         ep.attach(*inst);
         ep.ensure_open();
@@ -164,6 +165,19 @@ void VrrpSubsystem::dump() const {
             if (ep->drops()[i]) drops += " " + std::string(drop_reason_name(static_cast<DropReason>(i))) + "=" + std::to_string(ep->drops()[i]);
         VLOG_NOTICE("  %s %s drops:%s", ep->ifname().c_str(), net::family_name(ep->family()), drops.empty() ? " none" : drops.c_str());
     }
+}
+
+std::vector<std::string> VrrpSubsystem::set_maintenance(const std::vector<std::string>& names, bool on) {
+    std::vector<std::string> done;
+    for (const auto& name : names.empty() ? order_ : names) {
+        auto it = instances_.find(name);
+        if (it == instances_.end()) continue;
+        if (on) maintenance_.insert(name);
+        else maintenance_.erase(name);
+        it->second->set_maintenance(on);
+        done.push_back(name);
+    }
+    return done;
 }
 
 void VrrpSubsystem::set_tracking(const std::string& instance, int priority, bool fault, const std::string& reason) {

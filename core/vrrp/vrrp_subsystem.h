@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ public:
     // Every instance's transitions (for notifications).
     void on_transition(Instance::TransitionListener listener) { listener_ = std::move(listener); }
 
+    // Maintenance of the named instances (none: all); kept for instances a
+    // reload re-creates. Returns the names that exist.
+    std::vector<std::string> set_maintenance(const std::vector<std::string>& names, bool on);
+    const std::set<std::string>& maintenance() const { return maintenance_; }
+
     // From the tracking engine.
     void set_tracking(const std::string& instance, int priority, bool fault, const std::string& reason);
 
@@ -57,6 +63,7 @@ private:
     std::map<std::string, std::unique_ptr<SyncGroup>> groups_;
     Instance::TransitionListener listener_;
     event* link_refresh_ = nullptr;
+    std::set<std::string> maintenance_;
 };
 
 }  // namespace vigil::vrrp

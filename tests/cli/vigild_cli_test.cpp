@@ -16,7 +16,9 @@ const std::string kVigild = VIGILD_PATH;
 const std::string kFixtures = FIXTURES_DIR;
 
 std::string daemon_config(const std::string& log, int priority) {
-    return "[global]\nlog = file:" + log + "\nlog_level = info\n"
+    auto dir = std::filesystem::path(log).parent_path().string();
+    return "[global]\nlog = file:" + log + "\nlog_level = info\ncontrol_socket = " + dir + "/vigil.sock\nstate_dir = " + dir +
+           "/state\n"
            "[instance VI_1]\ninterface = lo\nvrid = 51\nvip = 192.0.2.10/24\npriority = " + std::to_string(priority) + "\n";
 }
 
@@ -104,7 +106,7 @@ TEST(VigildDaemon, ForegroundLifeCycle) {
     dir.write("vigil.conf", daemon_config(log, 100) + "vrid = 999\n");
     d.signal(SIGHUP);
     ASSERT_TRUE(wait_for([&] { return contains(log, "reload refused"); })) << slurp(log);
-    EXPECT_TRUE(contains(log, cfg + ":9: vrid: 999 is out of range (1-255)"));
+    EXPECT_TRUE(contains(log, cfg + ":11: vrid: 999 is out of range (1-255)"));
     EXPECT_FALSE(d.wait_exit(std::chrono::milliseconds(0)));
 
     // USR1 dumps the running config: still priority 100.

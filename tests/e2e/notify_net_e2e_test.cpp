@@ -167,7 +167,7 @@ TEST(WebhookE2E, AReloadReplacingAHungNotifierNeverStallsVrrp) {
         return n;
     };
     auto before = masters();  // the start-up election may have made h2 master for a moment
-    lab.dir().write("h1.conf", "[global]\nrouter_id = h1\nlog = file:" + lab.log_path(1) + "\nlog_level = info\n" + h1("21s"));
+    lab.dir().write("h1.conf", lab.global(1) + h1("21s"));
     lab.signal_vigild(1, SIGHUP);
     ASSERT_TRUE(lab.wait_log(1, "reloaded", 3s)) << lab.log(1);
     ASSERT_TRUE(heard_adverts(lab, 2, "VI_1", 30)) << lab.log(2);

@@ -118,9 +118,11 @@ TEST(TrackingE2E, ExecTrackerMovesTheVipAndTimesOut) {
     // A script anyone may rewrite is refused.
     EXPECT_TRUE(lab.wait_log(1, "refusing a script writable by group or others")) << lab.log(1);
     // It ran as the unprivileged script user, not root: the USR1 dump shows its output.
-    lab.signal_vigild(1, SIGUSR1);
     const char* user = getpwnam("vigil-script") ? "vigil-script" : "nobody";
-    EXPECT_TRUE(lab.wait_log(1, std::string("tracker chk (exec): UP, last ok \"exit 0: ") + user + "\"")) << lab.log(1);
+    EXPECT_TRUE(wait_for([&] {
+        lab.signal_vigild(1, SIGUSR1);
+        return lab.wait_log(1, std::string("tracker chk (exec): UP, last ok \"exit 0: ") + user + "\"", 200ms);
+    })) << lab.log(1);
 }
 
 TEST(NotifyE2E, LogAndExecNotifiersWriteEveryTransitionInOrder) {

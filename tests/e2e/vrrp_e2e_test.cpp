@@ -151,10 +151,11 @@ TEST(VrrpE2E, ThreeHostsFailOverInPriorityOrder) {
     lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
     lab.start_vigild(2, vrrp_instance("VI_1", 51, 90, kVip + "/24", fast()));
     lab.start_vigild(3, vrrp_instance("VI_1", 51, 80, kVip + "/24", fast()));
-    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
+    auto h3_before = lab.log(3).size();  // the start-up election may have taken a detour
     lab.stop_vigild(1, SIGKILL);
     ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
-    EXPECT_FALSE(lab.log_has(3, "-> MASTER")) << "the lower backup waits longer (skew) and hears h2 first";
+    EXPECT_EQ(lab.log(3).find("-> MASTER", h3_before), std::string::npos) << "the lower backup waits longer (skew) and hears h2 first";
     lab.stop_vigild(2, SIGKILL);
     EXPECT_TRUE(lab.wait_address(3, kVip, true, 3s)) << lab.log(3);
 }
@@ -235,7 +236,7 @@ TEST(VrrpE2E, AReloadRestartsOnlyTheInstanceThatChanged) {
         return n;
     };
     auto a_before = transitions_of("VI_A");
-    lab.dir().write("h1.conf", "[global]\nrouter_id = h1\nlog = file:" + lab.log_path(1) + "\nlog_level = info\n" + cfg(98));
+    lab.dir().write("h1.conf", lab.global(1) + cfg(98));
     lab.signal_vigild(1, SIGHUP);
     ASSERT_TRUE(lab.wait_log(1, "VI_B: configuration changed; restarting it")) << lab.log(1);
     ASSERT_TRUE(lab.wait_log(1, "reloaded")) << lab.log(1);

@@ -29,6 +29,8 @@ cat >"$work/vigil.conf" <<CONF
 [global]
 plugin_path = $work
 log = file:$work/vigild.log
+control_socket = $work/vigil.sock
+state_dir = $work/state
 notify = audit
 [instance VI_1]
 interface = lo

@@ -69,10 +69,13 @@ public:
     // --- vigild -------------------------------------------------------
     // Writes `config` (a [global] with log/router_id is prepended) and starts
     // vigild in the foreground in host h's namespace.
+    // The [global] lines every lab host needs: its own log, control socket and state.
+    std::string global(int host, const std::string& log_level = "info") const {
+        return "[global]\nrouter_id = h" + std::to_string(host) + "\nlog = file:" + log_path(host) + "\nlog_level = " + log_level +
+               "\ncontrol_socket = " + socket_path(host) + "\nstate_dir = " + dir_.file("h" + std::to_string(host) + ".state") + "\n";
+    }
     void start_vigild(int host, const std::string& config, const std::string& log_level = "info") {
-        auto cfg = dir_.write("h" + std::to_string(host) + ".conf",
-                              "[global]\nrouter_id = h" + std::to_string(host) + "\nlog = file:" + log_path(host) +
-                                  "\nlog_level = " + log_level + "\n" + config);
+        auto cfg = dir_.write("h" + std::to_string(host) + ".conf", global(host, log_level) + config);
         daemons_[host] = std::make_unique<Child>(std::vector<std::string>{
             kIp, "netns", "exec", ns(host), VIGILD_PATH, "-n", "-f", cfg, "--pid-file", dir_.file("h" + std::to_string(host) + ".pid")});
     }
@@ -87,6 +90,7 @@ public:
         daemons_.erase(host);
         return status;
     }
+    std::string socket_path(int host) const { return dir_.file("h" + std::to_string(host) + ".sock"); }
     std::string log_path(int host) const { return dir_.file("h" + std::to_string(host) + ".log"); }
     std::string log(int host) const { return slurp(log_path(host)); }
     bool log_has(int host, const std::string& text) const { return log(host).find(text) != std::string::npos; }

@@ -405,3 +405,25 @@ TEST(VrrpSyncGroup, AMemberStartingDoesNotKnockTheOwnerOutOfMaster) {
     EXPECT_EQ(count_to(a1, State::Backup), 0) << "INIT -> BACKUP of a2 is not a master yielding";
     EXPECT_EQ(a2.machine.state(), State::Master);
 }
+
+TEST(VrrpMaintenance, AMasterResignsAndStaysBackupUntilItEnds) {
+    SimLan lan;
+    auto& a = lan.add("a", "192.0.2.1", 51, v3(100));
+    auto& b = lan.add("b", "192.0.2.2", 51, v3(99));
+    lan.start(a);
+    lan.start(b);
+    lan.run_until(5s);
+    ASSERT_EQ(a.machine.state(), State::Master);
+    a.machine.set_maintenance(true, lan.now);
+    EXPECT_EQ(a.sent.back().second, 0) << "resigns with priority 0";
+    EXPECT_EQ(a.machine.state(), State::Backup);
+    lan.run_for(10s);
+    EXPECT_EQ(b.machine.state(), State::Master);
+    EXPECT_EQ(count_to(a, State::Master), 1) << "never preempts b while in maintenance";
+    lan.kill(b);
+    lan.run_for(5s);
+    EXPECT_EQ(a.machine.state(), State::Backup) << "not even when b dies";
+    a.machine.set_maintenance(false, lan.now);
+    lan.run_for(1s);
+    EXPECT_EQ(a.machine.state(), State::Master);
+}

@@ -1,0 +1,128 @@
+#include "control/control_api.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "log/logger.h"
+
+namespace vigil::control {
+
+using nlohmann::json;
+
+json ControlApi::handle(const json& request) {
+    const std::string cmd = request["cmd"];
+    if (cmd == "status") return status();
+    if (cmd == "reload") return reload();
+    if (cmd == "maintenance") return maintenance(request);
+    return {{"ok", false}, {"error", "unknown command '" + cmd + "' (status, reload, maintenance, events)"}};
+}
+
+json ControlApi::status() const {
+    const auto& cfg = daemon_.config();
+    json instances = json::array();
+    for (const auto* inst : vrrp_.instances()) {
+        const auto& m = inst->machine();
+        const auto& c = inst->counters();
+        json vips = json::array(), drops = json::object();
+        for (const auto& v : inst->config().vips) vips.push_back(v.prefix.str());
+        for (size_t i = 0; i < vrrp::kDropReasonCount; ++i)
+            if (c.drops[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = c.drops[i];
+        instances.push_back({{"name", inst->name()},
+                             {"state", vrrp::state_name(m.state())},
+                             {"interface", inst->config().interface},
+                             {"vrid", inst->config().vrid},
+                             {"version", inst->config().version},
+                             {"priority", {{"base", inst->config().priority}, {"effective", m.priority()}}},
+                             {"master", m.state() == vrrp::State::Master ? json("self")
+                                        : m.master_address()           ? json(m.master_address()->str())
+                                                                       : json(nullptr)},
+                             {"maintenance", m.maintenance()},
+                             {"vips", vips},
+                             {"adverts", {{"sent", c.adverts_sent}, {"received", c.adverts_received}}},
+                             {"transitions", c.transitions},
+                             {"drops", drops}});
+    }
+    json groups = json::array();
+    for (const auto& g : cfg.groups) {
+        std::string state;
+        for (const auto& m : g.instances)
+            if (const auto* inst = vrrp_.instance(m.name)) {
+                std::string s = vrrp::state_name(inst->machine().state());
+                state = state.empty() || state == s ? s : "MIXED";
+            }
+        groups.push_back({{"name", g.name}, {"state", state}, {"instances", config::names_of(g.instances)}});
+    }
+    json trackers = json::array();
+    for (const auto* t : tracking_.trackers()) {
+        const auto& s = t->state();
+        trackers.push_back({{"name", t->config().name},
+                            {"type", t->config().type},
+                            {"state", s.up() ? "UP" : "DOWN"},
+                            {"reason", s.reason()},
+                            {"last", {{"ok", s.last_ok()}, {"reason", s.last_reason()}, {"latency_us", t->last_latency_us()}}},
+                            {"checks", t->checks()}});
+    }
+    json notifiers = json::array();
+    for (const auto* n : notify_.notifiers())
+        notifiers.push_back({{"name", n->config().name},
+                             {"type", n->config().type},
+                             {"queue", n->queued()},
+                             {"delivered", n->delivered()},
+                             {"failed_attempts", n->failures()},
+                             {"abandoned", n->abandoned()}});
+    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"instances", instances},
+            {"groups", groups}, {"trackers", trackers},               {"notifiers", notifiers}};
+}
+
+json ControlApi::reload() {
+    auto outcome = daemon_.reload();
+    json errors = json::array(), warnings = json::array();
+    for (const auto& d : outcome.diagnostics) (d.severity == config::Severity::Error ? errors : warnings).push_back(d.str());
+    return {{"ok", outcome.applied}, {"errors", errors}, {"warnings", warnings}};
+}
+
+json ControlApi::maintenance(const json& request) {
+    if (!request.contains("on") || !request["on"].is_boolean()) return {{"ok", false}, {"error", "maintenance needs \"on\": true|false"}};
+    std::vector<std::string> names;
+    if (request.contains("instances")) {
+        if (!request["instances"].is_array()) return {{"ok", false}, {"error", "\"instances\" must be a list of names"}};
+        for (const auto& n : request["instances"]) {
+            if (!n.is_string()) return {{"ok", false}, {"error", "\"instances\" must be a list of names"}};
+            if (!vrrp_.instance(n)) return {{"ok", false}, {"error", "no instance " + n.get<std::string>()}};
+            names.push_back(n);
+        }
+    }
+    auto done = vrrp_.set_maintenance(names, request["on"]);
+    save_maintenance();
+    return {{"ok", true}, {"instances", done}, {"maintenance", request["on"]}};
+}
+
+std::string ControlApi::maintenance_file() const { return daemon_.config().global.state_dir + "/maintenance"; }
+
+void ControlApi::save_maintenance() const {
+    std::error_code ec;
+    std::filesystem::create_directories(daemon_.config().global.state_dir, ec);
+    auto tmp = maintenance_file() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        for (const auto& name : vrrp_.maintenance()) out << name << "\n";
+        if (!out) {
+            VLOG_ERROR("cannot save maintenance flags to %s", maintenance_file().c_str());
+            return;
+        }
+    }
+    std::filesystem::rename(tmp, maintenance_file(), ec);  // atomically: a crash leaves the old or the new list
+    if (ec) VLOG_ERROR("cannot save maintenance flags to %s: %s", maintenance_file().c_str(), ec.message().c_str());
+}
+
+void ControlApi::restore_maintenance() {
+    std::ifstream in(maintenance_file());
+    std::vector<std::string> names;
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) names.push_back(line);
+    if (names.empty()) return;
+    auto done = vrrp_.set_maintenance(names, true);
+    VLOG_NOTICE("restored maintenance for %zu instance(s) from %s", done.size(), maintenance_file().c_str());
+}
+
+}  // namespace vigil::control

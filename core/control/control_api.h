@@ -1,0 +1,42 @@
+// What the control socket can ask of the daemon: status, reload, maintenance
+// (persisted under state_dir so it survives a restart). Reaches the
+// subsystems through their public accessors only.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/daemon.h"
+#include "notify/notify_subsystem.h"
+#include "track/tracking.h"
+#include "vrrp/vrrp_subsystem.h"
+
+namespace vigil::control {
+
+class ControlApi {
+public:
+    ControlApi(daemon::Daemon& daemon, vrrp::VrrpSubsystem& vrrp, track::TrackingSubsystem& tracking,
+               notify::NotifySubsystem& notify)
+        : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify) {}
+
+    nlohmann::json handle(const nlohmann::json& request);
+    nlohmann::json status() const;
+
+    // Restores the maintenance flags saved under state_dir (at start).
+    void restore_maintenance();
+
+private:
+    nlohmann::json reload();
+    nlohmann::json maintenance(const nlohmann::json& request);
+    std::string maintenance_file() const;
+    void save_maintenance() const;
+
+    daemon::Daemon& daemon_;
+    vrrp::VrrpSubsystem& vrrp_;
+    track::TrackingSubsystem& tracking_;
+    notify::NotifySubsystem& notify_;
+};
+
+}  // namespace vigil::control

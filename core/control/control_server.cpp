@@ -1,0 +1,180 @@
+#include "control/control_server.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "log/logger.h"
+
+namespace vigil::control {
+
+struct ControlServer::Client {
+    ControlServer* server;
+    bufferevent* bev;
+    bool events = false;
+};
+
+namespace {
+
+bool peer_allowed(int fd, std::string& who) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
+    who = "uid " + std::to_string(cred.uid) + " pid " + std::to_string(cred.pid);
+    if (cred.uid == 0 || cred.uid == geteuid()) return true;
+    // Members of the group vigil (primary or supplementary).
+    group* g = getgrnam("vigil");
+    if (!g) return false;
+    if (cred.gid == g->gr_gid) return true;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", cred.pid);
+    FILE* f = fopen(path, "r");
+    if (!f) return false;
+    char line[512];
+    bool member = false;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "Groups:", 7) == 0)
+            for (char* tok = strtok(line + 7, " \t\n"); tok; tok = strtok(nullptr, " \t\n"))
+                if (static_cast<gid_t>(atoi(tok)) == g->gr_gid) member = true;
+    fclose(f);
+    return member;
+}
+
+sockaddr_un address_of(const std::string& path) {
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
+    return a;
+}
+
+}  // namespace
+
+ControlServer::ControlServer(event_base* base, Handler handler) : base_(base), handler_(std::move(handler)) {}
+
+ControlServer::~ControlServer() {
+    for (auto* c : std::set<Client*>(clients_)) drop(c);
+    if (accept_ev_) event_free(accept_ev_);
+    if (fd_ >= 0) {
+        close(fd_);
+        unlink(path_.c_str());
+    }
+}
+
+std::string ControlServer::listen(const std::string& path) {
+    if (path.size() >= sizeof(sockaddr_un::sun_path)) return path + ": path too long for a Unix socket";
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    auto addr = address_of(path);
+    // A socket file may be a live daemon's, or a crashed one's leftover.
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(probe);
+    if (live) return "another vigild is listening on the control socket " + path;
+    unlink(path.c_str());
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    mode_t old = umask(0117);  // 0660 from the start: no window with a wider mode
+    int rc = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    umask(old);
+    if (rc != 0 || ::listen(fd_, 16) != 0) {
+        std::string err = path + ": " + strerror(errno);
+        close(fd_);
+        fd_ = -1;
+        return err;
+    }
+    if (group* g = getgrnam("vigil"); g && chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
+        VLOG_WARNING("control socket %s: cannot give it to group vigil: %s", path.c_str(), strerror(errno));
+    path_ = path;
+    accept_ev_ = event_new(base_, fd_, EV_READ | EV_PERSIST, on_accept, this);
+    event_add(accept_ev_, nullptr);
+    return "";
+}
+
+void ControlServer::on_accept(int fd, short, void* arg) {
+    auto* self = static_cast<ControlServer*>(arg);
+    int cfd = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (cfd < 0) return;
+    std::string who;
+    if (!peer_allowed(cfd, who)) {
+        static const char kRefused[] = "{\"ok\":false,\"error\":\"permission denied\"}\n";
+        if (write(cfd, kRefused, sizeof kRefused - 1) < 0) { /* the peer is gone anyway */ }
+        close(cfd);
+        VLOG_WARNING("control socket: refused %s (not root, not vigild's user, not in group vigil)", who.c_str());
+        return;
+    }
+    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE)};
+    self->clients_.insert(c);
+    bufferevent_setcb(c->bev, on_read, nullptr, on_error, c);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+void ControlServer::on_read(bufferevent* bev, void* arg) {
+    auto* c = static_cast<Client*>(arg);
+    auto* self = c->server;
+    evbuffer* in = bufferevent_get_input(bev);
+    while (true) {
+        size_t len = 0;
+        char* line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
+        if (!line) {
+            if (evbuffer_get_length(in) > kMaxRequest) {
+                // No newline within the limit: answer and hang up, the daemon is unaffected.
+                auto reply = nlohmann::json{{"ok", false}, {"error", "request longer than 65536 bytes"}}.dump() + "\n";
+                bufferevent_write(bev, reply.data(), reply.size());
+                evbuffer_drain(in, evbuffer_get_length(in));
+                bufferevent_disable(bev, EV_READ);
+            }
+            return;
+        }
+        std::string text(line, len);
+        free(line);
+        nlohmann::json reply;
+        if (len > kMaxRequest) {
+            reply = {{"ok", false}, {"error", "request longer than 65536 bytes"}};
+        } else {
+            auto request = nlohmann::json::parse(text, nullptr, false);
+            if (request.is_discarded() || !request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
+                reply = {{"ok", false}, {"error", "not a request: expected one JSON object with a \"cmd\" string per line"}};
+            } else if (request["cmd"] == "events") {
+                c->events = true;
+                reply = {{"ok", true}, {"events", true}};
+            } else {
+                try {
+                    reply = self->handler_(request);
+                } catch (const std::exception& e) {
+                    reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
+                }
+            }
+        }
+        auto out = reply.dump() + "\n";
+        bufferevent_write(bev, out.data(), out.size());
+    }
+}
+
+void ControlServer::on_error(bufferevent*, short, void* arg) {
+    auto* c = static_cast<Client*>(arg);
+    c->server->drop(c);
+}
+
+void ControlServer::drop(Client* c) {
+    clients_.erase(c);
+    bufferevent_free(c->bev);
+    delete c;
+}
+
+void ControlServer::broadcast(const std::string& line) {
+    for (auto* c : clients_)
+        if (c->events) {
+            bufferevent_write(c->bev, line.data(), line.size());
+            bufferevent_write(c->bev, "\n", 1);
+        }
+}
+
+}  // namespace vigil::control
