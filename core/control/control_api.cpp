@@ -70,8 +70,15 @@ json ControlApi::status() const {
                              {"delivered", n->delivered()},
                              {"failed_attempts", n->failures()},
                              {"abandoned", n->abandoned()}});
-    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"instances", instances},
-            {"groups", groups}, {"trackers", trackers},               {"notifiers", notifiers}};
+    json endpoints = json::array();
+    for (const auto* ep : vrrp_.endpoints()) {
+        json drops = json::object();
+        for (size_t i = 0; i < vrrp::kDropReasonCount; ++i)
+            if (ep->drops()[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = ep->drops()[i];
+        endpoints.push_back({{"interface", ep->ifname()}, {"family", net::family_name(ep->family())}, {"drops", drops}});
+    }
+    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"instances", instances}, {"groups", groups},
+            {"trackers", trackers}, {"notifiers", notifiers},         {"endpoints", endpoints}};
 }
 
 json ControlApi::reload() {

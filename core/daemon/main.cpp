@@ -11,6 +11,7 @@
 #include "config/loader.h"
 #include "control/control_api.h"
 #include "control/control_server.h"
+#include "control/metrics.h"
 #include "daemon/daemon.h"
 #include "daemon/pid_file.h"
 #include "log/logger.h"
@@ -165,6 +166,11 @@ int main(int argc, char** argv) {
     notify_ptr->on_event([&control](const notify::Event& e) { control.broadcast(e.json()); });
     api.restore_maintenance();
     VLOG_INFO("control socket %s ready", control.path().c_str());
+    control::MetricsServer metrics(d.loop(), api);
+    if (const auto& m = d.config().global.metrics_listen) {
+        if (auto problem = metrics.listen(m->address.str(), m->port); !problem.empty()) VLOG_ERROR("%s", problem.c_str());
+        else VLOG_INFO("metrics on http://%s/metrics", m->str().c_str());
+    }
     report_ready(ready_fd, 0);
     return d.run();
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "e2e_helpers.h"
 
@@ -173,4 +174,36 @@ TEST(ControlE2E, ASecondDaemonOnTheSameSocketIsRefused) {
     EXPECT_TRUE(wait_for([&] { return lab.log_has(1, "another vigild is listening on the control socket " + lab.socket_path(1)); }))
         << lab.log(1);
     EXPECT_EQ(ctl(lab, 1, {"status", "--json"}).status, 0) << "the first one is untouched";
+}
+
+TEST(ControlE2E, MetricsAreValidPrometheusText) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, "[global]\nmetrics_listen = 127.0.0.1:9201\n" + pair(100));
+    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
+    ASSERT_TRUE(lab.wait_log(1, "metrics on http://127.0.0.1:9201/metrics")) << lab.log(1);
+    std::string text;
+    ASSERT_TRUE(wait_for([&] {
+        auto r = run({kIp, "netns", "exec", lab.ns(1), "/usr/bin/curl", "-sf", "http://127.0.0.1:9201/metrics"});
+        text = r.out;
+        return r.status == 0 && text.find("vigil_instance_state{instance=\"VI_1\",state=\"MASTER\"} 1") != std::string::npos;
+    })) << text;
+    // Every line is a HELP/TYPE comment or `name{labels} value` (the text format, version 0.0.4).
+    std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+$)");
+    std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$)");
+    std::istringstream in(text);
+    size_t samples = 0;
+    for (std::string line; std::getline(in, line);) {
+        bool ok = std::regex_match(line, sample) || std::regex_match(line, comment);
+        EXPECT_TRUE(ok) << "not exposition format: " << line;
+        samples += line[0] != '#';
+    }
+    EXPECT_GE(samples, 15u);
+    for (const char* want : {"vigil_instance_priority{instance=\"VI_1\",kind=\"effective\"} 100", "vigil_tracker_up{tracker=\"flag\"} 1",
+                             "vigil_instance_maintenance{instance=\"VI_1\"} 0", "vigil_notifier_queue_length{notifier=\"journal\"} 0",
+                             "# TYPE vigil_adverts_sent_total counter"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(vigil_adverts_sent_total\{instance="VI_1"\} (\d+))")));
+    EXPECT_GT(std::stoi(m[1]), 0);
 }
