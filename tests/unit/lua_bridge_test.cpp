@@ -10,6 +10,7 @@
 #include "notify/notifier.h"
 #include "plugin/host.h"
 #include "support/config_helpers.h"
+#include "support/event_loop.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 #include "track/tracking.h"
@@ -19,21 +20,6 @@ using namespace vigil::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Loop {
-    event_base* base = event_base_new();
-    ~Loop() { event_base_free(base); }
-    bool until(const std::function<bool()>& condition, std::chrono::milliseconds deadline = 5s) {
-        auto end = std::chrono::steady_clock::now() + deadline;
-        while (!condition()) {
-            if (std::chrono::steady_clock::now() > end) return false;
-            timeval tick{0, 5'000};
-            event_base_loopexit(base, &tick);
-            event_base_dispatch(base);
-        }
-        return true;
-    }
-};
 
 // A listening TCP socket on loopback (accepts nothing itself; the kernel completes handshakes).
 struct Listener {

@@ -20,11 +20,13 @@
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
 #include "support/config_helpers.h"
+#include "support/event_loop.h"
 #include "support/process.h"
 #include "track/tracking.h"
 
 using namespace vigil;
 using namespace std::chrono_literals;
+using vigil::test::Loop;
 
 namespace {
 
@@ -55,22 +57,6 @@ bool connector_available() {
     close(fd);
     return ok;
 }
-
-struct Loop {
-    event_base* base = event_base_new();
-    ~Loop() { event_base_free(base); }
-    // Runs the loop until `condition` holds or `deadline` passes.
-    bool until(const std::function<bool()>& condition, std::chrono::milliseconds deadline = 3s) {
-        auto end = std::chrono::steady_clock::now() + deadline;
-        while (!condition()) {
-            if (std::chrono::steady_clock::now() > end) return false;
-            timeval tick{0, 10'000};
-            event_base_loopexit(base, &tick);
-            event_base_dispatch(base);
-        }
-        return true;
-    }
-};
 
 config::TrackerConfig tracker_config(const std::string& name, std::chrono::milliseconds interval) {
     config::TrackerConfig c;
