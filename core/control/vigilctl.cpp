@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/keepalived_import.h"
+
 using nlohmann::json;
 
 namespace {
@@ -24,6 +26,9 @@ const char* kUsage =
     "                                   survives a restart of vigild\n"
     "  reload                           re-read the configuration (refused if it has errors)\n"
     "  events                           follow transitions as JSON lines\n"
+    "  import-keepalived FILE           print FILE (keepalived.conf) as a vigil.conf; what cannot be\n"
+    "                                   expressed goes to stderr as FILE:LINE; exit 0 complete,\n"
+    "                                   2 partial, 1 unreadable (needs no running vigild)\n"
     "\n"
     "  --socket PATH   the control socket (default /run/vigil/vigil.sock)\n";
 
@@ -130,6 +135,18 @@ int main(int argc, char** argv) {
     }
     json request;
     const auto& cmd = args[0];
+    if (cmd == "import-keepalived") {
+        if (args.size() != 2) {
+            std::cerr << "usage: vigilctl import-keepalived FILE\n";
+            return 1;
+        }
+        auto result = vigil::config::import_keepalived(args[1]);
+        for (const auto& e : result.errors) std::cerr << "error: " << e << "\n";
+        if (!result.errors.empty()) return 1;
+        std::cout << result.vigil_conf;
+        for (const auto& n : result.not_imported) std::cerr << n << "\n";
+        return result.complete() ? 0 : 2;
+    }
     bool as_json = false;
     if (cmd == "status") {
         request = {{"cmd", "status"}};

@@ -1,0 +1,431 @@
+// vigilctl import-keepalived: keepalived.conf in, vigil.conf out. Every
+// translation is loaded back through the real config loader, so a mapping
+// that produces an invalid vigil.conf fails here.
+#include <gtest/gtest.h>
+
+#include "config/keepalived_import.h"
+#include "support/config_helpers.h"
+#include "support/temp_dir.h"
+
+using namespace vigil::config;
+using namespace vigil::test;
+
+namespace {
+
+ImportResult import(const std::string& text) { return import_keepalived_text(text, "k.conf"); }
+
+bool has(const ImportResult& r, const std::string& line) {
+    return ("\n" + r.vigil_conf).find("\n" + line + "\n") != std::string::npos;
+}
+
+std::string all(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += x + "\n";
+    return s;
+}
+
+// The section of the output that starts with `header`, up to the next one.
+std::string section(const ImportResult& r, const std::string& header) {
+    auto at = r.vigil_conf.find(header + "\n");
+    if (at == std::string::npos) return "";
+    auto end = r.vigil_conf.find("\n[", at);
+    return r.vigil_conf.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+void loads(const ImportResult& r) {
+    auto loaded = load(r.vigil_conf);
+    EXPECT_TRUE(loaded.ok()) << joined(loaded) << "\n" << r.vigil_conf;
+}
+
+}  // namespace
+
+// The deployment vigil replaces: both hosts import completely into a valid pair.
+TEST(KeepalivedImport, SeedHostsImportCompletely) {
+    for (std::string host : {"host1", "host2"}) {
+        auto r = import_keepalived(std::string(FIXTURES_DIR) + "/keepalived/keepalived-" + host + ".conf");
+        EXPECT_TRUE(r.complete()) << all(r.not_imported) << all(r.errors);
+        loads(r);
+        EXPECT_TRUE(has(r, "router_id = " + host));
+        // keepalived 1.2 ran chkngx.sh and notify.sh as root.
+        EXPECT_TRUE(has(r, "script_user = root"));
+        // The down-file script is a file tracker, chkngx.sh stays a script.
+        auto chkfile = section(r, "[tracker chkfile]");
+        EXPECT_NE(chkfile.find("type = file\npath = /etc/keepalived/down\nmode = exists-down"), std::string::npos) << chkfile;
+        auto chkngx = section(r, "[tracker chkngx]");
+        EXPECT_NE(chkngx.find("type = exec\ncommand = /etc/keepalived/chkngx.sh"), std::string::npos) << chkngx;
+        EXPECT_NE(chkngx.find("fall = 3"), std::string::npos);
+        EXPECT_NE(chkngx.find("rise = 3"), std::string::npos);
+        EXPECT_NE(chkngx.find("weight = -2"), std::string::npos);
+        // keepalived sent only the first 8 characters of the password.
+        EXPECT_NE(section(r, "[instance VI_1]").find("auth_pass = 8SSmX60h\n"), std::string::npos);
+        EXPECT_NE(section(r, "[instance VI_2]").find("auth_pass = 9SSmX60h\n"), std::string::npos);
+        EXPECT_TRUE(has(r, "vip = 192.168.124.251/24 dev eno16777736 label vip1"));
+        EXPECT_TRUE(has(r, "track = chkfile chkngx"));
+        EXPECT_TRUE(has(r, "track_interface = eno16777736:-2"));
+        EXPECT_TRUE(has(r, "notify = notify-master notify-backup notify-fault notify"));
+        // notify_master etc. run the command as written, `notify` gets the generic arguments.
+        EXPECT_NE(section(r, "[notifier notify-master]").find("command = /etc/keepalived/notify.sh master\nevents = master\npass_args = no"),
+                  std::string::npos);
+        EXPECT_NE(section(r, "[notifier notify]").find("command = /etc/keepalived/notify.sh\npass_args = yes"), std::string::npos);
+    }
+    // The two hosts mirror each other's priorities.
+    auto h1 = import_keepalived(std::string(FIXTURES_DIR) + "/keepalived/keepalived-host1.conf");
+    auto h2 = import_keepalived(std::string(FIXTURES_DIR) + "/keepalived/keepalived-host2.conf");
+    EXPECT_NE(section(h1, "[instance VI_1]").find("state = master\n"), std::string::npos);
+    EXPECT_NE(section(h1, "[instance VI_1]").find("priority = 100\n"), std::string::npos);
+    EXPECT_NE(section(h2, "[instance VI_1]").find("priority = 99\n"), std::string::npos);
+    EXPECT_NE(section(h2, "[instance VI_2]").find("priority = 100\n"), std::string::npos);
+}
+
+TEST(KeepalivedImport, EveryMappedKeyword) {
+    auto r = import(R"(! every keyword the importer maps
+global_defs {
+    router_id lb1
+    notification_email {
+        ops@example.org
+        oncall@example.org
+    }
+    notification_email_from vigil@lb1.example.org
+    smtp_server 192.0.2.25 2525
+    smtp_connect_timeout 20
+    script_user checker
+    enable_script_security
+    vrrp_version 3
+    vrrp_garp_master_repeat 3
+    vrrp_garp_master_delay 2
+}
+vrrp_script maint {
+    script "[ ! -f /run/ok ] && exit 1 || exit 0"
+    interval 2
+}
+vrrp_script custom {
+    script "/usr/local/bin/check --port 80"
+    interval 3
+    timeout 2
+    rise 2
+    fall 4
+    weight 10
+    user checker
+}
+vrrp_script piped {
+    script "pidof nginx | grep -q ."
+}
+vrrp_track_file level {
+    file /run/level
+    weight -5
+}
+vrrp_track_process haproxy {
+    process haproxy
+    quorum 2
+    quorum_max 4
+    weight -20
+}
+vrrp_track_process worker {
+    process "/usr/bin/python3 worker.py"
+    full_command
+}
+vrrp_instance VI_6
+{
+    state BACKUP
+    interface eth0
+    virtual_router_id 60
+    priority 150
+    advert_int 0.5
+    nopreempt
+    preempt_delay 30
+    unicast_src_ip 192.0.2.1
+    unicast_peer {
+        192.0.2.2
+        192.0.2.3
+    }
+    virtual_ipaddress {
+        192.0.2.100/24 dev eth1 label eth1:web
+        192.0.2.101
+    }
+    track_interface {
+        eth1
+        eth0 weight -10
+    }
+    track_script {
+        maint
+        custom weight 5
+        piped
+    }
+    track_file {
+        level
+    }
+    track_process {
+        haproxy
+        worker weight -1
+    }
+    garp_master_refresh 60
+    notify_stop "/usr/local/bin/stopped"
+    smtp_alert
+}
+vrrp_instance VI_7 {
+    interface eth0
+    virtual_router_id 61
+    virtual_ipaddress {
+        192.0.2.102/24
+    }
+    version 2
+    authentication {
+        auth_type PASS
+        auth_pass short
+    }
+    garp_master_repeat 1
+    notify_master /usr/local/bin/up.sh
+}
+vrrp_instance VI_8 {
+    interface eth0
+    virtual_router_id 62
+    virtual_ipaddress {
+        2001:db8::10
+    }
+}
+vrrp_sync_group G1 {
+    group {
+        VI_6
+        VI_7
+    }
+    notify "/usr/local/bin/group.sh"
+    smtp_alert
+    sync_group_tracking_weight
+}
+)");
+    EXPECT_TRUE(r.complete()) << all(r.not_imported) << all(r.errors);
+    loads(r);
+    EXPECT_TRUE(has(r, "router_id = lb1"));
+    EXPECT_TRUE(has(r, "script_user = checker"));
+    EXPECT_FALSE(has(r, "script_user = root"));
+    auto maint = section(r, "[tracker maint]");
+    EXPECT_NE(maint.find("path = /run/ok\nmode = exists-up"), std::string::npos) << maint;
+    auto custom = section(r, "[tracker custom]");
+    for (auto l : {"type = exec", "command = /usr/local/bin/check --port 80", "user = checker", "interval = 3", "timeout = 2",
+                   "rise = 2", "fall = 4", "weight = 10"})
+        EXPECT_NE(custom.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << custom;
+    EXPECT_EQ(custom.find("shell = yes"), std::string::npos);
+    EXPECT_NE(section(r, "[tracker piped]").find("shell = yes"), std::string::npos);
+    EXPECT_NE(section(r, "[tracker level]").find("type = file\nmode = value\npath = /run/level\nweight = -5"), std::string::npos);
+    auto haproxy = section(r, "[tracker haproxy]");
+    EXPECT_NE(haproxy.find("name = haproxy\nmin = 2\nmax = 4\nweight = -20"), std::string::npos) << haproxy;
+    EXPECT_NE(section(r, "[tracker worker]").find("cmdline = /usr/bin/python3 worker.py"), std::string::npos);
+
+    auto vi6 = section(r, "[instance VI_6]");
+    for (auto l : {"state = backup", "vrid = 60", "priority = 150", "advert_int = 0.5s", "preempt = no", "preempt_delay = 30s",
+                   "unicast_src = 192.0.2.1", "unicast_peer = 192.0.2.2", "unicast_peer = 192.0.2.3",
+                   "vip = 192.0.2.100/24 dev eth1 label eth1:web", "vip = 192.0.2.101/32", 
+                   "track_interface = eth1 eth0:-10", "track = maint custom:5 piped level haproxy worker:-1",
+                   "garp_refresh = 60s", "version = 3", "garp_repeat = 3", "garp_delay = 2s", "notify = notify-stop mail"})
+        EXPECT_NE(vi6.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << vi6;
+    auto vi7 = section(r, "[instance VI_7]");
+    EXPECT_TRUE(has(r, "vip = 2001:db8::10/128"));
+    for (auto l : {"version = 2", "auth_pass = short", "garp_repeat = 1", "garp_delay = 2s", "notify = notify-master"})
+        EXPECT_NE(vi7.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << vi7;
+    EXPECT_EQ(vi7.find("version = 3"), std::string::npos);
+
+    auto mail = section(r, "[notifier mail]");
+    for (auto l : {"type = mail", "smtp_url = smtp://192.0.2.25:2525", "from = vigil@lb1.example.org", "to = ops@example.org",
+                   "to = oncall@example.org", "timeout = 20"})
+        EXPECT_NE(mail.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << mail;
+    EXPECT_NE(section(r, "[notifier notify-stop]").find("events = stop\npass_args = no"), std::string::npos);
+    auto group = section(r, "[group G1]");
+    EXPECT_NE(group.find("instances = VI_6 VI_7\nnotify = notify mail"), std::string::npos) << group;
+    EXPECT_NE(section(r, "[notifier notify]").find("command = /usr/local/bin/group.sh\npass_args = yes"), std::string::npos);
+}
+
+// What vigil cannot express is named with its line, the rest still imports.
+TEST(KeepalivedImport, RefusedKeywordsAreReportedWithTheirLine) {
+    auto r = import(R"(global_defs {
+    router_id lb1
+    lvs_id director
+}
+virtual_server 192.0.2.80 80 {
+    delay_loop 6
+}
+vrrp_script chk {
+    script /bin/true
+    weight -2 reverse
+}
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    authentication {
+        auth_type AH
+        auth_pass secret
+    }
+    virtual_ipaddress {
+        192.0.2.10/24 brd 192.0.2.255
+        192.0.2.11/24
+    }
+    mcast_src_ip 192.0.2.1
+    track_script {
+        chk
+        missing
+    }
+    use_vmac
+}
+vrrp_instance VI_3 {
+    interface eth0
+    virtual_router_id 53
+    version 3
+    authentication {
+        auth_type PASS
+        auth_pass secret
+    }
+}
+)");
+    EXPECT_FALSE(r.complete());
+    EXPECT_TRUE(r.errors.empty()) << all(r.errors);
+    auto text = all(r.not_imported);
+    for (auto where : {"k.conf:3: 'lvs_id'", "k.conf:5: 'virtual_server'", "k.conf:10: 'weight'", "k.conf:15: 'authentication'",
+                       "k.conf:20: '192.0.2.10/24'", "k.conf:23: 'mcast_src_ip'", "k.conf:26: 'missing'", "k.conf:28: 'use_vmac'",
+                       "k.conf:34: 'authentication' not imported: VRRPv3"})
+        EXPECT_NE(text.find(where), std::string::npos) << where << "\n" << text;
+    EXPECT_EQ(r.not_imported.size(), 9u) << text;
+    EXPECT_TRUE(has(r, "vip = 192.0.2.11/24"));
+    EXPECT_FALSE(has(r, "vip = 192.0.2.10/24"));
+    EXPECT_EQ(r.vigil_conf.find("auth_pass"), std::string::npos);
+    EXPECT_NE(r.vigil_conf.find("# NOT COMPLETE: 9 "), std::string::npos);
+}
+
+TEST(KeepalivedImport, GrammarCommentsQuotesAndIncludes) {
+    TempDir dir;
+    dir.write("conf.d/b.conf", "vrrp_instance VI_B {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n 192.0.2.2/24\n }\n}\n");
+    dir.write("conf.d/a.conf", "vrrp_instance VI_A { # same-line comment\n interface eth0\n virtual_router_id 1\n"
+                               " virtual_ipaddress { 192.0.2.1/24 }\n bogus_key 1\n}\n");
+    auto main = dir.write("keepalived.conf",
+                          "! a comment\n# another\nglobal_defs {\n router_id \"lb one#not-a-comment\"\n}\n"
+                          "include conf.d/*.conf\ninclude nowhere/*.conf\n");
+    auto r = import_keepalived(main);
+    EXPECT_TRUE(r.errors.empty()) << all(r.errors);
+    EXPECT_TRUE(has(r, "router_id = lb one#not-a-comment"));
+    // Glob order: a.conf before b.conf; each problem named in its own file.
+    auto a = r.vigil_conf.find("[instance VI_A]"), b = r.vigil_conf.find("[instance VI_B]");
+    ASSERT_NE(a, std::string::npos);
+    ASSERT_NE(b, std::string::npos);
+    EXPECT_LT(a, b);
+    EXPECT_TRUE(has(r, "vip = 192.0.2.1/24"));
+    auto text = all(r.not_imported);
+    EXPECT_NE(text.find(dir.file("conf.d/a.conf") + ":5: 'bogus_key'"), std::string::npos) << text;
+    EXPECT_NE(text.find(main + ":7: include nowhere/*.conf matches no file"), std::string::npos) << text;
+    EXPECT_EQ(r.not_imported.size(), 2u) << text;
+}
+
+TEST(KeepalivedImport, MalformedInputIsAnError) {
+    auto open = import("vrrp_instance VI_1 {\n interface eth0\n");
+    EXPECT_FALSE(open.errors.empty());
+    auto close = import("}\n");
+    ASSERT_FALSE(close.errors.empty());
+    EXPECT_NE(close.errors[0].find("k.conf:1:"), std::string::npos) << close.errors[0];
+    auto missing = import_keepalived("/nonexistent/keepalived.conf");
+    ASSERT_EQ(missing.errors.size(), 1u);
+    EXPECT_NE(missing.errors[0].find("cannot read /nonexistent/keepalived.conf"), std::string::npos);
+    // Control: the same text closed is fine.
+    EXPECT_TRUE(import("vrrp_instance VI_1 {\n interface eth0\n}\n").errors.empty());
+}
+
+// keepalived 2 drops weighted trackers of sync group members (and the weight of
+// a tracked interface) unless the group says sync_group_tracking_weight.
+TEST(KeepalivedImport, SyncGroupMembersLoseTheirTrackingWeights) {
+    auto r = import(R"(vrrp_script weighted {
+    script /bin/true
+    weight -5
+}
+vrrp_script faulting {
+    script /bin/true
+}
+vrrp_instance A {
+    interface eth0
+    virtual_router_id 1
+    virtual_ipaddress {
+        192.0.2.1/24
+    }
+    track_interface {
+        eth1 weight -10
+    }
+    track_script {
+        weighted
+        faulting
+    }
+}
+vrrp_sync_group G {
+    group {
+        A
+    }
+}
+)");
+    EXPECT_EQ(all(r.not_imported), "k.conf:18: 'weighted' not imported: keepalived ignores a weighted tracker in a sync group "
+                                   "without sync_group_tracking_weight\n");
+    auto a = section(r, "[instance A]");
+    EXPECT_NE(a.find("track = faulting\n"), std::string::npos) << a;
+    EXPECT_NE(a.find("track_interface = eth1\n"), std::string::npos) << a;
+    loads(r);
+}
+
+// What a review found the first version got wrong; each is now mapped or reported.
+TEST(KeepalivedImport, EdgesOfTheGrammarAndOfVigilConf) {
+    auto r = import(R"(global_defs {
+    router_id lb1#comment-inside-a-word
+}
+vrrp_script relative {
+    script "killall -0 nginx"
+}
+vrrp_script semicolon {
+    script "/usr/bin/curl -sf http://x/ ; exit $?"
+}
+$IF=eth0
+vrrp_instance V6 {
+    interface eth0
+    virtual_router_id 9
+    virtual_ipaddress {
+        2001:db8::9
+    }
+    authentication {
+        auth_type PASS
+        auth_pass secret
+    }
+    notify_master /usr/local/bin/up.sh checker
+    notify_backup "/usr/local/bin/down.sh backup" checker staff
+    track_script {
+        relative
+    }
+}
+track_file loose
+)");
+    EXPECT_TRUE(r.errors.empty()) << all(r.errors);
+    EXPECT_TRUE(has(r, "router_id = lb1"));
+    auto relative = section(r, "[tracker relative]");
+    EXPECT_NE(relative.find("command = killall -0 nginx\nshell = yes"), std::string::npos) << relative;
+    EXPECT_EQ(section(r, "[tracker semicolon]"), "");
+    auto master = section(r, "[notifier notify-master]");
+    EXPECT_NE(master.find("command = /usr/local/bin/up.sh\nuser = checker\nevents = master"), std::string::npos) << master;
+    auto backup = section(r, "[notifier notify-backup]");
+    EXPECT_NE(backup.find("command = /usr/local/bin/down.sh backup\nuser = checker"), std::string::npos) << backup;
+    EXPECT_EQ(r.vigil_conf.find("auth_pass"), std::string::npos);
+    auto text = all(r.not_imported);
+    for (auto where : {"k.conf:7: 'vrrp_script' not imported: the script has ' ;'", "k.conf:10: '$IF=eth0'",
+                       "k.conf:17: 'authentication' not imported: VRRPv3", "k.conf:22: 'notify_backup' not imported: the group",
+                       "k.conf:27: 'track_file' not imported"})
+        EXPECT_NE(text.find(where), std::string::npos) << where << "\n" << text;
+    EXPECT_EQ(r.not_imported.size(), 5u) << text;
+}
+
+TEST(KeepalivedImport, IncludeCyclesAndStrayBracesStop) {
+    TempDir dir;
+    auto main = dir.write("keepalived.conf", "include *.conf\nvrrp_instance A {\n interface eth0\n}\n");
+    dir.write("sub/ignored", "");
+    auto r = import_keepalived(main);
+    ASSERT_FALSE(r.errors.empty());
+    EXPECT_NE(r.errors[0].find("loops back"), std::string::npos) << all(r.errors);
+    // A brace without a keyword, twice, inside blocks: an error, not a crash.
+    auto braces = import("{\na {\n{\nb\n}\nc\nd\ne\n");
+    ASSERT_FALSE(braces.errors.empty());
+    EXPECT_NE(braces.errors[0].find("k.conf:1: '{' without a keyword"), std::string::npos) << all(braces.errors);
+    auto open_quote = import("global_defs {\n router_id \"lb1\n}\n");
+    ASSERT_FALSE(open_quote.errors.empty());
+    EXPECT_NE(open_quote.errors[0].find("k.conf:2: quoted string not closed"), std::string::npos);
+    auto unclosed = import("vrrp_instance A {\n interface eth0\n");
+    ASSERT_FALSE(unclosed.errors.empty());
+    EXPECT_NE(unclosed.errors[0].find("k.conf:1: block not closed"), std::string::npos) << unclosed.errors[0];
+}
