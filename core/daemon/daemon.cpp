@@ -5,6 +5,7 @@
 
 #include <csignal>
 
+#include "daemon/service_notify.h"
 #include "log/logger.h"
 
 namespace vigil::daemon {
@@ -93,6 +94,18 @@ bool Daemon::start() {
     return true;
 }
 
+std::string Daemon::status_line() const {
+    if (!config_) return "starting";
+    return std::to_string(config_->instances.size()) + " instance(s), " + std::to_string(config_->trackers.size()) +
+           " tracker(s), " + std::to_string(config_->notifiers.size()) + " notifier(s)";
+}
+
+void Daemon::announce_ready() {
+    service_ready(status_line());
+    auto usec = service_watchdog_start(base_);
+    if (usec > 0) VLOG_INFO("systemd watchdog: every %lld ms", usec / 2000);
+}
+
 int Daemon::run() {
     event_base_dispatch(base_);
     // Subsystems go now, while what they use (the loop, the plugin host the
@@ -104,6 +117,11 @@ int Daemon::run() {
 
 ReloadOutcome Daemon::reload() {
     ReloadOutcome outcome;
+    service_reloading();
+    struct ReadyAgain {  // whether applied or refused, vigild is serving again
+        const Daemon* d;
+        ~ReadyAgain() { service_ready(d->status_line()); }
+    } ready_again{this};
     log::Logger::get().reopen();
     auto result = load_with_plugins();
     outcome.diagnostics = result.diagnostics.all();
@@ -125,6 +143,8 @@ ReloadOutcome Daemon::reload() {
 
 void Daemon::request_stop() {
     VLOG_NOTICE("stopping");
+    service_stopping();
+    service_watchdog_stop();
     // Reverse order of construction: trackers, then VRRP (whose STOP events
     // the notifiers, stopped last, still deliver).
     for (auto it = subsystems_.rbegin(); it != subsystems_.rend(); ++it) (*it)->stop();

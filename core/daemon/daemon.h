@@ -46,6 +46,10 @@ public:
     // Diagnostics are logged; false when the config has errors.
     bool start();
     // Runs the loop until a stop is requested; returns the exit status.
+    // Tells systemd the daemon serves (after the control socket is up) and
+    // starts the watchdog pings when WatchdogSec= is set.
+    void announce_ready();
+    std::string status_line() const;
     int run();
 
     // The HUP path: re-reads the config; a config with errors is refused and

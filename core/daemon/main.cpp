@@ -172,5 +172,6 @@ int main(int argc, char** argv) {
         else VLOG_INFO("metrics on http://%s/metrics", m->str().c_str());
     }
     report_ready(ready_fd, 0);
+    d.announce_ready();
     return d.run();
 }

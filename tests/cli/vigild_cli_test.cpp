@@ -2,6 +2,11 @@
 // signals. Every wait is for a condition with a deadline.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
 #include <filesystem>
 
 #include "support/netns.h"
@@ -152,4 +157,84 @@ TEST(VigildDaemon, DetachesAndReportsStartupFailure) {
     auto failed = run(ns.exec({kVigild, "-f", broken, "--pid-file", dir.file("other.pid")}));
     EXPECT_EQ(failed.status, 1);
     EXPECT_NE(failed.err.find(broken + ":1: [instance A] needs 'interface'"), std::string::npos) << failed.err;
+}
+
+// Type=notify: what systemd hears from vigild, on a socket standing in for
+// systemd's (NOTIFY_SOCKET), with a 200 ms watchdog.
+TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
+#ifndef VIGIL_HAVE_SYSTEMD
+    GTEST_SKIP() << "built without libsystemd (install libsystemd-dev)";
+#endif
+    NetNamespace ns;
+    if (!ns.ok()) GTEST_SKIP() << "needs root to create a network namespace";
+    TempDir dir;
+    auto log = dir.file("vigild.log");
+    auto cfg = dir.write("vigil.conf", daemon_config(log, 100));
+    auto socket_path = dir.file("notify.sock");
+    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
+    ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::vector<std::string> heard;
+    auto hear = [&](const std::string& prefix, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
+        auto end = std::chrono::steady_clock::now() + deadline;
+        for (;;) {
+            for (size_t i = 0; i < heard.size(); ++i)
+                if (heard[i].rfind(prefix, 0) == 0) {
+                    heard.erase(heard.begin(), heard.begin() + static_cast<long>(i) + 1);
+                    return true;
+                }
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()).count();
+            if (left <= 0) return false;
+            pollfd p{fd, POLLIN, 0};
+            if (poll(&p, 1, static_cast<int>(left)) == 1) {
+                char buf[512];
+                auto n = recv(fd, buf, sizeof buf, 0);
+                if (n > 0) heard.emplace_back(buf, static_cast<size_t>(n));
+            }
+        }
+    };
+    Child d(ns.exec({"/usr/bin/env", "NOTIFY_SOCKET=" + socket_path, "WATCHDOG_USEC=200000", kVigild, "-n", "-f", cfg,
+                     "--pid-file", dir.file("vigild.pid")}));
+    ASSERT_TRUE(hear("READY=1\nSTATUS=1 instance(s), 0 tracker(s), 0 notifier(s)")) << slurp(log);
+    EXPECT_TRUE(contains(log, "control socket")) << "READY before the control socket";
+    // The watchdog pings every 100 ms from the loop.
+    ASSERT_TRUE(hear("WATCHDOG=1", std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(hear("WATCHDOG=1", std::chrono::milliseconds(1000)));
+    d.signal(SIGHUP);
+    ASSERT_TRUE(hear("RELOADING=1\nMONOTONIC_USEC="));
+    ASSERT_TRUE(hear("READY=1"));
+    // A refused reload still ends in READY: the old configuration serves on.
+    dir.write("vigil.conf", daemon_config(log, 100) + "vrid = 999\n");
+    d.signal(SIGHUP);
+    ASSERT_TRUE(hear("RELOADING=1"));
+    ASSERT_TRUE(hear("READY=1"));
+    d.signal(SIGTERM);
+    ASSERT_TRUE(hear("STOPPING=1"));
+    auto status = d.wait_exit();
+    ASSERT_TRUE(status);
+    EXPECT_EQ(*status, 0);
+    close(fd);
+}
+
+// The shipped units parse: systemd-analyze verify on each, with vigild's path
+// pointing at this build (verify refuses a missing ExecStart binary).
+TEST(SystemdUnits, VerifyCleanly) {
+    if (access("/usr/bin/systemd-analyze", X_OK) != 0) GTEST_SKIP() << "no systemd-analyze (package systemd)";
+    TempDir dir;
+    for (std::string unit : {"vigild.service", "vigild-nonroot.service"}) {
+        auto text = slurp(std::string(SOURCE_DIR) + "/etc/systemd/" + unit);
+        ASSERT_NE(text.find("Type=notify"), std::string::npos) << unit;
+        for (size_t at; (at = text.find("/usr/sbin/vigild")) != std::string::npos;) text.replace(at, 16, kVigild);
+        auto path = dir.write(unit, text);
+        auto r = run({"/usr/bin/systemd-analyze", "verify", path});
+        EXPECT_EQ(r.status, 0) << unit << ": " << r.err;
+        EXPECT_EQ(r.err, "") << unit;
+    }
+    // Control: a misspelt key is caught.
+    auto bad = dir.write("bad.service", "[Service]\nExecStart=" + kVigild + "\nRestartt=always\n");
+    auto r = run({"/usr/bin/systemd-analyze", "verify", bad});
+    EXPECT_NE(r.err.find("Restartt"), std::string::npos) << r.err;
 }
