@@ -42,8 +42,14 @@ void vlogf(Level level, const char* fmt, va_list args);
 
 }  // namespace vigil::log
 
-#define VLOG_DEBUG(...) ::vigil::log::logf(::vigil::log::Level::Debug, __VA_ARGS__)
-#define VLOG_INFO(...) ::vigil::log::logf(::vigil::log::Level::Info, __VA_ARGS__)
-#define VLOG_NOTICE(...) ::vigil::log::logf(::vigil::log::Level::Notice, __VA_ARGS__)
-#define VLOG_WARNING(...) ::vigil::log::logf(::vigil::log::Level::Warning, __VA_ARGS__)
-#define VLOG_ERROR(...) ::vigil::log::logf(::vigil::log::Level::Error, __VA_ARGS__)
+// The level is checked before the arguments are evaluated: a debug line with
+// addr.str() in it costs nothing per packet when debug is off.
+#define VLOG_AT(level, ...)                                                                 \
+    do {                                                                                     \
+        if (::vigil::log::Logger::get().enabled(level)) ::vigil::log::logf(level, __VA_ARGS__); \
+    } while (0)
+#define VLOG_DEBUG(...) VLOG_AT(::vigil::log::Level::Debug, __VA_ARGS__)
+#define VLOG_INFO(...) VLOG_AT(::vigil::log::Level::Info, __VA_ARGS__)
+#define VLOG_NOTICE(...) VLOG_AT(::vigil::log::Level::Notice, __VA_ARGS__)
+#define VLOG_WARNING(...) VLOG_AT(::vigil::log::Level::Warning, __VA_ARGS__)
+#define VLOG_ERROR(...) VLOG_AT(::vigil::log::Level::Error, __VA_ARGS__)

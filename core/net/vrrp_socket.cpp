@@ -1,6 +1,7 @@
 #include "net/vrrp_socket.h"
 
 #include "net/send_ipv6.h"
+#include "vrrp/packet.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -41,14 +42,14 @@ std::unique_ptr<VrrpSocket> VrrpSocket::open(Family family, const std::string& i
     }
     if (family == Family::V4) {
         ip_mreqn mreq{};
-        mreq.imr_multiaddr.s_addr = htonl(0xe0000012);  // 224.0.0.18
+        std::memcpy(&mreq.imr_multiaddr, vrrp::multicast_group(Family::V4).bytes().data(), 4);
         mreq.imr_ifindex = ifindex;
         ok = set(fd, IPPROTO_IP, IP_HDRINCL, 1) && set(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) &&
              set(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255) && set(fd, IPPROTO_IP, IP_MULTICAST_IF, mreq) &&
              set(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq);
     } else {
         ipv6_mreq mreq{};
-        inet_pton(AF_INET6, "ff02::12", &mreq.ipv6mr_multiaddr);
+        std::memcpy(&mreq.ipv6mr_multiaddr, vrrp::multicast_group(Family::V6).bytes().data(), 16);
         mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
         ok = set(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) && set(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) &&
              set(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) && set(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) &&

@@ -3,6 +3,7 @@
 #include <event2/event.h>
 
 #include <chrono>
+#include <map>
 
 #include "log/logger.h"
 #include "net/address_manager.h"
@@ -152,8 +153,7 @@ void Instance::send_advert(uint8_t priority) {
         if (problem != last_send_error_) VLOG_WARNING("%s: cannot advertise: %s", name().c_str(), problem.c_str());
         last_send_error_ = problem;
         ++counters_.send_errors;
-        link_ = net::read_interface(config_.interface);  // it may have appeared since
-        return;
+        return;  // the link monitor's address events bring it in through refresh_link()
     }
     Advert a;
     a.version = static_cast<uint8_t>(config_.version);
@@ -206,8 +206,18 @@ void Instance::state_changed(State from, State to, const std::string& reason) {
 }
 
 std::vector<net::InterfaceInfo> Instance::vip_interfaces() const {
+    // One netlink read per other device, however many VIPs it carries.
+    std::map<std::string, net::InterfaceInfo> others;
     std::vector<net::InterfaceInfo> infos;
-    for (const auto& vip : config_.vips) infos.push_back(vip.dev.empty() ? link_ : net::read_interface(vip.dev));
+    for (const auto& vip : config_.vips) {
+        if (vip.dev.empty()) {
+            infos.push_back(link_);
+            continue;
+        }
+        auto it = others.find(vip.dev);
+        if (it == others.end()) it = others.emplace(vip.dev, net::read_interface(vip.dev)).first;
+        infos.push_back(it->second);
+    }
     return infos;
 }
 
