@@ -25,16 +25,17 @@ struct ControlServer::Client {
 
 namespace {
 
-bool peer_allowed(int fd, std::string& who) {
+// `vigil_gid`: the group vigil, resolved once at listen() (-1: no such group);
+// an NSS lookup per connection would block the loop.
+bool peer_allowed(int fd, gid_t vigil_gid, std::string& who) {
     ucred cred{};
     socklen_t len = sizeof cred;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return false;
     who = "uid " + std::to_string(cred.uid) + " pid " + std::to_string(cred.pid);
     if (cred.uid == 0 || cred.uid == geteuid()) return true;
     // Members of the group vigil (primary or supplementary).
-    group* g = getgrnam("vigil");
-    if (!g) return false;
-    if (cred.gid == g->gr_gid) return true;
+    if (vigil_gid == static_cast<gid_t>(-1)) return false;
+    if (cred.gid == vigil_gid) return true;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/status", cred.pid);
     FILE* f = fopen(path, "r");
@@ -44,7 +45,7 @@ bool peer_allowed(int fd, std::string& who) {
     while (fgets(line, sizeof line, f))
         if (strncmp(line, "Groups:", 7) == 0)
             for (char* tok = strtok(line + 7, " \t\n"); tok; tok = strtok(nullptr, " \t\n"))
-                if (static_cast<gid_t>(atoi(tok)) == g->gr_gid) member = true;
+                if (static_cast<gid_t>(atoi(tok)) == vigil_gid) member = true;
     fclose(f);
     return member;
 }
@@ -90,7 +91,9 @@ std::string ControlServer::listen(const std::string& path) {
         fd_ = -1;
         return err;
     }
-    if (group* g = getgrnam("vigil"); g && chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
+    group* g = getgrnam("vigil");
+    vigil_gid_ = g ? g->gr_gid : static_cast<gid_t>(-1);
+    if (g && chown(path.c_str(), static_cast<uid_t>(-1), vigil_gid_) != 0)
         VLOG_WARNING("control socket %s: cannot give it to group vigil: %s", path.c_str(), strerror(errno));
     path_ = path;
     accept_ev_ = event_new(base_, fd_, EV_READ | EV_PERSIST, on_accept, this);
@@ -103,7 +106,7 @@ void ControlServer::on_accept(int fd, short, void* arg) {
     int cfd = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (cfd < 0) return;
     std::string who;
-    if (!peer_allowed(cfd, who)) {
+    if (!peer_allowed(cfd, self->vigil_gid_, who)) {
         static const char kRefused[] = "{\"ok\":false,\"error\":\"permission denied\"}\n";
         if (write(cfd, kRefused, sizeof kRefused - 1) < 0) { /* the peer is gone anyway */ }
         close(cfd);

@@ -5,6 +5,8 @@
 // SO_PEERCRED (root, the daemon's own user, or the group `vigil`).
 #pragma once
 
+#include <sys/types.h>
+
 #include <functional>
 #include <memory>
 #include <set>
@@ -49,6 +51,7 @@ private:
     Handler handler_;
     std::string path_;
     int fd_ = -1;
+    gid_t vigil_gid_ = static_cast<gid_t>(-1);
     event* accept_ev_ = nullptr;
     std::set<Client*> clients_;
 };

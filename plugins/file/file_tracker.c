@@ -4,6 +4,7 @@
  * seen the moment it happens, with no polling. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -36,7 +37,11 @@ static void evaluate(struct file_tracker *t) {
         r.has_value = 1;
         r.value = 0;
         if (exists) {
-            FILE *f = fopen(t->path, "r");
+            /* This runs on the event loop: a FIFO or device at the path must not
+             * block it, so only a regular file is read, opened non-blocking. */
+            int fd = S_ISREG(st.st_mode) ? open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+            FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+            if (fd >= 0 && !f) close(fd);
             long long v = 0;
             char extra;
             int n = f ? fscanf(f, " %lld %c", &v, &extra) : 0;
