@@ -707,11 +707,11 @@ const vigil_key kKeys[] = {
 };
 
 const vigil_tracker_type kTracker = {
-    sizeof(vigil_tracker_type), "lua", nullptr, kKeys, 1, VIGIL_TYPE_ANY_KEY, validate_tracker, create_tracker, nullptr,
+    sizeof(vigil_tracker_type), "lua", nullptr, kKeys, std::size(kKeys), VIGIL_TYPE_ANY_KEY, validate_tracker, create_tracker, nullptr,
     poll_tracker, cancel_tracker, destroy_tracker,
 };
 const vigil_notifier_type kNotifier = {
-    sizeof(vigil_notifier_type), "lua", nullptr, kKeys, 1, VIGIL_TYPE_ANY_KEY, validate_notifier, create_notifier, deliver,
+    sizeof(vigil_notifier_type), "lua", nullptr, kKeys, std::size(kKeys), VIGIL_TYPE_ANY_KEY, validate_notifier, create_notifier, deliver,
     destroy_notifier,
 };
 const vigil_tracker_type* const kTrackers[] = {&kTracker};

@@ -280,7 +280,7 @@ public:
             else if (!handled.count(n.keyword) && n.keyword != "track_file") refuse(n, "vigil has no equivalent");
         }
         check_references();
-        if (!script_user_seen_ && (!exec_notifiers_.empty() || exec_trackers_)) {
+        if (!script_user_seen_ && (!exec_notifiers_.empty() || exec_tracker_seen_)) {
             // keepalived runs scripts as root unless told otherwise; chkngx.sh-style
             // scripts that restart services rely on it.
             global_.lines.push_back("# keepalived ran these scripts as root (global_defs had no script_user); vigil's own");
@@ -436,7 +436,7 @@ private:
             t.lines.push_back("command = " + command);
             if (needs_shell(command)) t.lines.push_back("shell = yes");
             if (!user.empty()) t.lines.push_back("user = " + user);
-            ++exec_trackers_;
+            exec_tracker_seen_ = true;
         }
         if (!weight_seen) t.lines.push_back("# keepalived's default weight 0: the instance goes to FAULT while this is DOWN");
         for (auto& c : common) t.lines.push_back(c);
@@ -784,15 +784,13 @@ private:
     bool script_user_seen_ = false;
     std::set<std::string> weightless_;        // instances in a sync group without sync_group_tracking_weight
     std::set<std::string> tracker_weighted_;  // trackers whose own weight is not 0
-    int exec_trackers_ = 0;
+    bool exec_tracker_seen_ = false;
 };
 
-ImportResult translate(Reader& reader, ImportResult& result, const std::string& source) {
-    auto tree = reader.tree();
+void translate(Reader& reader, ImportResult& result, const std::string& source) {
     Translator t(result);
-    t.run(tree);
+    t.run(reader.tree());
     result.vigil_conf = t.output(source);
-    return result;
 }
 
 }  // namespace
@@ -800,15 +798,16 @@ ImportResult translate(Reader& reader, ImportResult& result, const std::string& 
 ImportResult import_keepalived(const std::string& path) {
     ImportResult result;
     Reader reader(result);
-    if (!reader.read_file(path, "", 0)) return result;
-    return translate(reader, result, path);
+    if (reader.read_file(path, "", 0)) translate(reader, result, path);
+    return result;
 }
 
 ImportResult import_keepalived_text(const std::string& text, const std::string& name, const std::string& base_dir) {
     ImportResult result;
     Reader reader(result);
     reader.read_text(text, name, base_dir, 0);
-    return translate(reader, result, name);
+    translate(reader, result, name);
+    return result;
 }
 
 }  // namespace vigil::config

@@ -252,11 +252,11 @@ static const vigil_key notifier_keys[] = {
 };
 
 static const vigil_tracker_type exec_tracker_type = {
-    sizeof(vigil_tracker_type), "exec", NULL, tracker_keys, 3, 0, validate_command, create_tracker, NULL, poll_tracker,
+    sizeof(vigil_tracker_type), "exec", NULL, tracker_keys, sizeof tracker_keys / sizeof tracker_keys[0], 0, validate_command, create_tracker, NULL, poll_tracker,
     cancel_tracker, destroy_tracker,
 };
 static const vigil_notifier_type exec_notifier_type = {
-    sizeof(vigil_notifier_type), "exec", NULL, notifier_keys, 4, 0, validate_command, create_notifier, deliver,
+    sizeof(vigil_notifier_type), "exec", NULL, notifier_keys, sizeof notifier_keys / sizeof notifier_keys[0], 0, validate_command, create_notifier, deliver,
     destroy_notifier,
 };
 

@@ -90,7 +90,7 @@ static const vigil_key keys[] = {
 };
 
 static const vigil_tracker_type interface_type = {
-    sizeof(vigil_tracker_type), "interface", NULL, keys, 1, 0, NULL, create, start, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), "interface", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, start, NULL, NULL, destroy,
 };
 
 static const vigil_tracker_type *const trackers[] = {&interface_type};

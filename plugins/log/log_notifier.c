@@ -78,7 +78,7 @@ static const vigil_key keys[] = {
 };
 
 static const vigil_notifier_type log_type = {
-    sizeof(vigil_notifier_type), "log", NULL, keys, 3, 0, validate, create, deliver, destroy,
+    sizeof(vigil_notifier_type), "log", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy,
 };
 
 static const vigil_notifier_type *const notifiers[] = {&log_type};

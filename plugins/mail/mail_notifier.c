@@ -141,7 +141,7 @@ static void destroy(void *state) {
     free(m->body);
     free(m->username);
     if (m->password) {
-        memset(m->password, 0, strlen(m->password));
+        explicit_bzero(m->password, strlen(m->password)); /* a plain memset before free may be optimised away */
         free(m->password);
     }
     free(m->to_header);

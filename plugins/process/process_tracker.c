@@ -306,7 +306,7 @@ static const vigil_key keys[] = {
 };
 
 static const vigil_tracker_type process_type = {
-    sizeof(vigil_tracker_type), "process", NULL, keys, 4, 0, validate, create, start, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), "process", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, start, NULL, NULL, destroy,
 };
 
 static const vigil_tracker_type *const trackers[] = {&process_type};

@@ -95,7 +95,7 @@ static void destroy(void *state) {
     struct webhook *w = state;
     free(w->url);
     if (w->secret) {
-        memset(w->secret, 0, strlen(w->secret));
+        explicit_bzero(w->secret, strlen(w->secret)); /* a plain memset before free may be optimised away */
         free(w->secret);
     }
     curl_slist_free_all(w->headers);
