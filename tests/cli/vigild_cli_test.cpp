@@ -220,9 +220,14 @@ TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
 }
 
 // The shipped units parse: systemd-analyze verify on each, with vigild's path
-// pointing at this build (verify refuses a missing ExecStart binary).
+// pointing at this build (verify refuses a missing ExecStart binary). Their
+// Documentation= man pages must resolve to the ones this build generated.
 TEST(SystemdUnits, VerifyCleanly) {
     if (access("/usr/bin/systemd-analyze", X_OK) != 0) GTEST_SKIP() << "no systemd-analyze (package systemd)";
+    const std::string man_dir = MAN_DIR;
+    ASSERT_EQ(access((man_dir + "/man8/vigild.8").c_str(), R_OK), 0)
+        << "no man pages in " << man_dir << " (lowdown missing? scripts/deps installs it)";
+    setenv("MANPATH", man_dir.c_str(), 1);
     TempDir dir;
     for (std::string unit : {"vigild.service", "vigild-nonroot.service"}) {
         auto text = slurp(std::string(SOURCE_DIR) + "/etc/systemd/" + unit);
@@ -233,8 +238,12 @@ TEST(SystemdUnits, VerifyCleanly) {
         EXPECT_EQ(r.status, 0) << unit << ": " << r.err;
         EXPECT_EQ(r.err, "") << unit;
     }
-    // Control: a misspelt key is caught.
+    // Controls: a misspelt key is caught, and so is a man page that does not exist.
     auto bad = dir.write("bad.service", "[Service]\nExecStart=" + kVigild + "\nRestartt=always\n");
     auto r = run({"/usr/bin/systemd-analyze", "verify", bad});
     EXPECT_NE(r.err.find("Restartt"), std::string::npos) << r.err;
+    auto nodoc = dir.write("nodoc.service", "[Unit]\nDocumentation=man:vigil-nonexistent(8)\n[Service]\nExecStart=" + kVigild + "\n");
+    r = run({"/usr/bin/systemd-analyze", "verify", nodoc});
+    EXPECT_NE(r.err.find("vigil-nonexistent"), std::string::npos) << r.err;
+    unsetenv("MANPATH");
 }
