@@ -15,11 +15,14 @@ Endpoint::Endpoint(event_base* base, std::string ifname, net::Family family)
 Endpoint::~Endpoint() {
     for (auto& [vrid, inst] : instances_) inst->set_socket(nullptr);
     if (read_event_) event_free(read_event_);
+    if (retry_event_) event_free(retry_event_);
 }
+
+void Endpoint::on_retry(int, short, void* arg) { static_cast<Endpoint*>(arg)->ensure_open(); }
 
 void Endpoint::attach(Instance& instance) {
     instances_[static_cast<uint8_t>(instance.config().vrid)] = &instance;
-    instance.set_socket(socket_.get());
+    instance.set_socket(socket_.get(), last_error_);
 }
 
 void Endpoint::detach(Instance& instance) {
@@ -31,22 +34,30 @@ void Endpoint::detach(Instance& instance) {
 bool Endpoint::ensure_open() {
     int index = static_cast<int>(if_nametoindex(ifname_.c_str()));
     if (socket_ && index == ifindex_) return true;
-    // Gone, or re-created with a new index: start over.
+    // Gone, or re-created with a new index: start over. No instance may keep
+    // the old socket's address past this point.
     if (read_event_) event_free(read_event_);
     read_event_ = nullptr;
+    if (retry_event_) event_del(retry_event_);
+    for (auto& [vrid, inst] : instances_) inst->set_socket(nullptr, last_error_);
     socket_.reset();
     ifindex_ = index;
-    if (index == 0) {
-        for (auto& [vrid, inst] : instances_) inst->set_socket(nullptr);
-        return false;
-    }
+    // The link monitor calls again when it appears; a socket fault stays until
+    // a socket opens (clearing it here would flap the instance out of FAULT).
+    if (index == 0) return false;
     std::string error;
     socket_ = net::VrrpSocket::open(family_, ifname_, index, error);
     if (!socket_) {
         if (error != last_error_) VLOG_ERROR("%s (%s): %s", ifname_.c_str(), net::family_name(family_), error.c_str());
         last_error_ = error;
+        for (auto& [vrid, inst] : instances_) inst->set_socket(nullptr, error);
+        // Nothing on the link may change (a missing capability, say): try again.
+        if (!retry_event_) retry_event_ = evtimer_new(base_, on_retry, this);
+        timeval again{kReopenInterval.count(), 0};
+        event_add(retry_event_, &again);
         return false;
     }
+    if (!last_error_.empty()) VLOG_NOTICE("%s (%s): VRRP socket open", ifname_.c_str(), net::family_name(family_));
     last_error_.clear();
     read_event_ = event_new(base_, socket_->fd(), EV_READ | EV_PERSIST, on_readable, this);
     event_add(read_event_, nullptr);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,13 +39,17 @@ public:
     bool empty() const { return instances_.empty(); }
 
     // Opens the socket if the interface exists and it is not open yet (the
-    // interface may appear after start). Returns false while it cannot.
+    // interface may appear after start). Returns false while it cannot; an
+    // interface that exists but refuses a socket is retried every
+    // kReopenInterval, its instances FAULT meanwhile.
     bool ensure_open();
+    static constexpr std::chrono::seconds kReopenInterval{1};
 
     const std::array<uint64_t, kDropReasonCount>& drops() const { return drops_; }
 
 private:
     static void on_readable(int fd, short what, void* self);
+    static void on_retry(int fd, short what, void* self);
     void read_all();
 
     event_base* base_;
@@ -53,6 +58,7 @@ private:
     int ifindex_ = 0;
     std::unique_ptr<net::VrrpSocket> socket_;
     event* read_event_ = nullptr;
+    event* retry_event_ = nullptr;
     std::map<uint8_t, Instance*> instances_;
     std::array<uint64_t, kDropReasonCount> drops_{};
     std::vector<uint8_t> buffer_;

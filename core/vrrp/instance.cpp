@@ -85,6 +85,9 @@ void Instance::start() {
     if (link_fault_)
         update_fault(link_.index == 0 ? "interface " + config_.interface + " does not exist"
                                       : "interface " + config_.interface + " is down");
+    else if (socket_fault_)
+        update_fault(socket_problem_);
+    started_ = true;
     machine_.start(monotonic_now());
     VLOG_INFO("%s: started as %s (vrid %d, VRRPv%d, priority %d, %s)", name().c_str(), state_name(machine_.state()),
               config_.vrid, config_.version, config_.priority, config_.interface.c_str());
@@ -120,6 +123,15 @@ void Instance::refresh_link(const net::InterfaceInfo& info) {
     update_fault(fault ? "interface " + config_.interface + " went down" : "interface " + config_.interface + " came up");
 }
 
+void Instance::set_socket(net::VrrpSocket* socket, const std::string& problem) {
+    socket_ = socket;
+    bool fault = !socket && !problem.empty();
+    if (fault) socket_problem_ = "no VRRP socket on " + config_.interface + ": " + problem;
+    if (fault == socket_fault_) return;
+    socket_fault_ = fault;
+    if (started_) update_fault(fault ? socket_problem_ : "VRRP socket on " + config_.interface + " open");
+}
+
 void Instance::set_tracking(int priority, bool fault, const std::string& reason) {
     machine_.set_priority(static_cast<uint8_t>(priority), monotonic_now());
     if (fault != track_fault_) {
@@ -136,7 +148,7 @@ void Instance::set_maintenance(bool on) {
 }
 
 void Instance::update_fault(const std::string& reason) {
-    bool faulted = link_fault_ || track_fault_;
+    bool faulted = link_fault_ || track_fault_ || socket_fault_;
     if (faulted == fault_applied_) return;
     fault_applied_ = faulted;
     if (group_) group_->set_member_fault(machine_, faulted, reason, monotonic_now());

@@ -60,7 +60,11 @@ public:
     const InstanceCounters& counters() const { return counters_; }
     const net::InterfaceInfo& interface() const { return link_; }
 
-    void set_socket(net::VrrpSocket* socket) { socket_ = socket; }
+    // The endpoint's socket, or nullptr with why it could not open one (empty
+    // when the interface is missing: the link fault covers that). An instance
+    // that can neither hear nor speak VRRP is FAULT: as BACKUP it would take
+    // over from a master it cannot hear.
+    void set_socket(net::VrrpSocket* socket, const std::string& problem = "");
     void set_group(SyncGroup* group);
     void on_transition(TransitionListener listener) { listener_ = std::move(listener); }
 
@@ -86,7 +90,7 @@ private:
     static void on_timer(int, short, void* self);
     static void on_garp_timer(int, short, void* self);
     void rearm();
-    // Applies link_fault_ || track_fault_ to the machine (or the sync group).
+    // Applies link_fault_ || track_fault_ || socket_fault_ to the machine (or the sync group).
     void update_fault(const std::string& reason);
     void take_vips();
     void release_vips(bool only_present);
@@ -107,6 +111,9 @@ private:
     net::InterfaceInfo link_;
     bool link_fault_ = false;
     bool track_fault_ = false;
+    bool socket_fault_ = false;
+    std::string socket_problem_;
+    bool started_ = false;
     bool fault_applied_ = false;
     InstanceCounters counters_;
     event* timer_ = nullptr;

@@ -69,7 +69,7 @@ void Machine::become_backup(const std::string& reason, Time now) {
 void Machine::start(Time now) {
     master_advert_cs_ = p_.advert_cs;
     if (faulted_) {
-        move(State::Fault, "starting while faulted");
+        move(State::Fault, "starting while faulted: " + fault_reason_);
         return;
     }
     if (priority_ == 255 && !maintenance_) {
@@ -174,6 +174,7 @@ void Machine::set_priority(uint8_t priority, Time now) {
 void Machine::set_fault(bool faulted, const std::string& reason, Time now) {
     if (faulted == faulted_) return;
     faulted_ = faulted;
+    fault_reason_ = reason;
     if (state_ == State::Init || state_ == State::Stopped) return;
     if (faulted) {
         if (state_ == State::Master) actions_.send_advert(0);

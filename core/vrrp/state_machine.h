@@ -105,6 +105,7 @@ private:
     const MasterGate* gate_ = nullptr;
     State state_ = State::Init;
     bool faulted_ = false;
+    std::string fault_reason_;  // why, for a FAULT entered at start
     net::IpAddress primary_;
     uint16_t master_advert_cs_ = 0;
     std::optional<net::IpAddress> master_;

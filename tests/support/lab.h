@@ -74,11 +74,16 @@ public:
         return "[global]\nrouter_id = h" + std::to_string(host) + "\nlog = file:" + log_path(host) + "\nlog_level = " + log_level +
                "\ncontrol_socket = " + socket_path(host) + "\nstate_dir = " + dir_.file("h" + std::to_string(host) + ".state") + "\n";
     }
-    void start_vigild(int host, const std::string& config, const std::string& log_level = "info") {
+    // `wrapper` runs before vigild inside the namespace (setpriv, to drop privileges).
+    void start_vigild(int host, const std::string& config, const std::string& log_level = "info",
+                      const std::vector<std::string>& wrapper = {}) {
         auto cfg = dir_.write("h" + std::to_string(host) + ".conf", global(host, log_level) + config);
-        daemons_[host] = std::make_unique<Child>(std::vector<std::string>{
-            kIp, "netns", "exec", ns(host), VIGILD_PATH, "-n", "-f", cfg, "--pid-file", dir_.file("h" + std::to_string(host) + ".pid")});
+        std::vector<std::string> argv{kIp, "netns", "exec", ns(host)};
+        argv.insert(argv.end(), wrapper.begin(), wrapper.end());
+        argv.insert(argv.end(), {VIGILD_PATH, "-n", "-f", cfg, "--pid-file", dir_.file("h" + std::to_string(host) + ".pid")});
+        daemons_[host] = std::make_unique<Child>(argv);
     }
+    pid_t pid_of_vigild(int host) const { return daemons_.count(host) ? daemons_.at(host)->pid() : -1; }
     void signal_vigild(int host, int sig) {
         if (daemons_.count(host)) daemons_[host]->signal(sig);
     }

@@ -267,6 +267,8 @@ TEST(VrrpFault, AdvertsAreIgnoredInFault) {
     lan.start(b);
     lan.run_for(20s);
     EXPECT_EQ(a.machine.state(), State::Fault);
+    ASSERT_FALSE(a.transitions.empty());
+    EXPECT_EQ(a.transitions.front().reason, "starting while faulted: down at start");  // the log says why
     EXPECT_EQ(a.sent.size(), 0u);
     EXPECT_EQ(b.machine.state(), State::Master);
 }
