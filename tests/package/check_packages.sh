@@ -4,6 +4,7 @@
 # really link, the maintainer scripts, the man pages, and lintian.
 # Usage: tests/package/check_packages.sh DIST SOURCE_DIR
 set -euo pipefail
+# (No `producer | grep -q` here: under pipefail grep's early exit fails the producer.)
 dist=$(realpath "$1") src=$(realpath "$2")
 work=$(mktemp -d /tmp/vigil-pkgcheck.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -15,6 +16,7 @@ version=$(sed -n 's/^project(vigil VERSION \([0-9][0-9.]*\).*/\1/p' "$src/CMakeL
 arch=$(dpkg --print-architecture)
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 rpm_arch=$(rpm --eval '%{_arch}')
+rpm_lib=$(rpm --eval '%{_lib}')
 deb=$dist/vigil_${version}_${arch}.deb
 deb_dev=$dist/vigil-dev_${version}_${arch}.deb
 rpm_main=$dist/vigil-${version}-1.${rpm_arch}.rpm
@@ -72,8 +74,15 @@ done
 pass "deb conffile /etc/vigil/vigil.conf; Depends covers $(wc -w <<<"$needed") linked libraries"
 # (The install test checks what they do: users made, no unit enabled.)
 grep -q '^ *--gecos "vigil exec trackers and notifiers" vigil-script$' "$work/ctrl/postinst" || fail "postinst does not create vigil-script"
-grep -q 'addgroup --system --quiet vigil$' "$work/ctrl/postinst" || fail "postinst does not create group vigil"
-grep -q 'deb-systemd-invoke' "$work/ctrl/postinst" && fail "postinst starts a unit (it would stop a running keepalived)"
+grep -q 'getent group vigil >/dev/null || addgroup --system --quiet vigil$' "$work/ctrl/postinst" || fail "postinst does not create group vigil"
+# Install starts nothing (it would stop a running keepalived); an upgrade
+# restarts a running vigild instead of stopping it for good; remove stops it.
+grep -q 'deb-systemd-invoke start' "$work/ctrl/postinst" && fail "postinst starts a unit"
+grep -q "deb-systemd-invoke try-restart 'vigild-nonroot.service' 'vigild.service'" "$work/ctrl/postinst" \
+  || fail "postinst does not try-restart the units on upgrade"
+[[ -f $work/ctrl/preinst ]] && grep -q 'deb-systemd-invoke stop' "$work/ctrl/preinst" && fail "preinst stops vigild on upgrade"
+grep -q '"$1" = remove .*' "$work/ctrl/prerm" && grep -q 'deb-systemd-invoke stop vigild.service vigild-nonroot.service' "$work/ctrl/prerm" \
+  || fail "prerm does not stop vigild on remove"
 grep -q 'rm -rf /etc/vigil /var/lib/vigil' "$work/ctrl/postrm" || fail "postrm does not clean up on purge"
 pass "deb maintainer scripts"
 
@@ -101,9 +110,13 @@ for page in man8/vigild.8 man8/vigilctl.8 man5/vigil.conf.5; do
              | grep -v "cannot adjust line\|can't break line" || true)
   [[ -z $warnings ]] || fail "$page: $warnings"
   name=$(basename "$page" | sed 's/\.[0-9]$//')
-  lexgrog "$f" | grep -q "\"$name - " || fail "$page: whatis entry: $(lexgrog "$f")"
+  grep -q "\"$name - " <<<"$(lexgrog "$f")" || fail "$page: whatis entry: $(lexgrog "$f")"
 done
-zcat "$work/root/usr/share/man/man8/vigilctl.8.gz" | grep -q 'import-keepalived' || fail "vigilctl.8 lacks import-keepalived"
+grep -q 'import-keepalived' <<<"$(zcat "$work/root/usr/share/man/man8/vigilctl.8.gz")" || fail "vigilctl.8 lacks import-keepalived"
+# Markdown's \| in a table cell is a plain | in the page.
+rendered=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$work/root/usr/share/man/man8/vigilctl.8.gz" 2>/dev/null)
+grep -qF '\|' <<<"$rendered" && fail "vigilctl.8 shows \\| where the docs mean |"
+grep -qF '&& exit 1 || exit 0' <<<"$rendered" || fail "vigilctl.8 lacks the vrrp_script example with ||"
 pass "man pages"
 
 ## lintian: no errors, no warnings
@@ -113,7 +126,7 @@ if grep -E '^(E|W): ' "$work/lintian.out"; then fail "lintian reports errors or 
 cp -a "$work/root" "$work/broken" && cp -a "$work/ctrl" "$work/broken/DEBIAN"
 rm "$work/broken/usr/share/doc/vigil/copyright"
 dpkg-deb --root-owner-group -b "$work/broken" "$work/broken.deb" >/dev/null
-lintian --allow-root --fail-on none "$work/broken.deb" 2>/dev/null | grep -q '^E: vigil: no-copyright-file' \
+grep -q '^E: vigil: no-copyright-file' <<<"$(lintian --allow-root --fail-on none "$work/broken.deb" 2>/dev/null)" \
   || fail "control: lintian did not flag a package without a copyright file"
 pass "lintian: no errors or warnings (and it flags a package without its copyright file)"
 
@@ -124,11 +137,15 @@ has "$work/rpm.list" usr/sbin/vigild usr/bin/vigilctl etc/vigil/vigil.conf etc/v
   usr/lib/systemd/system/vigild.service usr/lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8 usr/share/man/man8/vigilctl.8 usr/share/man/man5/vigil.conf.5 \
   usr/share/vigil/lua/tcp_port.lua
-for p in "${plugins[@]}"; do has "$work/rpm.list" "usr/lib64/vigil/plugins/$p.so"; done
-has "$work/rpm-devel.list" usr/include/vigil/plugin.h usr/lib64/pkgconfig/vigil-plugin.pc \
-  usr/share/doc/vigil/sdk-examples/Makefile
+for p in "${plugins[@]}"; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plugins/$p.so"; done
+has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vigil-plugin.pc" \
+  usr/share/doc/vigil-devel/examples/Makefile
+grep -q '^usr/share/doc/vigil/' "$work/rpm-devel.list" && fail "vigil-devel puts files in vigil's doc directory"
 flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm_main" 2>/dev/null | awk '$1 == "/etc/vigil/vigil.conf" {print $2}')
 [[ $flags == *c* && $flags == *n* ]] || fail "RPM: /etc/vigil/vigil.conf is not %config(noreplace) (flags '$flags')"
+owner=$(rpm -qp --qf '[%{FILENAMES} %{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME}\n]' "$rpm_main" 2>/dev/null \
+  | awk '$1 == "/etc/vigil/vigil.conf" {print $2, $3}')
+[[ $owner == "-rw-r----- root:vigil" ]] || fail "RPM: /etc/vigil/vigil.conf is '$owner', not -rw-r----- root:vigil"
 requires=$(rpm -qp --requires "$rpm_main" 2>/dev/null)
 for so in $needed; do
   grep -q "^$so()" <<<"$requires" || fail "RPM Requires lacks $so"
@@ -136,7 +153,15 @@ done
 rpm -qp --scripts "$rpm_main" 2>/dev/null >"$work/rpm.scripts"
 grep -q 'useradd -r -g vigil-script' "$work/rpm.scripts" || fail "RPM %pre does not create vigil-script"
 grep -q 'groupadd -r vigil$' "$work/rpm.scripts" || fail "RPM %pre does not create group vigil"
-pass "rpm contents, %config(noreplace), Requires for $(wc -w <<<"$needed") libraries, %pre users"
+grep -q 'systemctl try-restart vigild.service vigild-nonroot.service' "$work/rpm.scripts" || fail "RPM does not restart vigild on upgrade"
+# Both packages' vigild carry the distribution's hardening: full RELRO, fortified calls.
+mkdir -p "$work/rpmroot" && (cd "$work/rpmroot" && rpm2cpio "$rpm_main" | cpio -idm --quiet ./usr/sbin/vigild)
+for bin in "$work/root/usr/sbin/vigild" "$work/rpmroot/usr/sbin/vigild"; do
+  grep -q 'FLAGS.*BIND_NOW' <<<"$(readelf -d "$bin")" || fail "$bin: not linked with -z now"
+  grep -q GNU_RELRO <<<"$(readelf -lW "$bin")" || fail "$bin: no RELRO"
+  grep -q '__.*_chk@' <<<"$(nm -D "$bin")" || fail "$bin: no _FORTIFY_SOURCE calls"
+done
+pass "rpm contents, %config(noreplace) 0640 root:vigil, Requires for $(wc -w <<<"$needed") libraries, %pre users, restart on upgrade; both vigild hardened"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed" >&2

@@ -5,12 +5,20 @@
 set -euo pipefail
 root=$1 dist=$2
 ns=vgl-pkg-$$
+daemon=
 cleanup() {
-  [[ -n ${daemon:-} ]] && kill -9 "$daemon" 2>/dev/null
+  if [[ -n $daemon ]]; then
+    kill -9 "$daemon" 2>/dev/null
+    wait "$daemon" 2>/dev/null  # before mmdebstrap unmounts /proc under it
+  fi
   ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  [[ -s $root/tmp/vigild.log ]] && { echo "--- vigild's log:" >&2; cat "$root/tmp/vigild.log" >&2; }
+  exit 1
+}
 in_root() { chroot "$root" "$@"; }
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local deadline=$((SECONDS + $1)) what=$2; shift 2
@@ -49,11 +57,13 @@ echo "ok: group vigil, system users vigil and vigil-script"
 
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' vigil)
 [[ $conffiles == *"/etc/vigil/vigil.conf "* ]] || fail "conffiles: $conffiles"
+mode=$(in_root stat -c '%U:%G %a' /etc/vigil/vigil.conf)
+[[ $mode == "root:vigil 640" ]] || fail "/etc/vigil/vigil.conf is $mode, not root:vigil 640 (it may hold secrets)"
 for unit in vigild.service vigild-nonroot.service; do
   [[ -f $root/lib/systemd/system/$unit ]] || fail "no $unit"
   ls "$root"/etc/systemd/system/*.wants/"$unit" >/dev/null 2>&1 && fail "$unit was enabled on install"
 done
-echo "ok: conffile registered; both units installed, neither enabled"
+echo "ok: conffile registered, root:vigil 640; both units installed, neither enabled"
 
 # The packaged daemon, its plugins from /usr/lib/<triplet>/vigil/plugins and a
 # Lua example, for real: one instance on a veth pair in a namespace of its own.
@@ -99,10 +109,11 @@ wait_for 5 "the VIP on vpk0" sh -c "ip -n '$ns' -4 addr show dev vpk0 | grep -q 
 wait_for 5 "the log notifier's line" grep -q "VI_1" "$root/var/log/vigil/transitions.log"
 echo "ok: the packaged vigild ran as MASTER with its VIP; vigilctl status: $(status | grep VI_1 | tr -s ' ')"
 kill -TERM "$daemon"
+wait_for 20 "vigild to exit after SIGTERM" sh -c "! kill -0 $daemon 2>/dev/null || grep -q '^State:.*zombie' /proc/$daemon/status"
 rc=0; wait "$daemon" || rc=$?
 daemon=
 [[ $rc -eq 0 ]] || { cat "$root/tmp/vigild.log" >&2; fail "vigild exited $rc after SIGTERM"; }
-ip -n "$ns" -4 addr show dev vpk0 | grep -q 192.0.2.250 && fail "the VIP stayed after a graceful stop"
+grep -q 192.0.2.250 <<<"$(ip -n "$ns" -4 addr show dev vpk0)" && fail "the VIP stayed after a graceful stop"
 rm "$root/etc/vigil/conf.d/50-test.conf"
 echo "ok: graceful stop removed the VIP, exit 0"
 
