@@ -422,12 +422,26 @@ public:
         for (const auto& ref : c_.global.notify) check_notifier_ref(ref);
         if (c_.instances.empty())
             diags_.warning({c_.files.front(), 0}, "no [instance] is configured; vigild would do nothing");
+        else
+            check_unused_trackers();
     }
 
 private:
     Location at(const KeyLocations& keys, const std::string& key, const Location& fallback) {
         auto it = keys.find(key);
         return it == keys.end() ? fallback : it->second;
+    }
+
+    // keepalived warns "script X is not used" (and skips it). vigil still runs
+    // such a tracker, for status and metrics, but a typo in a `track` line
+    // should not pass unnoticed.
+    void check_unused_trackers() {
+        std::set<std::string, std::less<>> used;
+        for (const auto& inst : c_.instances)
+            for (const auto& ref : inst.track) used.insert(ref.name);
+        for (const auto& t : c_.trackers)
+            if (!used.count(t.name))
+                diags_.warning(t.where, "[tracker " + t.name + "] is tracked by no instance; it runs, but moves no VIP");
     }
 
     void check_notifier_ref(const NameRef& ref) {

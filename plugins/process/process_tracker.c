@@ -5,11 +5,13 @@
  * connector reports every exec and exit. The connector only works in the
  * initial network namespace, so elsewhere (containers, test labs) exits are
  * still seen at once through a pidfd per matching process, and new
- * processes by a /proc scan every `interval`. */
+ * processes by a /proc scan every `interval` (while enough run and no max is
+ * set, every tenth interval: a new one could not change the state). */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
@@ -41,13 +43,19 @@ struct process_tracker {
     struct tracked *pids[MAX_TRACKED];
     size_t count;
     long last_count;
+    int quiet_scans;  /* intervals since the last full scan */
 };
 
-static int read_file(const char *path, char *buf, size_t len) {
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(buf, 1, len - 1, f);
-    fclose(f);
+/* /proc/PID/NAME into buf (NUL-terminated); plain open/read, no stdio: a
+ * scan reads a file or two of every process on the machine. */
+static int read_proc(pid_t pid, const char *name, char *buf, size_t len) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0) return -1;
     buf[n] = '\0';
     return (int)n;
 }
@@ -55,28 +63,25 @@ static int read_file(const char *path, char *buf, size_t len) {
 /* A zombie has exited; its pidfd would report that at once, so counting it
  * would make the tracker flap at every scan until the zombie is reaped. */
 static int is_zombie(pid_t pid) {
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    if (read_file(path, buf, sizeof buf) <= 0) return 1;
-    const char *close = strrchr(buf, ')');
-    return !close || close[1] != ' ' || close[2] == 'Z' || close[2] == 'X';
+    char buf[512];
+    if (read_proc(pid, "stat", buf, sizeof buf) <= 0) return 1;
+    const char *close_paren = strrchr(buf, ')');
+    return !close_paren || close_paren[1] != ' ' || close_paren[2] == 'Z' || close_paren[2] == 'X';
 }
 
+/* The name (or command line) first, the zombie check only for a match. */
 static int matches(struct process_tracker *t, pid_t pid) {
-    char path[64], buf[4096];
-    if (is_zombie(pid)) return 0;
+    char buf[4096];
     if (t->name) {
-        snprintf(path, sizeof path, "/proc/%d/comm", pid);
-        if (read_file(path, buf, sizeof buf) <= 0) return 0;
+        if (read_proc(pid, "comm", buf, sizeof buf) <= 0) return 0;
         buf[strcspn(buf, "\n")] = '\0';
-        return strcmp(buf, t->name) == 0;
+        return strcmp(buf, t->name) == 0 && !is_zombie(pid);
     }
-    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
-    int n = read_file(path, buf, sizeof buf);
+    int n = read_proc(pid, "cmdline", buf, sizeof buf);
     if (n <= 0) return 0;
     for (int i = 0; i < n - 1; ++i)
         if (buf[i] == '\0') buf[i] = ' ';
-    return strstr(buf, t->cmdline) != NULL;
+    return strstr(buf, t->cmdline) != NULL && !is_zombie(pid);
 }
 
 static void report(struct process_tracker *t) {
@@ -154,10 +159,23 @@ static void scan(struct process_tracker *t, int prune) {
             if (!matches(t, t->pids[i]->pid)) forget(t, i);
 }
 
+/* While enough processes run and there is no max, a new one cannot change the
+ * state (exits arrive through the pidfds at once): then only the known ones
+ * are re-checked each interval, and the whole of /proc every
+ * kFullScanEvery-th, for the count in the reason. */
+enum { kFullScanEvery = 10 };
+
 static void on_scan_timer(void *arg) {
     struct process_tracker *t = arg;
     size_t before = t->count;
-    scan(t, 1);
+    int satisfied = t->max < 0 && (long)t->count >= t->min;
+    if (!satisfied || ++t->quiet_scans >= kFullScanEvery) {
+        t->quiet_scans = 0;
+        scan(t, 1);
+    } else {
+        for (size_t i = t->count; i-- > 0;)
+            if (!matches(t, t->pids[i]->pid)) forget(t, i);
+    }
     if (t->count != before || (long)t->count != t->last_count) report(t);
     t->host->timer_arm(t->scan_timer, t->interval_us);
 }

@@ -152,6 +152,14 @@ TEST(ConfigErrors, AnEmptyNotifyOptsOutOfTheGlobalDefault) {
     EXPECT_TRUE(r.config->instances[0].notify.empty());
 }
 
+TEST(ConfigErrors, ATrackerNoInstanceTracksIsAWarning) {
+    const std::string trackers = "[tracker used]\ntype = file\npath = /run/a\n[tracker spare]\ntype = file\npath = /run/b\n";
+    expect_warning_only(instance("track = used\n") + trackers, "t.conf:9: warning: [tracker spare] is tracked by no instance; it runs, but moves no VIP");
+    // Control: the tracked one is not reported.
+    auto r = load(instance("track = used\n") + trackers);
+    EXPECT_EQ(joined(r).find("[tracker used] is tracked by no instance"), std::string::npos) << joined(r);
+}
+
 TEST(ConfigErrors, NoInstanceIsAWarning) {
     expect_warning_only("[global]\nrouter_id = x\n", "t.conf: warning: no [instance] is configured; vigild would do nothing");
 }
