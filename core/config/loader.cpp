@@ -414,10 +414,6 @@ public:
     std::map<std::string, KeyLocations> instance_keys, group_keys;
     KeyLocations global_keys;
 
-private:
-    std::set<std::string, std::less<>> tracker_names_;
-
-public:
 
     void run() {
         // By name once: a lookup per `track` reference made a big config quadratic
@@ -449,7 +445,7 @@ private:
             for (const auto& ref : inst.track) used.insert(ref.name);
         for (const auto& t : c_.trackers)
             if (!used.count(t.name))
-                diags_.warning(t.where, "[tracker " + t.name + "] is tracked by no instance; it runs, but moves no VIP");
+                diags_.warning(t.where, "[tracker " + t.name + "] is tracked by no instance; it runs, but affects no instance");
     }
 
     void check_notifier_ref(const NameRef& ref) {
@@ -563,6 +559,7 @@ private:
     }
 
     Config& c_;
+    std::set<std::string, std::less<>> tracker_names_;  // built once in run()
     const LoadOptions& options_;
     Diagnostics& diags_;
     std::map<std::string, std::string> member_of_;

@@ -6,12 +6,16 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sched.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace vigil::plugin {
@@ -76,39 +80,54 @@ std::string prepare(const vigil_spawn& spec, const std::string& default_user, La
 namespace {
 
 // What the child needs, all built before the clone: it shares our memory
-// until it execs, so it may only read this (and write its own stack).
+// until it execs, so it only reads this and writes its own stack. (Its
+// failing system calls also set errno in the thread that started it: that
+// thread only waits meanwhile, and reads errno only after its own calls.)
 struct ChildSetup {
     const Launch* launch;
     char* const* argv;
     char* const* envp;
-    int pipe_write;
+    int output_write;
+    int exec_status_write;  // close-on-exec: EOF tells the parent our memory is released
     const std::string* exec_failed;
 };
 
-// The child of clone(CLONE_VM | CLONE_VFORK): plain system calls only. No
-// allocation, and none of glibc's set*id wrappers, which would broadcast the
-// change to the threads of the process they think they are in: ours.
+// 32-bit x86 and ARM keep 16-bit ids in the plain calls; the *32 ones take
+// full uid_t / gid_t (glibc's wrappers pick them the same way).
+#ifdef SYS_setuid32
+constexpr long kSetuid = SYS_setuid32, kSetgid = SYS_setgid32, kSetgroups = SYS_setgroups32;
+#else
+constexpr long kSetuid = SYS_setuid, kSetgid = SYS_setgid, kSetgroups = SYS_setgroups;
+#endif
+
+constexpr int kExecStatusFd = 3;
+
+// The child of clone(CLONE_VM): plain system calls only. No allocation, and
+// none of glibc's set*id wrappers, which would broadcast the change to the
+// threads of the process they think they are in: ours.
 int child_main(void* arg) {
     const auto& c = *static_cast<ChildSetup*>(arg);
     // Our handlers are copied, not shared (no CLONE_SIGHAND): reset them while
-    // every signal is still blocked, so none of them can run here.
+    // the signals the parent blocked for us stay blocked, so none can run here.
     struct sigaction dfl = {};
     dfl.sa_handler = SIG_DFL;
     for (int s = 1; s < NSIG; ++s) sigaction(s, &dfl, nullptr);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
     dup2(devnull, 0);
-    dup2(c.pipe_write, 1);
-    dup2(c.pipe_write, 2);
-    syscall(SYS_close_range, 3U, ~0U, 0U);
+    dup2(c.output_write, 1);
+    dup2(c.output_write, 2);
+    if (c.exec_status_write != kExecStatusFd) dup3(c.exec_status_write, kExecStatusFd, O_CLOEXEC);
+    else fcntl(kExecStatusFd, F_SETFD, FD_CLOEXEC);
+    syscall(SYS_close_range, static_cast<unsigned>(kExecStatusFd + 1), ~0U, 0U);
     const Launch& l = *c.launch;
-    if (l.change_user && (syscall(SYS_setgroups, l.groups.size(), l.groups.data()) != 0 ||
-                          syscall(SYS_setgid, l.gid) != 0 || syscall(SYS_setuid, l.uid) != 0))
+    if (l.change_user && (syscall(kSetgroups, static_cast<long>(l.groups.size()), l.groups.data()) != 0 ||
+                          syscall(kSetgid, static_cast<long>(l.gid)) != 0 || syscall(kSetuid, static_cast<long>(l.uid)) != 0))
         _exit(126);
     if (chdir("/") != 0) _exit(126);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
     execve(c.argv[0], c.argv, c.envp);
     int saved = errno, err = saved;
     char digits[12];
@@ -124,51 +143,102 @@ int child_main(void* arg) {
 }
 
 constexpr size_t kChildStack = 256 * 1024;
+// A child stopped before its exec (SIGSTOP from any process of the script
+// user, once it has switched) would hold our memory, and the caller, for
+// ever: it gets this long, then SIGKILL.
+constexpr int kExecDeadlineMs = 1000;
+
+// Waits for EOF on `fd` for up to `ms`; true on EOF.
+bool wait_eof(int fd, int ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    for (;;) {
+        char byte;
+        ssize_t r = read(fd, &byte, 1);
+        if (r == 0) return true;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) return false;
+        pollfd p{fd, POLLIN, 0};
+        poll(&p, 1, static_cast<int>(left));
+    }
+}
 
 }  // namespace
 
 pid_t start(const Launch& launch, int& output_fd, std::string& error) {
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+    int out[2], status[2];
+    if (pipe2(out, O_CLOEXEC) != 0) {
         error = std::string("pipe: ") + strerror(errno);
         return -1;
     }
+    if (pipe2(status, O_CLOEXEC | O_NONBLOCK) != 0) {
+        error = std::string("pipe: ") + strerror(errno);
+        close(out[0]);
+        close(out[1]);
+        return -1;
+    }
+    auto close_all = [&] {
+        for (int fd : {out[0], out[1], status[0], status[1]})
+            if (fd >= 0) close(fd);
+    };
     std::string exec_failed = "vigil: cannot execute " + launch.argv[0] + ": errno ";
     std::vector<char*> argv, envp;
     for (const auto& a : launch.argv) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     for (const auto& e : launch.env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    ChildSetup setup{&launch, argv.data(), envp.data(), pipefd[1], &exec_failed};
+    ChildSetup setup{&launch, argv.data(), envp.data(), out[1], status[1], &exec_failed};
 
     // Not fork(): copying vigild's page tables for a child that execs at once
     // cost more than the check itself (bench/exec-checks: 67 % of vigild's CPU
-    // per exec check was in fork). With CLONE_VM | CLONE_VFORK the child runs
-    // on our memory and we wait until it has exec'd or exited, as
-    // posix_spawn does (which cannot change users).
-    void* stack = mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    // per exec check was in fork). With CLONE_VM the child runs on our memory,
+    // on a stack of its own (with a guard page), and we wait until it has
+    // exec'd or exited, as posix_spawn does (which cannot change users) --
+    // but not with CLONE_VFORK, whose wait nothing can bound.
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    void* stack = mmap(nullptr, kChildStack + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
         error = std::string("mmap: ") + strerror(errno);
-        close(pipefd[0]);
-        close(pipefd[1]);
+        close_all();
         return -1;
     }
+    mprotect(stack, page, PROT_NONE);
+    // The child's credential change would make our (shared) memory undumpable.
+    int dumpable = prctl(PR_GET_DUMPABLE);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    pid_t pid = clone(child_main, static_cast<char*>(stack) + kChildStack, CLONE_VM | CLONE_VFORK | SIGCHLD, &setup);
+    pid_t pid = clone(child_main, static_cast<char*>(stack) + page + kChildStack, CLONE_VM | SIGCHLD, &setup);
     int clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    munmap(stack, kChildStack);
-    close(pipefd[1]);
+    close(out[1]);
+    close(status[1]);
+    out[1] = status[1] = -1;
     if (pid < 0) {
+        munmap(stack, kChildStack + page);
         error = std::string("clone: ") + strerror(clone_errno);
-        close(pipefd[0]);
+        close_all();
         return -1;
     }
-    setpgid(pid, pid);  // done by the child already; harmless if it has exec'd
-    fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-    output_fd = pipefd[0];
+    bool released = wait_eof(status[0], kExecDeadlineMs), started = released;
+    if (!started) {
+        kill(pid, SIGKILL);
+        released = wait_eof(status[0], kExecDeadlineMs);
+        int ignored;
+        if (released) waitpid(pid, &ignored, 0);
+        error = "the command did not start within " + std::to_string(kExecDeadlineMs) + " ms (stopped?); killed";
+    }
+    // Only once the child no longer uses them; if it never let go, leaking
+    // 256 KiB beats freeing memory something may still write.
+    if (released) munmap(stack, kChildStack + page);
+    if (dumpable > 0) prctl(PR_SET_DUMPABLE, dumpable);
+    close(status[0]);
+    status[0] = -1;
+    if (!started) {
+        close_all();
+        return -1;
+    }
+    fcntl(out[0], F_SETFL, O_NONBLOCK);
+    output_fd = out[0];
     return pid;
 }
 

@@ -13,7 +13,7 @@
 
 namespace vigil::plugin {
 
-// Everything decided before fork(): the child then only makes system calls.
+// Everything decided before the child is started: it then only makes system calls.
 struct Launch {
     std::vector<std::string> argv;
     std::vector<std::string> env;
@@ -27,7 +27,7 @@ struct Launch {
 // writable by group or others, an unknown user, a relative path, ...).
 std::string prepare(const vigil_spawn& spec, const std::string& default_user, Launch& out);
 
-// Forks and execs; returns the pid (its own process group) and the read end
+// Starts the child (clone(CLONE_VM), see process.cpp) and execs; returns the pid (its own process group) and the read end
 // of a pipe carrying its stdout and stderr, or -1 with `error`.
 pid_t start(const Launch& launch, int& output_fd, std::string& error);
 

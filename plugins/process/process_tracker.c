@@ -133,12 +133,20 @@ static void remember(struct process_tracker *t, pid_t pid) {
     t->pids[t->count++] = p;
 }
 
+static void scan(struct process_tracker *t, int prune);
+
 static void on_pidfd(int fd, void *arg) {
     (void)fd;
     struct tracked *p = arg;
     struct process_tracker *t = p->owner;
     ssize_t i = find(t, p->pid);
     if (i >= 0) forget(t, (size_t)i);
+    /* Below min now? A process started since the last full scan (an
+     * overlapping restart) may still make up for it: look before saying DOWN. */
+    if (t->connector < 0 && (long)t->count < t->min) {
+        t->quiet_scans = 0;
+        scan(t, 1);
+    }
     report(t);
 }
 
@@ -160,9 +168,10 @@ static void scan(struct process_tracker *t, int prune) {
 }
 
 /* While enough processes run and there is no max, a new one cannot change the
- * state (exits arrive through the pidfds at once): then only the known ones
- * are re-checked each interval, and the whole of /proc every
- * kFullScanEvery-th, for the count in the reason. */
+ * state: then only the known ones are re-checked each interval, and the whole
+ * of /proc every kFullScanEvery-th (for the count in the reason). Whenever
+ * the known ones fall below min (here or through a pidfd) the whole of /proc
+ * is scanned at once, so one started meanwhile still counts. */
 enum { kFullScanEvery = 10 };
 
 static void on_scan_timer(void *arg) {
@@ -175,6 +184,10 @@ static void on_scan_timer(void *arg) {
     } else {
         for (size_t i = t->count; i-- > 0;)
             if (!matches(t, t->pids[i]->pid)) forget(t, i);
+        if ((long)t->count < t->min) {
+            t->quiet_scans = 0;
+            scan(t, 1);
+        }
     }
     if (t->count != before || (long)t->count != t->last_count) report(t);
     t->host->timer_arm(t->scan_timer, t->interval_us);

@@ -154,7 +154,7 @@ TEST(ConfigErrors, AnEmptyNotifyOptsOutOfTheGlobalDefault) {
 
 TEST(ConfigErrors, ATrackerNoInstanceTracksIsAWarning) {
     const std::string trackers = "[tracker used]\ntype = file\npath = /run/a\n[tracker spare]\ntype = file\npath = /run/b\n";
-    expect_warning_only(instance("track = used\n") + trackers, "t.conf:9: warning: [tracker spare] is tracked by no instance; it runs, but moves no VIP");
+    expect_warning_only(instance("track = used\n") + trackers, "t.conf:9: warning: [tracker spare] is tracked by no instance; it runs, but affects no instance");
     // Control: the tracked one is not reported.
     auto r = load(instance("track = used\n") + trackers);
     EXPECT_EQ(joined(r).find("[tracker used] is tracked by no instance"), std::string::npos) << joined(r);
