@@ -133,7 +133,7 @@ static void remember(struct process_tracker *t, pid_t pid) {
     t->pids[t->count++] = p;
 }
 
-static void scan(struct process_tracker *t, int prune);
+static void full_scan(struct process_tracker *t);
 
 static void on_pidfd(int fd, void *arg) {
     (void)fd;
@@ -143,16 +143,12 @@ static void on_pidfd(int fd, void *arg) {
     if (i >= 0) forget(t, (size_t)i);
     /* Below min now? A process started since the last full scan (an
      * overlapping restart) may still make up for it: look before saying DOWN. */
-    if (t->connector < 0 && (long)t->count < t->min) {
-        t->quiet_scans = 0;
-        scan(t, 1);
-    }
+    if (t->connector < 0 && (long)t->count < t->min) full_scan(t);
     report(t);
 }
 
-/* Adds every matching process not known yet; with `prune`, drops known ones
- * that no longer match (a reused pid, a changed comm). */
-static void scan(struct process_tracker *t, int prune) {
+/* Adds every matching process in /proc not known yet. */
+static void add_new(struct process_tracker *t) {
     DIR *d = opendir("/proc");
     if (!d) return;
     struct dirent *e;
@@ -162,9 +158,18 @@ static void scan(struct process_tracker *t, int prune) {
         if (matches(t, pid)) remember(t, pid);
     }
     closedir(d);
-    if (prune)
-        for (size_t i = t->count; i-- > 0;)
-            if (!matches(t, t->pids[i]->pid)) forget(t, i);
+}
+
+/* Drops known processes that no longer match (a reused pid, a changed comm). */
+static void prune(struct process_tracker *t) {
+    for (size_t i = t->count; i-- > 0;)
+        if (!matches(t, t->pids[i]->pid)) forget(t, i);
+}
+
+static void full_scan(struct process_tracker *t) {
+    t->quiet_scans = 0;
+    add_new(t);
+    prune(t);
 }
 
 /* While enough processes run and there is no max, a new one cannot change the
@@ -179,15 +184,10 @@ static void on_scan_timer(void *arg) {
     size_t before = t->count;
     int satisfied = t->max < 0 && (long)t->count >= t->min;
     if (!satisfied || ++t->quiet_scans >= kFullScanEvery) {
-        t->quiet_scans = 0;
-        scan(t, 1);
+        full_scan(t);
     } else {
-        for (size_t i = t->count; i-- > 0;)
-            if (!matches(t, t->pids[i]->pid)) forget(t, i);
-        if ((long)t->count < t->min) {
-            t->quiet_scans = 0;
-            scan(t, 1);
-        }
+        prune(t);
+        if ((long)t->count < t->min) full_scan(t);
     }
     if (t->count != before || (long)t->count != t->last_count) report(t);
     t->host->timer_arm(t->scan_timer, t->interval_us);
@@ -243,7 +243,7 @@ static void on_connector(int fd, void *arg) {
             }
         }
     }
-    if (overrun) { scan(t, 1); changed = 1; }
+    if (overrun) { full_scan(t); changed = 1; }
     if (changed) report(t);
 }
 
@@ -314,7 +314,7 @@ static void start(void *state) {
              "through pidfds, new processes by a /proc scan every interval",
              t->name ? t->name : t->cmdline);
     }
-    scan(t, 0); /* after subscribing, so nothing starting meanwhile is missed */
+    add_new(t); /* after subscribing, so nothing starting meanwhile is missed */
     report(t);
 }
 

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <event2/event.h>
+#include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -53,7 +55,17 @@ bool connector_available() {
     sockaddr_nl addr{};
     addr.nl_family = AF_NETLINK;
     addr.nl_groups = CN_IDX_PROC;
-    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    // Outside the initial namespace bind works; subscribing is what fails.
+    alignas(nlmsghdr) char req[NLMSG_LENGTH(sizeof(cn_msg) + sizeof(proc_cn_mcast_op))] = {};
+    auto* h = reinterpret_cast<nlmsghdr*>(req);
+    h->nlmsg_len = sizeof req;
+    h->nlmsg_type = NLMSG_DONE;
+    auto* msg = static_cast<cn_msg*>(NLMSG_DATA(h));
+    msg->id.idx = CN_IDX_PROC;
+    msg->id.val = CN_VAL_PROC;
+    msg->len = sizeof(proc_cn_mcast_op);
+    *reinterpret_cast<proc_cn_mcast_op*>(msg->data) = PROC_CN_MCAST_LISTEN;
+    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && send(fd, &req, sizeof req, 0) == static_cast<ssize_t>(sizeof req);
     close(fd);
     return ok;
 }
@@ -148,4 +160,46 @@ TEST(ProcessTracker, SeesADaemonForkingAwayWithoutExec) {
     std::istringstream in(pids);
     for (pid_t p; in >> p;) kill(p, SIGKILL);
     waitpid(parent, nullptr, 0);
+}
+
+// Outside the initial network namespace (a container) the tracker has no
+// proc connector: exits arrive through pidfds, new processes only through
+// /proc scans, and while enough run those are rare. An overlapping restart
+// (the new process starts, then the old one exits) must still read as UP:
+// below min after an exit, the tracker scans /proc before it reports.
+TEST(ProcessTracker, AnOverlappingRestartStaysUpWithoutTheConnector) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_FALSE(connector_available()) << "this namespace should have no proc connector";
+    Loop loop;
+    plugin::Host host(loop.base);
+    std::string name = "vglr" + std::to_string(getpid());
+    pid_t old_one = start_named(name);
+    ASSERT_TRUE(test::wait_for([&] {
+        std::ifstream comm("/proc/" + std::to_string(old_one) + "/comm");
+        std::string c;
+        std::getline(comm, c);
+        return c == name;
+    }));
+    // A 60 s interval: no periodic scan happens during the test.
+    track::TrackerRuntime t(tracker_config(name, 60s), test::plugins().tracker_type("process"), host.api(), loop.base,
+                            [](track::TrackerRuntime&) {});
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
+    pid_t new_one = start_named(name);
+    ASSERT_TRUE(test::wait_for([&] {
+        std::ifstream comm("/proc/" + std::to_string(new_one) + "/comm");
+        std::string c;
+        std::getline(comm, c);
+        return c == name;
+    }));
+    auto before = t.checks();
+    reap(old_one);
+    ASSERT_TRUE(loop.until([&] { return t.checks() > before; })) << "the exit was not reported";
+    EXPECT_TRUE(t.state().up()) << t.state().last_reason();
+    EXPECT_EQ(t.state().last_reason(), "1 '" + name + "' process running (wanted at least 1)");
+    // Control: with none left it goes DOWN at once.
+    before = t.checks();
+    reap(new_one);
+    ASSERT_TRUE(loop.until([&] { return t.checks() > before; }));
+    EXPECT_FALSE(t.state().up());
 }
