@@ -40,9 +40,16 @@ void release(vigil_http_request* r) {
 
 }  // namespace
 
-HttpClient::HttpClient(event_base* base) : base_(base) {
+HttpClient::HttpClient(event_base* base) : base_(base) {}
+
+// libcurl is set up at the first request, not at start: curl_global_init
+// initialises OpenSSL, 2.2 MB of resident pages a daemon without HTTP checks
+// (or Lua HTTP calls) would carry for nothing (docs/performance.md).
+bool HttpClient::ensure_multi() {
+    if (multi_) return true;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     multi_ = curl_multi_init();
+    if (!multi_) return false;
     curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, on_socket);
     curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, on_timer_change);
@@ -51,9 +58,11 @@ HttpClient::HttpClient(event_base* base) : base_(base) {
     // default keeps only 4 per handle in flight, so polled checks reconnected).
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1024L);
     timer_ = evtimer_new(base_, on_timeout, this);
+    return true;
 }
 
 HttpClient::~HttpClient() {
+    if (!multi_) return;
     // Requests still running are abandoned with the client.
     for (auto* r : active_) {
         curl_multi_remove_handle(multi_, r->easy);
@@ -66,6 +75,10 @@ HttpClient::~HttpClient() {
 vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, std::string& error) {
     if (!spec.url) {
         error = "no URL";
+        return nullptr;
+    }
+    if (!ensure_multi()) {
+        error = "libcurl could not be initialised";
         return nullptr;
     }
     auto* r = new vigil_http_request;

@@ -31,10 +31,11 @@ private:
     static void on_fd(int fd, short events, void* self);
     static void on_timeout(int, short, void* self);
     void finish_done();
+    bool ensure_multi();
 
     event_base* base_;
-    void* multi_;  // CURLM*
-    event* timer_;
+    void* multi_ = nullptr;  // CURLM*, made at the first request
+    event* timer_ = nullptr;
     std::set<vigil_http_request*> active_;
 };
 
