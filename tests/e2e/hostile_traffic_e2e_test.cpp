@@ -124,6 +124,15 @@ Counts metric_drops(const Lab& lab, int host) {
     return out;
 }
 
+// The drops hostile_send says vigild's receive path gives what it sent ("drop REASON N").
+Counts predicted_drops(const std::string& sender_output) {
+    Counts out;
+    std::istringstream in(sender_output);
+    for (std::string word, reason; in >> word;)
+        if (uint64_t n; word == "drop" && in >> reason >> n) out[reason] += n;
+    return out;
+}
+
 std::string describe(const Counts& c) {
     std::string s;
     for (const auto& [reason, n] : c) s += reason + "=" + std::to_string(n) + " ";
@@ -187,7 +196,9 @@ TEST_P(HostileTraffic, MasterKeepsItsVipAndEveryDropIsCounted) {
         auto r = send(lab, v, {"--rule", name}, kPerRule);
         ASSERT_EQ(r.status, 0) << name << ": " << r.err;
         sent += kPerRule;
-        expected[vigil::vrrp::drop_reason_name(vigil::test::hostile::expected_reason(rule))] += kPerRule;
+        const char* reason = vigil::vrrp::drop_reason_name(vigil::test::hostile::expected_reason(rule));
+        expected[reason] += kPerRule;
+        EXPECT_EQ(predicted_drops(r.out), (Counts{{reason, kPerRule}})) << name;
         EXPECT_TRUE(counted_all()) << name << ": h1 counted " << describe(drops(status(lab, 1))) << "; h2 " << describe(drops(status(lab, 2)));
         for (int h : {1, 2}) {
             auto now = drops(status(lab, h));
@@ -213,6 +224,7 @@ TEST_P(HostileTraffic, MasterKeepsItsVipAndEveryDropIsCounted) {
         auto r = send(lab, v, {"--random", std::to_string(random_seed), "--first", std::to_string(first)}, kChunk);
         ASSERT_EQ(r.status, 0) << r.err;
         sent += kChunk;
+        for (const auto& [reason, n] : predicted_drops(r.out)) expected[reason] += n;
         ASSERT_TRUE(counted_all()) << "after packet " << first + kChunk << ": h1 counted " << total(drops(status(lab, 1))) - total(base[1])
                                    << ", h2 " << total(drops(status(lab, 2))) - total(base[2]) << " of " << sent;
     }
@@ -224,16 +236,21 @@ TEST_P(HostileTraffic, MasterKeepsItsVipAndEveryDropIsCounted) {
         ASSERT_TRUE(s.is_object()) << "h" << h << " no longer answers status --json";
         auto now = drops(s);
         EXPECT_EQ(total(now) - total(base[h]), sent) << "h" << h << ": every packet one drop, none accepted: " << describe(now);
+        EXPECT_EQ(total(expected), sent) << "hostile_send predicts a drop for every packet";
+        Counts rise;
+        for (const auto& [reason, n] : now)
+            if (n != base[h][reason]) rise[reason] = n - base[h][reason];
+        EXPECT_EQ(rise, expected) << "h" << h << ": the drops by reason, against what hostile_send predicts";
         if (h == 1) {
             EXPECT_EQ(s["instances"][0]["adverts"]["received"].get<uint64_t>(), received_before[1]) << "h1 accepted an advert";
-            for (const auto& [reason, n] : now) random_drops[reason] = n - base[1][reason] - expected[reason];
+            random_drops = rise;
         }
         EXPECT_EQ(s["instances"][0]["state"], h == 1 ? "MASTER" : "BACKUP");
         if (h == 2) { EXPECT_EQ(s["instances"][0]["master"], h2_master) << "h2 follows h1 still"; }
         EXPECT_FALSE(process_gone(lab.pid_of_vigild(h))) << "h" << h << "'s vigild died";
     }
     std::cout << "[ hostile ] " << v.name << ": " << sent << " packets (" << kRandomPackets << " random in " << random_ms
-              << " ms, sent in chunks of " << kChunk << " and counted); random drops on h1: " << describe(random_drops) << std::endl;
+              << " ms, sent in chunks of " << kChunk << " and counted); all drops on h1 by reason: " << describe(random_drops) << std::endl;
     // Throughout: h1 never lost the VIP, h2 never had it.
     EXPECT_EQ(watch1.events(v.vip), std::vector<std::string>{});
     EXPECT_EQ(watch2.events(v.vip), std::vector<std::string>{});
@@ -262,6 +279,10 @@ TEST_P(HostileTraffic, MasterKeepsItsVipAndEveryDropIsCounted) {
     EXPECT_GT(s1["instances"][0]["adverts"]["received"].get<uint64_t>(), received_before[1]) << "h3's advert was accepted";
     if (v.family == "4") { EXPECT_EQ(s1["instances"][0]["master"], Lab::address(3)); }
     EXPECT_TRUE(lab.log_has(1, "MASTER -> BACKUP")) << lab.log(1);
+    for (int h : {1, 2}) {
+        EXPECT_FALSE(process_gone(lab.pid_of_vigild(h))) << "h" << h << "'s vigild died";
+        EXPECT_TRUE(status(lab, h).is_object()) << "h" << h << " no longer answers status --json";
+    }
     std::cout << "[ hostile ] " << v.name << ": control obeyed after " << adverts << " advert(s); whole test "
               << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count() << " ms"
               << std::endl;

@@ -271,4 +271,22 @@ bool acceptable(const Target& t, const Packet& p) {
     return true;
 }
 
+std::optional<vrrp::DropReason> receiver_verdict(const Target& t, const Packet& p) {
+    vrrp::Received r;
+    r.family = t.family;
+    r.src = t.src;
+    r.dst = t.dst;
+    r.ttl = p.ttl;
+    r.message = p.message;
+    auto decoded = vrrp::decode(r);
+    if (!decoded.advert) return decoded.reason;
+    if (decoded.advert->vrid != t.vrid) return vrrp::DropReason::Vrid;
+    vrrp::Expectation e;
+    e.version = t.version;
+    e.interval_cs = t.interval_cs;
+    e.auth_type = auth_type(t);
+    e.auth_data = vrrp::pass_auth_data(t.password);
+    return vrrp::check_for_instance(*decoded.advert, e);
+}
+
 }  // namespace vigil::test::hostile

@@ -61,4 +61,10 @@ Packet random_packet(const Target& target, uint64_t seed, uint64_t index);
 // any priority): the generator's guarantee is checked against it.
 bool acceptable(const Target& target, const Packet& packet);
 
+// What vigild's own receive path (core/vrrp/packet.h: decode, the VRID,
+// check_for_instance) makes of the packet when it arrives at an instance with
+// the target's settings: nullopt if accepted, else the drop reason it counts.
+// The attacker tells the test from this what each daemon must have counted.
+std::optional<vrrp::DropReason> receiver_verdict(const Target& target, const Packet& packet);
+
 }  // namespace vigil::test::hostile

@@ -8,7 +8,9 @@
 //                [--password P] --vip ADDR [--vip ADDR...]
 //                (--rule NAME | --random SEED [--first I] | --valid) [--count N]
 //
-// Prints "sent N"; exits 1 if any packet could not be sent.
+// Prints "sent N", then "drop REASON N" for each reason vigild's receive path
+// (support/hostile_packets' receiver_verdict) gives those packets, so a test
+// can require exactly those counts; exits 1 if any packet could not be sent.
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -20,6 +22,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "support/hostile_packets.h"
@@ -192,6 +195,11 @@ int main(int argc, char** argv) {
     Sender sender(o.interface, o.target);
     std::mt19937_64 rng(o.seed ^ static_cast<uint64_t>(o.rule));
     uint64_t sent = 0;
+    std::map<std::string, uint64_t> drops;
+    auto report = [&] {
+        std::printf("sent %llu\n", (unsigned long long)sent);
+        for (const auto& [reason, n] : drops) std::printf("drop %s %llu\n", reason.c_str(), (unsigned long long)n);
+    };
     for (uint64_t i = 0; i < o.count; ++i) {
         Packet p = o.mode == Options::Mode::Valid  ? valid_advert(o.target)
                    : o.mode == Options::Mode::Rule ? break_one(o.target, o.rule, rng)
@@ -201,11 +209,12 @@ int main(int argc, char** argv) {
         if (!sender.send(p)) {
             std::fprintf(stderr, "hostile_send: send of packet %llu (%zu bytes, ttl %d): %s\n", (unsigned long long)(o.first + i),
                          p.message.size(), p.ttl, strerror(errno));
-            std::printf("sent %llu\n", (unsigned long long)sent);
+            report();
             return 1;
         }
         ++sent;
+        if (auto reason = receiver_verdict(o.target, p)) ++drops[vrrp::drop_reason_name(*reason)];
     }
-    std::printf("sent %llu\n", (unsigned long long)sent);
+    report();
     return 0;
 }
