@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "e2e_helpers.h"
@@ -120,6 +121,9 @@ TEST_P(SplitBrain, BothBecomeMasterThenOneRemainsWithinOneAdvertPlusSkew) {
             EXPECT_EQ(status(lab_, h)["state"], "MASTER") << "h" << h << " is partitioned, not faulted";
         }
 
+        // The rounds heal at phases spread over one advert interval (both
+        // masters' advert timers keep their phase from round to round).
+        std::this_thread::sleep_for(std::chrono::milliseconds(round * kAdvertMs / kRounds));
         auto h1_masterships = masterships(1);
         auto healed_at = Clock::now();
         ASSERT_TRUE(set_bridged(lab_, 2, true));
