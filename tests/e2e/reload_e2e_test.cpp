@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -61,42 +62,46 @@ json running_state(Lab& lab) {
     return out;
 }
 
+enum class Broken { Appended, ConfDLink, MainGone };
+
 struct Breakage {
     const char* what;
-    const char* text;      // appended to the good config (empty: the conf.d case)
-    const char* expected;  // the error message after FILE:LINE:
+    Broken how;
+    const char* text;      // Appended: added to the good config
+    int error_line;        // Appended: the line of `text` the error names
+    const char* expected;  // the message after FILE:LINE:
 };
 
 const Breakage kBreakages[] = {
-    {"syntax error", "[instance VI_3\n", "syntax error: section header without ']'"},
-    {"unknown key", "[instance VI_3]\ninterface = eth0\nvrid = 53\nvip = 192.0.2.253/24\nprioritty = 5\n",
+    {"syntax error", Broken::Appended, "[instance VI_3\n", 1, "syntax error: section header without ']'"},
+    {"unknown key", Broken::Appended, "[instance VI_3]\ninterface = eth0\nvrid = 53\nvip = 192.0.2.253/24\nprioritty = 5\n", 5,
      "unknown key 'prioritty' in [instance VI_3]"},
-    {"bad value", "[instance VI_3]\ninterface = eth0\nvrid = 53\nvip = 192.0.2.253/24\npriority = 300\n",
+    {"bad value", Broken::Appended, "[instance VI_3]\ninterface = eth0\nvrid = 53\nvip = 192.0.2.253/24\npriority = 300\n", 5,
      "priority: 300 is out of range (1-255)"},
-    {"tracker type no plugin registers", "[tracker probe]\ntype = no-such-check\n", "type: no tracker type 'no-such-check'"},
-    {"unreadable conf.d file", "", "cannot read: not a regular file (a dangling link?)"},
+    {"tracker type no plugin registers", Broken::Appended, "[tracker probe]\ntype = no-such-check\n", 2,
+     "type: no tracker type 'no-such-check'"},
+    {"unreadable conf.d file", Broken::ConfDLink, "", 0, "cannot read: not a regular file (a dangling link?)"},
+    {"config file gone", Broken::MainGone, "", 0, "cannot read: No such file or directory"},
 };
 
-// Writes the broken config; returns the FILE:LINE: the error must name.
+// Breaks the config; returns the FILE:LINE: (or FILE: for a whole file) the error must name.
 std::string break_config(Lab& lab, const Breakage& b) {
-    auto base = lab.global(1) + good_config(lab);
     auto main = lab.dir().file("h1.conf");
-    if (*b.text == 0) {
-        std::filesystem::create_directories(lab.dir().file("conf.d"));
-        auto link = lab.dir().file("conf.d/50-extra.conf");
-        std::filesystem::create_symlink(lab.dir().file("conf.d/missing-target"), link);
-        return link + ":";  // a whole-file error has no line
+    switch (b.how) {
+        case Broken::ConfDLink: {
+            std::filesystem::create_directories(lab.dir().file("conf.d"));
+            auto link = lab.dir().file("conf.d/50-extra.conf");
+            std::filesystem::create_symlink(lab.dir().file("conf.d/missing-target"), link);
+            return link + ":";
+        }
+        case Broken::MainGone:
+            std::filesystem::remove(main);
+            return main + ":";
+        case Broken::Appended: break;
     }
+    auto base = lab.global(1) + good_config(lab);
     lab.dir().write("h1.conf", base + b.text);
-    // The error is on the first line of the addition, except for the key or value it names.
-    std::string text = b.text;
-    size_t line = lines_in(base) + 1;
-    auto key = std::string(b.expected).find("prioritty") != std::string::npos ? text.find("prioritty")
-               : std::string(b.expected).find("priority:") != std::string::npos ? text.find("priority =")
-               : std::string(b.expected).find("type:") != std::string::npos ? text.find("type =")
-                                                                               : 0;
-    line += lines_in(text.substr(0, key));
-    return main + ":" + std::to_string(line) + ":";
+    return main + ":" + std::to_string(lines_in(base) + b.error_line) + ":";
 }
 
 void restore_config(Lab& lab, int vi2_priority = 100) {
@@ -336,8 +341,11 @@ protected:
 
     void reload(int host, const Change& change) {
         lab_.dir().write("h" + std::to_string(host) + ".conf", lab_.global(host) + hundred(host, change));
+        auto began = std::chrono::steady_clock::now();
         auto r = ctl(lab_, host, {"reload"});
         ASSERT_EQ(r.status, 0) << r.err;
+        std::cout << "vigilctl reload of " << kInstances + 1 << " instances on h" << host << ": "
+                  << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count() << " ms\n";
     }
 
     // After the changed instance settled: long enough that a missed advert
