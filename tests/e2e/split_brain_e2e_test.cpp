@@ -36,6 +36,9 @@ struct Variant {
     int keepalived_host = 0;  // 0: vigild on both
 };
 
+// gtest names a parameter by this (the ctest listing too), not by its bytes.
+void PrintTo(const Variant& v, std::ostream* out) { *out << v.name; }
+
 std::string address_of(const Variant& v) {
     std::string s = v.vip;
     return s.substr(0, s.find('/'));
