@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../common/plugin_util.h"
+#include "../common/trusted_path.h"
 
 /* ------------------------------------------------------------------ shared */
 
@@ -201,6 +202,11 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
 
     vigil_spawn spec = {sizeof(vigil_spawn), args, env, 0, n->cmd.user, timeout_ms};
     if (n->cmd.shell) {
+        /* The host checks /bin/sh only: the program the line starts with is ours to check. */
+        if (check_shell_line_program(n->cmd.line, err, errlen) != 0) {
+            free(shell_line);
+            return -1;
+        }
         /* /bin/sh -c LINE NAME ARGS...: run() adds /bin/sh -c only for argv[0]. */
         static const char *const sh = "/bin/sh";
         const char *full[68];
