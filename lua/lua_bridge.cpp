@@ -544,8 +544,9 @@ std::string open_script(Script& s, const vigil_config* cfg, const char* entry) {
 
     // The script runs inside vigild (as root, unless the non-root unit):
     // one anyone else may rewrite is refused, as exec scripts are.
+    // (A missing one is left to the loader, which says so.)
     char why[512];
-    if (check_trusted_path(path, why, sizeof why) != 0) return why;
+    if (access(path, F_OK) == 0 && check_trusted_path(path, why, sizeof why) != 0) return why;
     // Text only: precompiled chunks could break the sandbox.
     if (luaL_loadfilex(L, path, "t") != LUA_OK) {
         std::string err = lua_tostring(L, -1);

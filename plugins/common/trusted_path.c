@@ -70,15 +70,15 @@ int check_trusted_path(const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "'%s' is not an absolute path", path ? path : "");
         return -1;
     }
-    /* The path as written (its symbolic links must be ours: whoever owns
-     * one can point it elsewhere), then the path it resolves to. */
-    if (check_chain(path, err, errlen) != 0) return -1;
+    /* A missing file is named as such, not by its first missing directory. */
     char *real = realpath(path, NULL);
     if (!real) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = check_chain(real, err, errlen);
+    /* The path as written (its symbolic links must be ours: whoever owns
+     * one can point it elsewhere), then the path it resolves to. */
+    int rc = check_chain(path, err, errlen) == 0 ? check_chain(real, err, errlen) : -1;
     free(real);
     return rc;
 }
