@@ -157,7 +157,7 @@ TEST(SecurityE2E, ScriptsRunAsTheScriptUserWithACleanEnvironmentAndVerbatimField
     std::string hostile = substitutions(out) + "'\"\\\n" + pipeline(out);
     std::string lua_literal;
     for (char c : hostile) lua_literal += c == '\n' ? std::string("\\n") : c == '\\' || c == '"' ? std::string("\\") + c : std::string(1, c);
-    auto lua = write_file(lab.dir().file("hostile.lua"), "function check(cfg)\n  return false, \"" + lua_literal + "\"\nend\n", 0644);
+    auto lua = write_file(lab.dir().file("hostile.lua"), "function check(cfg)\n  return false, \"" + lua_literal + "\" .. string.rep(\"r\", 1500)\nend\n", 0644);
     std::string arg_payload = "$(touch " + out + "/pwned-6);`touch " + out + "/pwned-7`";
 
     lab.start_vigild(1,
@@ -222,7 +222,8 @@ TEST(SecurityE2E, ScriptsRunAsTheScriptUserWithACleanEnvironmentAndVerbatimField
     bool reason_seen = false;
     for (const auto& r : plain)
         if (r["env"]["VIGIL_STATE"] == "FAULT") {
-            EXPECT_TRUE(has(r["env"]["VIGIL_REASON"].get<std::string>(), hostile)) << r["env"]["VIGIL_REASON"];
+            EXPECT_TRUE(has(r["env"]["VIGIL_REASON"].get<std::string>(), hostile + std::string(1500, 'r')))
+                << "verbatim and whole: " << r["env"]["VIGIL_REASON"];
             reason_seen = true;
         }
     for (const auto& r : shell)
