@@ -78,7 +78,8 @@ int check_trusted_path(const char *path, char *err, size_t errlen) {
     }
     /* The path as written (its symbolic links must be ours: whoever owns
      * one can point it elsewhere), then the path it resolves to. */
-    int rc = check_chain(path, err, errlen) == 0 ? check_chain(real, err, errlen) : -1;
+    int rc = check_chain(path, err, errlen);
+    if (rc == 0 && strcmp(real, path) != 0) rc = check_chain(real, err, errlen);
     free(real);
     return rc;
 }
