@@ -28,6 +28,8 @@
 #include <lua.hpp>
 #include <vigil/plugin.h>
 
+#include "trusted_path.h"
+
 namespace {
 
 constexpr size_t kDefaultMemory = 16u << 20;  // per script
@@ -540,6 +542,11 @@ std::string open_script(Script& s, const vigil_config* cfg, const char* entry) {
     s.cfg_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     lua_sethook(L, budget_hook, LUA_MASKCOUNT, 10000);
 
+    // The script runs inside vigild (as root, unless the non-root unit):
+    // one anyone else may rewrite is refused, as exec scripts are.
+    // (A missing one is left to the loader, which says so.)
+    char why[512];
+    if (access(path, F_OK) == 0 && check_trusted_path(path, why, sizeof why) != 0) return why;
     // Text only: precompiled chunks could break the sandbox.
     if (luaL_loadfilex(L, path, "t") != LUA_OK) {
         std::string err = lua_tostring(L, -1);

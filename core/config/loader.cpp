@@ -1,8 +1,10 @@
 #include "config/loader.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -316,7 +318,8 @@ const std::vector<KeyRule<InstanceConfig>> kInstanceRules = {
          if (!v.present()) return;
          c.auth_pass = v.text();
          if (c.auth_pass.size() > 8) {
-             v.warning("longer than 8 characters; only '" + c.auth_pass.substr(0, 8) + "' is used, as keepalived does");
+             // Not quoted back: the warning goes to logs, and the password is a secret.
+             v.warning("longer than 8 characters; only the first 8 are used, as keepalived does");
              c.auth_pass.resize(8);
          }
      }},
@@ -675,11 +678,41 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
     return result;
 }
 
+namespace {
+
+// A header whose name says it carries a credential (Authorization, X-Api-Key, ...).
+bool is_credential_header(const std::string& header) {
+    std::string name = header.substr(0, header.find(':'));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* word : {"authorization", "token", "key", "secret", "password", "cookie"})
+        if (name.find(word) != std::string::npos) return true;
+    return false;
+}
+
+// A secret written into the config (auth_pass, a credential header of a
+// webhook) in a file every local user may read: a warning, once per file,
+// not an error (a private *_file is the better place for secrets).
+void warn_secrets_readable_by_others(const std::vector<RawSection>& raw, Diagnostics& diags) {
+    std::set<std::string> warned;
+    for (const auto& section : raw)
+        for (const auto& e : section.entries) {
+            bool secret = e.key == "auth_pass" || (e.key == "header" && is_credential_header(e.value));
+            if (!secret || warned.count(e.where.file)) continue;
+            struct stat st;
+            if (stat(e.where.file.c_str(), &st) != 0 || !(st.st_mode & S_IROTH)) continue;
+            warned.insert(e.where.file);
+            diags.warning(e.where, e.key + ": a secret in a file readable by others (chmod o-r, or use a private *_file)");
+        }
+}
+
+}  // namespace
+
 LoadResult load_config_file(const std::string& main_path, const LoadOptions& options) {
     Diagnostics diags;
     std::vector<RawSection> raw;
     auto files = config_files(main_path, &diags);
     for (const auto& f : files) parse_ini_file(f, raw, diags);
+    warn_secrets_readable_by_others(raw, diags);
     return load_config_sections(raw, std::move(files), options, std::move(diags));
 }
 

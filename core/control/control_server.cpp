@@ -21,6 +21,7 @@ struct ControlServer::Client {
     ControlServer* server;
     bufferevent* bev;
     bool events = false;
+    bool closing = false;  // hang up once the last reply is out
 };
 
 namespace {
@@ -80,7 +81,16 @@ std::string ControlServer::listen(const std::string& path) {
     bool live = connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(probe);
     if (live) return "another vigild is listening on the control socket " + path;
-    unlink(path.c_str());
+    // Only a stale socket is ours to remove: a file or a symbolic link there
+    // is someone's mistake (or a trap), not something to delete.
+    struct stat existing;
+    if (lstat(path.c_str(), &existing) == 0) {
+        if (!S_ISSOCK(existing.st_mode))
+            return path + ": exists and is not a socket (" +
+                   (S_ISLNK(existing.st_mode) ? "a symbolic link" : S_ISDIR(existing.st_mode) ? "a directory" : "a file") +
+                   "); remove it or choose another control_socket";
+        unlink(path.c_str());
+    }
     fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     mode_t old = umask(0117);  // 0660 from the start: no window with a wider mode
     int rc = bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
@@ -93,7 +103,8 @@ std::string ControlServer::listen(const std::string& path) {
     }
     group* g = getgrnam("vigil");
     vigil_gid_ = g ? g->gr_gid : static_cast<gid_t>(-1);
-    if (g && chown(path.c_str(), static_cast<uid_t>(-1), vigil_gid_) != 0)
+    // lchown: never follow a link someone swapped in since the bind.
+    if (g && lchown(path.c_str(), static_cast<uid_t>(-1), vigil_gid_) != 0)
         VLOG_WARNING("control socket %s: cannot give it to group vigil: %s", path.c_str(), strerror(errno));
     path_ = path;
     accept_ev_ = event_new(base_, fd_, EV_READ | EV_PERSIST, on_accept, this);
@@ -113,9 +124,16 @@ void ControlServer::on_accept(int fd, short, void* arg) {
         VLOG_WARNING("control socket: refused %s (not root, not vigild's user, not in group vigil)", who.c_str());
         return;
     }
+    if (self->clients_.size() >= kMaxClients) {
+        static const char kBusy[] = "{\"ok\":false,\"error\":\"too many control connections\"}\n";
+        if (write(cfd, kBusy, sizeof kBusy - 1) < 0) { /* the peer is gone anyway */ }
+        close(cfd);
+        VLOG_WARNING("control socket: refused %s: %zu connections open already", who.c_str(), self->clients_.size());
+        return;
+    }
     auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE)};
     self->clients_.insert(c);
-    bufferevent_setcb(c->bev, on_read, nullptr, on_error, c);
+    bufferevent_setcb(c->bev, on_read, on_written, on_error, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
@@ -133,6 +151,7 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
                 bufferevent_write(bev, reply.data(), reply.size());
                 evbuffer_drain(in, evbuffer_get_length(in));
                 bufferevent_disable(bev, EV_READ);
+                c->closing = true;
             }
             return;
         }
@@ -156,9 +175,33 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
                 }
             }
         }
-        auto out = reply.dump() + "\n";
-        bufferevent_write(bev, out.data(), out.size());
+        // Replies carry text from scripts and plugins (a tracker's reason is
+        // the first line its script printed): bytes that are not UTF-8 are
+        // replaced, where the default would throw out of the event loop.
+        auto out = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        if (!self->send(c, out)) return;  // dropped: `c` is gone
     }
+}
+
+void ControlServer::on_written(bufferevent*, void* arg) {
+    auto* c = static_cast<Client*>(arg);
+    if (c->closing) c->server->drop(c);
+}
+
+bool ControlServer::send(Client* c, const std::string& line) {
+    size_t pending = evbuffer_get_length(bufferevent_get_output(c->bev));
+    // (A first reply larger than the cap, the status of a very large
+    // config, still goes out.)
+    if (pending > 0 && pending + line.size() > kMaxPendingOutput) {
+        // A client that does not read (an `events` follower stopped with
+        // ^Z, requests sent without reading the replies) would otherwise
+        // grow our memory for ever.
+        VLOG_WARNING("control socket: dropped a client that is not reading (%zu bytes unsent)", pending);
+        drop(c);
+        return false;
+    }
+    bufferevent_write(c->bev, line.data(), line.size());
+    return true;
 }
 
 void ControlServer::on_error(bufferevent*, short, void* arg) {
@@ -173,11 +216,9 @@ void ControlServer::drop(Client* c) {
 }
 
 void ControlServer::broadcast(const std::string& line) {
-    for (auto* c : clients_)
-        if (c->events) {
-            bufferevent_write(c->bev, line.data(), line.size());
-            bufferevent_write(c->bev, "\n", 1);
-        }
+    std::string framed = line + "\n";
+    for (auto* c : std::set<Client*>(clients_))
+        if (c->events) send(c, framed);
 }
 
 }  // namespace vigil::control

@@ -2,7 +2,9 @@
 // speaking line-delimited JSON. One request per line, one reply line per
 // request; a client that asks for events then receives every event as a line.
 // Malformed or oversized requests get an error reply; peers are checked with
-// SO_PEERCRED (root, the daemon's own user, or the group `vigil`).
+// SO_PEERCRED (root, the daemon's own user, or the group `vigil`). What one
+// client may cost is bounded: its request line, its unsent output, and the
+// number of connections.
 #pragma once
 
 #include <sys/types.h>
@@ -39,12 +41,20 @@ public:
     void broadcast(const std::string& line);
 
     static constexpr size_t kMaxRequest = 65536;
+    // Replies and events queued for one client that does not read: past
+    // this it is dropped (and told nothing: it is not listening).
+    static constexpr size_t kMaxPendingOutput = 1u << 20;
+    // Connections at once; more are answered with an error and closed.
+    static constexpr size_t kMaxClients = 64;
 
 private:
     struct Client;
     static void on_accept(int fd, short, void* self);
     static void on_read(bufferevent* bev, void* client);
+    static void on_written(bufferevent* bev, void* client);
     static void on_error(bufferevent* bev, short what, void* client);
+    // Queues `line` for `c`; false when `c` had too much unsent and was dropped.
+    bool send(Client* c, const std::string& line);
     void drop(Client* c);
 
     event_base* base_;

@@ -51,7 +51,9 @@ struct Connection {
     }
     bool send(const json& request) {
         auto line = request.dump() + "\n";
-        return write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+        // MSG_NOSIGNAL: a vigild that refused us has closed already, and its
+        // reason waits to be read; SIGPIPE would kill us before we read it.
+        return ::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size());
     }
     // One line, or false at end of stream.
     bool read_line(std::string& line) {
@@ -175,7 +177,8 @@ int main(int argc, char** argv) {
         setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
     }
     std::string line;
-    if (!c.send(request) || !c.read_line(line)) {
+    c.send(request);  // even if that fails: a refusal may be waiting to be read
+    if (!c.read_line(line)) {
         std::cerr << "vigilctl: no answer from vigild\n";
         return 1;
     }

@@ -1,5 +1,7 @@
 #include "plugin/process.h"
 
+#include "trusted_path.h"
+
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -38,19 +40,17 @@ std::string resolve_script_user(const std::string& configured) {
 
 std::string prepare(const vigil_spawn& spec, const std::string& default_user, Launch& out) {
     if (!spec.argv || !spec.argv[0] || !*spec.argv[0]) return "no command";
+    char why[512];
     if (spec.use_shell) {
         out.argv = {"/bin/sh", "-c", spec.argv[0]};
+        if (check_shell_line_program(spec.argv[0], why, sizeof why) != 0) return why;
     } else {
         for (auto a = spec.argv; *a; ++a) out.argv.emplace_back(*a);
         const std::string& path = out.argv[0];
         if (path.front() != '/') return "'" + path + "' is not an absolute path (commands run without a PATH search)";
-        struct stat st;
-        if (stat(path.c_str(), &st) != 0) return path + ": " + strerror(errno);
-        if (!S_ISREG(st.st_mode)) return path + ": not a regular file";
-        // Anyone who can rewrite the script runs code as the script user, and
-        // with it decides where the VIPs go.
-        if (st.st_mode & (S_IWGRP | S_IWOTH))
-            return path + ": refusing a script writable by group or others (chmod go-w)";
+        // Anyone who can rewrite the script (or swap a directory above it)
+        // runs code as the script user, and with it decides where the VIPs go.
+        if (check_trusted_path(path.c_str(), why, sizeof why) != 0) return why;
     }
     out.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8"};
     for (auto e = spec.env; e && *e; ++e) out.env.emplace_back(*e);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../common/plugin_util.h"
+#include "../common/trusted_path.h"
 
 /* ------------------------------------------------------------------ shared */
 
@@ -151,6 +152,41 @@ static void *create_notifier(const vigil_host_api *host, const vigil_config *cfg
     return n;
 }
 
+/* Runs the notify command once; 0 on exit 0, else -1 with why in err. */
+static int run_notify_command(struct exec_notifier *n, const char **args, size_t argc, const char **env, int64_t timeout_ms,
+                              char *err, size_t errlen) {
+    vigil_spawn spec = {sizeof(vigil_spawn), args, env, 0, n->cmd.user, timeout_ms};
+    if (n->cmd.shell) {
+        /* The host checks /bin/sh only: the program the line starts with is ours to check. */
+        if (check_shell_line_program(n->cmd.line, err, errlen) != 0) return -1;
+        /* /bin/sh -c LINE NAME ARGS...: run() adds /bin/sh -c only for argv[0]. */
+        static const char *const sh = "/bin/sh";
+        const char *full[68];
+        size_t k = 0;
+        full[k++] = sh;
+        full[k++] = "-c";
+        for (size_t i = 0; i < argc; ++i) full[k++] = args[i];
+        full[k] = NULL;
+        spec.argv = full;
+        vigil_exit e;
+        if (n->host->run(n->host->host, &spec, &e, err, errlen) != 0) return -1;
+        if (e.exit_code == 0) return 0;
+        char line[200];
+        first_line(e.output, line, sizeof line);
+        snprintf(err, errlen, "%s%s%s", e.timed_out ? "timed out" : "failed", line[0] ? ": " : "", line);
+        return -1;
+    }
+    vigil_exit e;
+    if (n->host->run(n->host->host, &spec, &e, err, errlen) != 0) return -1;
+    if (e.exit_code == 0) return 0;
+    char line[200];
+    first_line(e.output, line, sizeof line);
+    if (e.timed_out) snprintf(err, errlen, "timed out after %lld ms", (long long)timeout_ms);
+    else if (e.signal) snprintf(err, errlen, "killed by signal %d", e.signal);
+    else snprintf(err, errlen, "exit %d%s%s", e.exit_code, line[0] ? ": " : "", line);
+    return -1;
+}
+
 static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char *err, size_t errlen) {
     struct exec_notifier *n = state;
     /* keepalived's generic notify arguments: INSTANCE|GROUP NAME STATE PRIORITY. */
@@ -188,47 +224,25 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
     }
     args[argc] = NULL;
 
-    char env_buf[10][512];
+    /* Whole, however long: a reason (free text from a tracker) is not cut. */
+    char *env_buf[10];
     const char *env[11];
     const char *names[] = {"VIGIL_KIND", "VIGIL_NAME", "VIGIL_STATE", "VIGIL_PREV_STATE", "VIGIL_PRIORITY",
                            "VIGIL_VIPS", "VIGIL_HOST", "VIGIL_TIME", "VIGIL_REASON", "VIGIL_SEQ"};
     const char *values[] = {ev->kind, ev->name, ev->state, ev->prev_state, priority, vips, ev->host, ev->time, ev->reason, seq};
     for (int i = 0; i < 10; ++i) {
-        snprintf(env_buf[i], sizeof env_buf[i], "%s=%s", names[i], values[i] ? values[i] : "");
+        const char *value = values[i] ? values[i] : "";
+        size_t len = strlen(names[i]) + 1 + strlen(value) + 1;
+        env_buf[i] = malloc(len);
+        snprintf(env_buf[i], len, "%s=%s", names[i], value);
         env[i] = env_buf[i];
     }
     env[10] = NULL;
 
-    vigil_spawn spec = {sizeof(vigil_spawn), args, env, 0, n->cmd.user, timeout_ms};
-    if (n->cmd.shell) {
-        /* /bin/sh -c LINE NAME ARGS...: run() adds /bin/sh -c only for argv[0]. */
-        static const char *const sh = "/bin/sh";
-        const char *full[68];
-        size_t k = 0;
-        full[k++] = sh;
-        full[k++] = "-c";
-        for (size_t i = 0; i < argc; ++i) full[k++] = args[i];
-        full[k] = NULL;
-        spec.argv = full;
-        vigil_exit e;
-        int rc = n->host->run(n->host->host, &spec, &e, err, errlen);
-        free(shell_line);
-        if (rc != 0) return -1;
-        if (e.exit_code == 0) return 0;
-        char line[200];
-        first_line(e.output, line, sizeof line);
-        snprintf(err, errlen, "%s%s%s", e.timed_out ? "timed out" : "failed", line[0] ? ": " : "", line);
-        return -1;
-    }
-    vigil_exit e;
-    if (n->host->run(n->host->host, &spec, &e, err, errlen) != 0) return -1;
-    if (e.exit_code == 0) return 0;
-    char line[200];
-    first_line(e.output, line, sizeof line);
-    if (e.timed_out) snprintf(err, errlen, "timed out after %lld ms", (long long)timeout_ms);
-    else if (e.signal) snprintf(err, errlen, "killed by signal %d", e.signal);
-    else snprintf(err, errlen, "exit %d%s%s", e.exit_code, line[0] ? ": " : "", line);
-    return -1;
+    int rc = run_notify_command(n, args, argc, env, timeout_ms, err, errlen);
+    for (int i = 0; i < 10; ++i) free(env_buf[i]);
+    free(shell_line);
+    return rc;
 }
 
 static void destroy_notifier(void *state) {

@@ -1,4 +1,6 @@
 // conf.d drop-ins: lexical order, merged sections, overrides, located errors.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "support/config_helpers.h"
@@ -91,4 +93,27 @@ TEST(ConfD, AConfDThatIsAFileIsAnError) {
     auto r = load_config_file(main, load_options());
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(messages(r), std::vector<std::string>{dir.file("conf.d") + ": cannot read: Not a directory"});
+}
+
+// A secret written into a config file every local user may read is worth a
+// warning (per file, at the secret's line); a private file, none.
+TEST(ConfD, SecretsInAFileReadableByOthersAreWarnedAbout) {
+    TempDir dir;
+    auto main = dir.write("vigil.conf", instance("version = 2\nauth_pass = s3cret\n"));
+    auto hook = "[notifier w]\ntype = webhook\nurl = http://127.0.0.1/\nheader = X-Env: lab\n";
+    auto plain = dir.write("conf.d/10-plain.conf", hook);
+    auto token = dir.write("conf.d/20-token.conf", std::string(hook) + "header = Authorization: Bearer t0ken\n");
+    for (const auto& f : {main, plain, token}) chmod(f.c_str(), 0644);
+    auto r = load_config_file(main, load_options());
+    ASSERT_TRUE(r.ok()) << joined(r);
+    auto text = joined(r);
+    EXPECT_NE(text.find(main + ":6: warning: auth_pass: a secret in a file readable by others"), std::string::npos) << text;
+    EXPECT_NE(text.find(token + ":5: warning: header: a secret in a file readable by others"), std::string::npos) << text;
+    EXPECT_EQ(text.find(plain), std::string::npos) << "X-Env is no credential: " << text;
+    EXPECT_EQ(text.find("s3cret"), std::string::npos);
+    EXPECT_EQ(text.find("t0ken"), std::string::npos);
+    // Control: the same files private to root and the group.
+    for (const auto& f : {main, plain, token}) chmod(f.c_str(), 0640);
+    r = load_config_file(main, load_options());
+    EXPECT_EQ(joined(r).find("readable by others"), std::string::npos) << joined(r);
 }

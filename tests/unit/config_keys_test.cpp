@@ -139,7 +139,8 @@ TEST(InstanceKeys, AuthPassIsTruncatedToEightWithAWarning) {
     EXPECT_EQ(ok(r).instances[0].auth_pass, "8SSmX60h");
     ASSERT_EQ(r.diagnostics.warning_count(), 1u);
     EXPECT_EQ(messages(r)[0],
-              "t.conf:5: warning: auth_pass: longer than 8 characters; only '8SSmX60h' is used, as keepalived does");
+              "t.conf:5: warning: auth_pass: longer than 8 characters; only the first 8 are used, as keepalived does")
+        << "the password itself is never quoted";
 }
 
 TEST(InstanceKeys, SameFamilyVrrpIdsMayRepeatAcrossInterfacesAndFamilies) {
