@@ -256,6 +256,7 @@ def print_report(r):
           f"p95 {fmt(st['p95'])} ms, max {fmt(st['max'])} ms; late events {r['late_events']}")
     rows = [("episodes", "n", "p50 ms", "p95 ms", "max ms", "limit ms")]
     for name, key, lim in (("two holders, all", "dual", "dual"), ("  ... after a heal", "dual_after_heal", "dual"),
+                           ("  ... after a rejoin", "dual_after_rejoin", "dual"),
                            ("  ... after a restart", "dual_after_start", "dual"),
                            ("no holder, a host healthy", "gap", "gap")):
         st = r[key]

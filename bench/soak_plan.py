@@ -7,8 +7,8 @@ the daemons' own timing still differs). Pure: prints the plan, touches nothing.
 
 One line per action, in time order: `T_MS ACTION HOST`. Faults: `kill` (SIGKILL
 vigild, `restart` later), `term` (SIGTERM vigild, `restart` later), `cut` (bridge
-port down, `heal` later), `nginx_stop` (`nginx_start` later). A host has at most
-one fault at a time, and a fault is only planned when another host stays
+port down, `heal` later), `partition` (bridge port disabled, `rejoin` later),
+`nginx_stop` (`nginx_start` later). A host has at most one fault at a time, and a fault is only planned when another host stays
 healthy, so some host is always healthy (the "no holder" invariant always
 applies). Faults start for DURATION_S; every fault is undone, the last ones
 after DURATION_S.
@@ -17,7 +17,7 @@ after DURATION_S.
 import random
 import sys
 
-FAULTS = {"kill": "restart", "term": "restart", "cut": "heal", "nginx_stop": "nginx_start"}
+FAULTS = {"kill": "restart", "term": "restart", "cut": "heal", "partition": "rejoin", "nginx_stop": "nginx_start"}
 # Seconds between two faults, and from a fault to its undoing: short enough
 # that a restart sometimes beats the backup's master down interval (0.36 s at
 # advert_int 0.1 s), long enough that most failovers complete.
