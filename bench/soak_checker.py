@@ -254,6 +254,9 @@ def print_report(r):
     st = r["startup"]
     print(f"vigild start-ups (exec -> instance running): n {st['n']}, p50 {fmt(st['p50'])} ms, "
           f"p95 {fmt(st['p95'])} ms, max {fmt(st['max'])} ms; late events {r['late_events']}")
+    st = r["vip_left_by_kill"]
+    print(f"VIP left on eth0 by a SIGKILLed master until its restart removed it: n {st['n']}, "
+          f"p50 {fmt(st['p50'])} ms, max {fmt(st['max'])} ms (not a holder: its vigild does not run)")
     rows = [("episodes", "n", "p50 ms", "p95 ms", "max ms", "limit ms")]
     for name, key, lim in (("two holders, all", "dual", "dual"), ("  ... after a heal", "dual_after_heal", "dual"),
                            ("  ... after a rejoin", "dual_after_rejoin", "dual"),

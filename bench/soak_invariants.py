@@ -73,6 +73,7 @@ class Host:
         self.nginx = False
         self.vips = set()
         self.launched_us = None  # a start not ready yet
+        self.stale_since_us = None  # a VIP left on eth0 by a killed vigild
 
     def healthy(self):
         return self.running and self.linked and self.nginx
@@ -113,6 +114,7 @@ class Checker:
         self.actions = {}
         self.vip_changes = {}  # host -> {"add": n, "del": n}
         self.startup_ms = []
+        self.stale_ms = []  # from a SIGKILL to the removal of the VIP it left
         self.t0_us = None
         self.last_us = None
         self.ended = False
@@ -143,6 +145,9 @@ class Checker:
             self.vip_changes.setdefault(host, {"add": 0, "del": 0})["add"] += 1
         elif kind == "vip_del":
             s.vips.discard(arg)
+            if s.stale_since_us is not None and not s.vips:
+                self.stale_ms.append(round((t_us - s.stale_since_us) / 1000, 3))
+                s.stale_since_us = None
             self.vip_changes.setdefault(host, {"add": 0, "del": 0})["del"] += 1
         elif kind == "start":
             s.launched_us = t_us
@@ -154,6 +159,8 @@ class Checker:
         elif kind in ("kill", "term"):
             s.running = False
             s.launched_us = None
+            if kind == "kill" and s.vips:
+                s.stale_since_us = t_us
         elif kind == "crash":
             s.running = False
             s.launched_us = None
@@ -272,6 +279,8 @@ class Checker:
             dual_after_rejoin=stats([e for e in duals if e.cause.startswith("rejoin")]),
             dual_after_start=stats([e for e in duals if e.cause.startswith("ready")]),
             gap=stats(gaps),
+            vip_left_by_kill=dict(n=len(self.stale_ms), p50=nearest_rank(self.stale_ms, 50),
+                                  max=max(self.stale_ms) if self.stale_ms else None, samples_ms=self.stale_ms),
             startup=dict(n=len(self.startup_ms), p50=nearest_rank(self.startup_ms, 50),
                          p95=nearest_rank(self.startup_ms, 95),
                          max=max(self.startup_ms) if self.startup_ms else None, samples_ms=self.startup_ms),

@@ -108,6 +108,7 @@ class DualTest(unittest.TestCase):
             c.feed((4200 + after_ms) * MS, "vip_del", "h1", VIP)
             self.assertEqual(kinds(c), expected, after_ms)
             self.assertEqual(c.summary()["dual_after_start"]["n"], 1)
+            self.assertEqual(c.summary()["vip_left_by_kill"]["samples_ms"], [3200 + after_ms])
 
 
 class OtherChecksTest(unittest.TestCase):
