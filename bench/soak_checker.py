@@ -270,7 +270,8 @@ def print_report(r):
         print("  ".join(c.ljust(w[i]) if i == 0 else c.rjust(w[i]) for i, c in enumerate(x)))
     print(f"\nviolations: {len(r['violations'])}")
     for v in r["violations"]:
-        print(f"  {v['t_s']:9.3f} s  {v['kind']}: {v['text']}")
+        lasted = f" (lasted {v['episode']['ms']:.1f} ms)" if v["episode"] else ""
+        print(f"  {v['t_s']:9.3f} s  {v['kind']}: {v['text']}{lasted}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,9 @@ Invariants, per VIP:
       healthy while there was no holder, whichever is later; it stops when a
       holder appears (or no host is healthy any more; the time until then still
       counts).
-  (c) a vigild that stopped gracefully left a VIP behind (at `stopped`).
+  (c) a vigild that stopped gracefully left a VIP behind (at `stopped`), unless
+      it was stopped before it was ready (a VIP a killed run left is then still
+      there, untouched, and counted as left by the kill).
   (d) a crash (`crash` event), or a start not ready within START_LIMIT_US.
   (e) at `end`, every host is healthy again and exactly `final_holder` holds
       each VIP.
@@ -74,6 +76,7 @@ class Host:
         self.vips = set()
         self.launched_us = None  # a start not ready yet
         self.stale_since_us = None  # a VIP left on eth0 by a killed vigild
+        self.stopped_while_running = False  # the last SIGTERM reached a vigild that was ready
 
     def healthy(self):
         return self.running and self.linked and self.nginx
@@ -157,6 +160,7 @@ class Checker:
             s.launched_us = None
             s.running = True
         elif kind in ("kill", "term"):
+            s.stopped_while_running = s.running
             s.running = False
             s.launched_us = None
             if kind == "kill" and s.vips:
@@ -166,8 +170,12 @@ class Checker:
             s.launched_us = None
             self.violate(t_us, "crash", f"{host}'s vigild died without a signal from the chaos loop ({arg})")
         elif kind == "stopped":
+            # A vigild stopped before its instance started has touched no
+            # address: what a killed run left is still there, and still stale.
             left = sorted(s.vips)
-            if left:
+            if left and not s.stopped_while_running and s.stale_since_us is None:
+                s.stale_since_us = t_us
+            if left and s.stopped_while_running:
                 self.violate(t_us, "vip-left-after-stop", f"{host}'s vigild stopped gracefully and left {', '.join(left)}")
         elif kind in ("cut", "partition"):
             s.linked = False

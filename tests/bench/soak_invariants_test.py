@@ -132,6 +132,18 @@ class OtherChecksTest(unittest.TestCase):
             c.tick(7100 * MS)
             self.assertEqual(kinds(c), expected)
 
+    def test_a_vigild_stopped_before_it_was_ready_leaves_a_killed_runs_vip_alone(self):
+        for ready, expected in ((False, []), (True, ["vip-left-after-stop"])):
+            c = settled()
+            c.feed(1000 * MS, "kill", "h1")  # h1's VIP stays on eth0
+            c.feed(1300 * MS, "vip_add", "h2", VIP)
+            c.feed(2000 * MS, "start", "h1")
+            if ready:
+                c.feed(2090 * MS, "ready", "h1")
+            c.feed(2100 * MS, "term", "h1")
+            c.feed(2120 * MS, "stopped", "h1")
+            self.assertEqual(kinds(c), expected)
+
     def test_a_crash_is_a_violation(self):
         c = settled()
         c.feed(1000 * MS, "crash", "h3", "pid 42 found gone")
