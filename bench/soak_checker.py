@@ -95,7 +95,8 @@ def wait_ready(monitors, sel, lab):
             deadline = time.monotonic() + 0.2
             while not seen and time.monotonic() < deadline:
                 for key, _ in sel.select(0.05):
-                    seen |= any(f" inet {marker}/32 " in ln and "Deleted" not in ln for ln in key.data.lines())
+                    lines = list(key.data.lines())  # all of them logged, not only up to the marker
+                    seen |= any(f" inet {marker}/32 " in ln and "Deleted" not in ln for ln in lines)
             subprocess.run(["ip", "-n", ns, "addr", "del", f"{marker}/32", "dev", "lo"], check=True)
             if seen:
                 break
