@@ -7,6 +7,7 @@ import sys
 import unittest
 
 SOURCE = sys.argv.pop(1) if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(SOURCE, "bench"))
 from soak_invariants import Checker  # noqa: E402
 from soak_plan import FAULTS, plan  # noqa: E402
