@@ -217,24 +217,30 @@ void Instance::state_changed(State from, State to, const std::string& reason) {
     if (listener_) listener_(*this, from, to, reason);
 }
 
-std::vector<net::InterfaceInfo> Instance::vip_interfaces() const {
-    // One netlink read per other device, however many VIPs it carries.
-    std::map<std::string, net::InterfaceInfo> others;
+std::vector<net::InterfaceInfo> Instance::vip_interfaces(bool fresh) const {
+    // One netlink read per device, however many VIPs it carries.
+    std::map<std::string, net::InterfaceInfo> read;
     std::vector<net::InterfaceInfo> infos;
     for (const auto& vip : config_.vips) {
-        if (vip.dev.empty()) {
+        if (vip.dev.empty() && !fresh) {
             infos.push_back(link_);
             continue;
         }
-        auto it = others.find(vip.dev);
-        if (it == others.end()) it = others.emplace(vip.dev, net::read_interface(vip.dev)).first;
+        const auto& dev = vip.dev.empty() ? config_.interface : vip.dev;
+        auto it = read.find(dev);
+        if (it == read.end()) it = read.emplace(dev, net::read_interface(dev)).first;
         infos.push_back(it->second);
     }
     return infos;
 }
 
 void Instance::take_vips() {
-    auto infos = vip_interfaces();
+    // The interface as it is now, not link_: link_ learns of address changes
+    // from the link monitor a loop turn later, so right after we removed a VIP
+    // (one a killed run left, at start; ours, on leaving MASTER) it still lists
+    // it, and a preempt in that window would skip the add: a master without
+    // its VIP (found by bench/soak).
+    auto infos = vip_interfaces(/*fresh=*/true);
     for (size_t i = 0; i < config_.vips.size(); ++i) {
         const auto& vip = config_.vips[i];
         // An address that is already there (an owner's own) is not ours to remove later.

@@ -96,7 +96,9 @@ private:
     void release_vips(bool only_present);
     void announce_vips();
     std::vector<net::IpAddress> vip_addresses() const;
-    std::vector<net::InterfaceInfo> vip_interfaces() const;  // the interface of each VIP
+    // The interface of each VIP; the instance's own from link_ unless `fresh`
+    // (then read from the kernel, as the other devices always are).
+    std::vector<net::InterfaceInfo> vip_interfaces(bool fresh = false) const;
     // unicast_src, else the first address that is not a VIP, else (an owner)
     // a VIP the interface holds.
     std::optional<net::IpAddress> source_address() const;
