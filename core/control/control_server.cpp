@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "control/request.h"
 #include "log/logger.h"
 
 namespace vigil::control {
@@ -21,6 +22,7 @@ struct ControlServer::Client {
     ControlServer* server;
     bufferevent* bev;
     bool events = false;
+    std::string pending;  // received, not yet a whole line
 };
 
 namespace {
@@ -123,41 +125,33 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
     auto* c = static_cast<Client*>(arg);
     auto* self = c->server;
     evbuffer* in = bufferevent_get_input(bev);
-    while (true) {
-        size_t len = 0;
-        char* line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-        if (!line) {
-            if (evbuffer_get_length(in) > kMaxRequest) {
-                // No newline within the limit: answer and hang up, the daemon is unaffected.
-                auto reply = nlohmann::json{{"ok", false}, {"error", "request longer than 65536 bytes"}}.dump() + "\n";
-                bufferevent_write(bev, reply.data(), reply.size());
-                evbuffer_drain(in, evbuffer_get_length(in));
-                bufferevent_disable(bev, EV_READ);
-            }
-            return;
-        }
-        std::string text(line, len);
-        free(line);
+    size_t received = evbuffer_get_length(in);
+    c->pending.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), received);
+    evbuffer_drain(in, received);
+    auto framed = take_lines(c->pending);
+    for (const auto& line : framed.lines) {
+        auto parsed = parse_request(line);
         nlohmann::json reply;
-        if (len > kMaxRequest) {
-            reply = {{"ok", false}, {"error", "request longer than 65536 bytes"}};
+        if (!parsed.request) {
+            reply = parsed.error_reply;
+        } else if ((*parsed.request)["cmd"] == "events") {
+            c->events = true;
+            reply = {{"ok", true}, {"events", true}};
         } else {
-            auto request = nlohmann::json::parse(text, nullptr, false);
-            if (request.is_discarded() || !request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
-                reply = {{"ok", false}, {"error", "not a request: expected one JSON object with a \"cmd\" string per line"}};
-            } else if (request["cmd"] == "events") {
-                c->events = true;
-                reply = {{"ok", true}, {"events", true}};
-            } else {
-                try {
-                    reply = self->handler_(request);
-                } catch (const std::exception& e) {
-                    reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
-                }
+            try {
+                reply = self->handler_(*parsed.request);
+            } catch (const std::exception& e) {
+                reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
             }
         }
-        auto out = reply.dump() + "\n";
+        auto out = reply_line(reply);
         bufferevent_write(bev, out.data(), out.size());
+    }
+    if (framed.overflow) {
+        // No newline within the limit: answer and hang up, the daemon is unaffected.
+        auto out = reply_line(request_too_long());
+        bufferevent_write(bev, out.data(), out.size());
+        bufferevent_disable(bev, EV_READ);
     }
 }
 

@@ -38,8 +38,6 @@ public:
     // Sends one line to every client that asked for events.
     void broadcast(const std::string& line);
 
-    static constexpr size_t kMaxRequest = 65536;
-
 private:
     struct Client;
     static void on_accept(int fd, short, void* self);
