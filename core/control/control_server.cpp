@@ -115,7 +115,7 @@ void ControlServer::on_accept(int fd, short, void* arg) {
         VLOG_WARNING("control socket: refused %s (not root, not vigild's user, not in group vigil)", who.c_str());
         return;
     }
-    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE)};
+    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE), false, {}};
     self->clients_.insert(c);
     bufferevent_setcb(c->bev, on_read, nullptr, on_error, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
