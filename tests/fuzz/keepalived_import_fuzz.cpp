@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -56,7 +57,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         std::vector<vigil::config::RawSection> sections;
         vigil::config::Diagnostics diags;
         vigil::config::parse_ini_text(result.vigil_conf, "imported.conf", sections, diags);
-        if (!diags.ok()) abort();  // a "complete" import that is not even valid INI
+        if (!diags.ok()) {  // a "complete" import that is not even valid INI
+            fprintf(stderr, "complete import, invalid INI: %s\n--- translation:\n%s---\n", diags.all().front().str().c_str(),
+                    result.vigil_conf.c_str());
+            abort();
+        }
     }
     return 0;
 }
