@@ -125,9 +125,10 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
     auto* c = static_cast<Client*>(arg);
     auto* self = c->server;
     evbuffer* in = bufferevent_get_input(bev);
-    size_t received = evbuffer_get_length(in);
-    c->pending.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), received);
-    evbuffer_drain(in, received);
+    if (size_t received = evbuffer_get_length(in); received > 0) {
+        c->pending.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), received);
+        evbuffer_drain(in, received);
+    }
     auto framed = take_lines(c->pending);
     for (const auto& line : framed.lines) {
         auto parsed = parse_request(line);
