@@ -44,6 +44,11 @@ public:
         while (std::getline(in, raw)) {
             ++number;
             std::string where = name + ":" + std::to_string(number);
+            if (raw.find('\0') != std::string::npos) {
+                // Not text: carried into vigil.conf, it would make the translation unreadable.
+                result_.errors.push_back(where + ": contains a NUL byte");
+                continue;
+            }
             Line line{split(raw, where), where};
             if (line.words.empty()) continue;
             auto variable = [](const Word& w) {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "control/request.h"
 #include "log/logger.h"
 
 namespace vigil::control {
@@ -89,19 +90,11 @@ json ControlApi::reload() {
 }
 
 json ControlApi::maintenance(const json& request) {
-    if (!request.contains("on") || !request["on"].is_boolean()) return {{"ok", false}, {"error", "maintenance needs \"on\": true|false"}};
-    std::vector<std::string> names;
-    if (request.contains("instances")) {
-        if (!request["instances"].is_array()) return {{"ok", false}, {"error", "\"instances\" must be a list of names"}};
-        for (const auto& n : request["instances"]) {
-            if (!n.is_string()) return {{"ok", false}, {"error", "\"instances\" must be a list of names"}};
-            if (!vrrp_.instance(n)) return {{"ok", false}, {"error", "no instance " + n.get<std::string>()}};
-            names.push_back(n);
-        }
-    }
-    auto done = vrrp_.set_maintenance(names, request["on"]);
+    auto parsed = parse_maintenance(request, [this](const std::string& name) { return vrrp_.instance(name) != nullptr; });
+    if (!parsed.request) return parsed.error;
+    auto done = vrrp_.set_maintenance(parsed.request->instances, parsed.request->on);
     save_maintenance();
-    return {{"ok", true}, {"instances", done}, {"maintenance", request["on"]}};
+    return {{"ok", true}, {"instances", done}, {"maintenance", parsed.request->on}};
 }
 
 std::string ControlApi::maintenance_file() const { return daemon_.config().global.state_dir + "/maintenance"; }

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "control/request.h"
 #include "log/logger.h"
 
 namespace vigil::control {
@@ -22,6 +23,7 @@ struct ControlServer::Client {
     bufferevent* bev;
     bool events = false;
     bool closing = false;  // hang up once the last reply is out
+    std::string pending;   // received, not yet a whole line
 };
 
 namespace {
@@ -131,7 +133,7 @@ void ControlServer::on_accept(int fd, short, void* arg) {
         VLOG_WARNING("control socket: refused %s: %zu connections open already", who.c_str(), self->clients_.size());
         return;
     }
-    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE)};
+    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE), false, false, {}};
     self->clients_.insert(c);
     bufferevent_setcb(c->bev, on_read, on_written, on_error, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -141,45 +143,33 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
     auto* c = static_cast<Client*>(arg);
     auto* self = c->server;
     evbuffer* in = bufferevent_get_input(bev);
-    while (true) {
-        size_t len = 0;
-        char* line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-        if (!line) {
-            if (evbuffer_get_length(in) > kMaxRequest) {
-                // No newline within the limit: answer and hang up, the daemon is unaffected.
-                auto reply = nlohmann::json{{"ok", false}, {"error", "request longer than 65536 bytes"}}.dump() + "\n";
-                bufferevent_write(bev, reply.data(), reply.size());
-                evbuffer_drain(in, evbuffer_get_length(in));
-                bufferevent_disable(bev, EV_READ);
-                c->closing = true;
-            }
-            return;
-        }
-        std::string text(line, len);
-        free(line);
+    if (size_t received = evbuffer_get_length(in); received > 0) {
+        c->pending.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), received);
+        evbuffer_drain(in, received);
+    }
+    auto framed = take_lines(c->pending);
+    for (const auto& line : framed.lines) {
+        auto parsed = parse_request(line);
         nlohmann::json reply;
-        if (len > kMaxRequest) {
-            reply = {{"ok", false}, {"error", "request longer than 65536 bytes"}};
+        if (!parsed.request) {
+            reply = parsed.error_reply;
+        } else if ((*parsed.request)["cmd"] == "events") {
+            c->events = true;
+            reply = {{"ok", true}, {"events", true}};
         } else {
-            auto request = nlohmann::json::parse(text, nullptr, false);
-            if (request.is_discarded() || !request.is_object() || !request.contains("cmd") || !request["cmd"].is_string()) {
-                reply = {{"ok", false}, {"error", "not a request: expected one JSON object with a \"cmd\" string per line"}};
-            } else if (request["cmd"] == "events") {
-                c->events = true;
-                reply = {{"ok", true}, {"events", true}};
-            } else {
-                try {
-                    reply = self->handler_(request);
-                } catch (const std::exception& e) {
-                    reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
-                }
+            try {
+                reply = self->handler_(*parsed.request);
+            } catch (const std::exception& e) {
+                reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
             }
         }
-        // Replies carry text from scripts and plugins (a tracker's reason is
-        // the first line its script printed): bytes that are not UTF-8 are
-        // replaced, where the default would throw out of the event loop.
-        auto out = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-        if (!self->send(c, out)) return;  // dropped: `c` is gone
+        if (!self->send(c, reply_line(reply))) return;  // dropped: `c` is gone
+    }
+    if (framed.overflow) {
+        // No newline within the limit: answer and hang up, the daemon is unaffected.
+        if (!self->send(c, reply_line(request_too_long()))) return;
+        bufferevent_disable(bev, EV_READ);
+        c->closing = true;
     }
 }
 

@@ -40,7 +40,6 @@ public:
     // Sends one line to every client that asked for events.
     void broadcast(const std::string& line);
 
-    static constexpr size_t kMaxRequest = 65536;
     // Replies and events queued for one client that does not read: past
     // this it is dropped (and told nothing: it is not listening).
     static constexpr size_t kMaxPendingOutput = 1u << 20;

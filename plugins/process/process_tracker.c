@@ -254,19 +254,21 @@ static int open_connector(void) {
     if (fd < 0) return -1;
     struct sockaddr_nl addr = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC, .nl_pid = 0};
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { close(fd); return -1; }
-    struct {
-        struct nlmsghdr h;
-        struct cn_msg msg;
-        enum proc_cn_mcast_op op;
-    } __attribute__((packed)) req;
-    memset(&req, 0, sizeof req);
-    req.h.nlmsg_len = sizeof req;
-    req.h.nlmsg_type = NLMSG_DONE;
-    req.msg.id.idx = CN_IDX_PROC;
-    req.msg.id.val = CN_VAL_PROC;
-    req.msg.len = sizeof req.op;
-    req.op = PROC_CN_MCAST_LISTEN;
-    if (send(fd, &req, sizeof req, 0) != (ssize_t)sizeof req) { close(fd); return -1; }
+    /* The netlink header, the connector header, then the op as the connector
+     * message's data. In a byte buffer: cn_msg ends in a flexible array, and
+     * ISO C (clang -Werror) allows no struct member after one. */
+    enum proc_cn_mcast_op op = PROC_CN_MCAST_LISTEN;
+    _Alignas(struct nlmsghdr) unsigned char req[sizeof(struct nlmsghdr) + sizeof(struct cn_msg) + sizeof op];
+    memset(req, 0, sizeof req);
+    struct nlmsghdr *h = (struct nlmsghdr *)req;
+    h->nlmsg_len = sizeof req;
+    h->nlmsg_type = NLMSG_DONE;
+    struct cn_msg *msg = (struct cn_msg *)(req + sizeof *h);
+    msg->id.idx = CN_IDX_PROC;
+    msg->id.val = CN_VAL_PROC;
+    msg->len = sizeof op;
+    memcpy(msg->data, &op, sizeof op);
+    if (send(fd, req, sizeof req, 0) != (ssize_t)sizeof req) { close(fd); return -1; }
     return fd;
 }
 

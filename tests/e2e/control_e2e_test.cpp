@@ -123,6 +123,22 @@ TEST(ControlE2E, ReloadReportsLocatedErrorsAndKeepsRunning) {
     EXPECT_EQ(json::parse(ctl(lab, 1, {"status", "--json"}).out)["instances"][0]["priority"]["base"], 120);
 }
 
+// Diagnostics quote the config's bytes; the reply carrying them must not take
+// the daemon down when those bytes are not UTF-8 (found by tests/fuzz).
+TEST(ControlE2E, ReloadOfAConfigThatIsNotUtf8KeepsTheDaemon) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, pair(100));
+    ASSERT_TRUE(lab.wait_log(1, "control socket " + lab.socket_path(1) + " ready")) << lab.log(1);
+    lab.dir().write("h1.conf", lab.global(1) + pair(100) + "[instance VI_1]\nvrid = 5\xff" "1\n");
+    auto bad = ctl(lab, 1, {"reload"});
+    EXPECT_EQ(bad.status, 1) << bad.err;
+    EXPECT_NE(bad.err.find("vrid: '5\xef\xbf\xbd" "1' is not an integer"), std::string::npos) << bad.err;  // U+FFFD for the byte
+    EXPECT_EQ(bad.out, "reload refused: the running configuration stays\n");
+    auto status = ctl(lab, 1, {"status", "--json"});  // control: the daemon still answers
+    EXPECT_EQ(status.status, 0) << status.err << lab.log(1);
+}
+
 TEST(ControlE2E, EventsAreStreamedAsJsonLines) {
     Lab lab(1);
     REQUIRE_LAB(lab);

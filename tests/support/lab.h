@@ -24,7 +24,7 @@ class Lab {
 public:
     // Host i (1-based) gets eth0 .. eth<interfaces-1>; ethK has 192.0.2.(10*K + i)/24
     // and 2001:db8::(10*K + i)/64 (eth0: 192.0.2.1i ... see address()).
-    explicit Lab(int hosts, int interfaces = 1) : hosts_(hosts), interfaces_(interfaces) {
+    explicit Lab(int hosts, int interfaces = 1) : hosts_(hosts) {
         static std::atomic<int> counter{0};
         prefix_ = "vgl" + std::to_string(getpid()) + "-" + std::to_string(counter++);
         ok_ = sh({kIp, "netns", "add", sw()}) && sh({kIp, "-n", sw(), "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"}) &&
@@ -171,7 +171,6 @@ private:
     }
 
     int hosts_;
-    int interfaces_;
     std::string prefix_;
     bool ok_ = false;
     TempDir dir_;

@@ -429,3 +429,15 @@ TEST(KeepalivedImport, IncludeCyclesAndStrayBracesStop) {
     ASSERT_FALSE(unclosed.errors.empty());
     EXPECT_NE(unclosed.errors[0].find("k.conf:1: block not closed"), std::string::npos) << unclosed.errors[0];
 }
+
+// Found by tests/fuzz: a NUL byte went into vigil.conf and the import still
+// said complete; vigild then refuses that file.
+TEST(KeepalivedImport, ANulByteIsAnError) {
+    auto clean = import("vrrp_instance A {\n interface eth0\n virtual_router_id 5\n virtual_ipaddress {\n  192.0.2.5/24\n }\n}\n");
+    EXPECT_TRUE(clean.errors.empty()) << all(clean.errors);  // control: the same without the NUL
+    auto r = import(std::string("vrrp_instance A {\n interface eth0\n virtual_router_id 5\n virtual_ipaddress {\n  192.0.2.5/24\0\n }\n}\n", 97));
+    EXPECT_FALSE(r.complete());
+    ASSERT_EQ(r.errors.size(), 1u) << all(r.errors);
+    EXPECT_EQ(r.errors[0], "k.conf:5: contains a NUL byte");
+    EXPECT_EQ(r.vigil_conf.find('\0'), std::string::npos);
+}
