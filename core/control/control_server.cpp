@@ -24,6 +24,11 @@ struct ControlServer::Client {
     bool events = false;
     bool closing = false;  // hang up once the last reply is out
     std::string pending;   // received, not yet a whole line
+    // While its requests are being answered, a client is only marked dropped:
+    // a handler can broadcast an event, and that broadcast can drop this very
+    // client (its unsent output over the cap); on_read frees it on the way out.
+    bool serving = false;
+    bool dropped = false;
 };
 
 namespace {
@@ -133,20 +138,31 @@ void ControlServer::on_accept(int fd, short, void* arg) {
         VLOG_WARNING("control socket: refused %s: %zu connections open already", who.c_str(), self->clients_.size());
         return;
     }
-    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE), false, false, {}};
+    auto* c = new Client{self, bufferevent_socket_new(self->base_, cfd, BEV_OPT_CLOSE_ON_FREE), false, false, {}, false, false};
     self->clients_.insert(c);
     bufferevent_setcb(c->bev, on_read, on_written, on_error, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
-void ControlServer::on_read(bufferevent* bev, void* arg) {
+void ControlServer::on_read(bufferevent*, void* arg) {
     auto* c = static_cast<Client*>(arg);
-    auto* self = c->server;
-    evbuffer* in = bufferevent_get_input(bev);
+    c->serving = true;
+    c->server->serve(c);
+    c->serving = false;
+    if (c->dropped) {
+        bufferevent_free(c->bev);
+        delete c;
+    }
+}
+
+void ControlServer::serve(Client* c) {
+    evbuffer* in = bufferevent_get_input(c->bev);
+    size_t searched = c->pending.size();  // holds no newline: scan only what is new
     if (size_t received = evbuffer_get_length(in); received > 0) {
         c->pending.append(reinterpret_cast<const char*>(evbuffer_pullup(in, -1)), received);
         evbuffer_drain(in, received);
     }
+    if (c->pending.find('\n', searched) == std::string::npos && c->pending.size() <= kMaxRequest) return;
     auto framed = take_lines(c->pending);
     for (const auto& line : framed.lines) {
         auto parsed = parse_request(line);
@@ -158,17 +174,18 @@ void ControlServer::on_read(bufferevent* bev, void* arg) {
             reply = {{"ok", true}, {"events", true}};
         } else {
             try {
-                reply = self->handler_(*parsed.request);
+                reply = handler_(*parsed.request);
             } catch (const std::exception& e) {
                 reply = {{"ok", false}, {"error", std::string("bad request: ") + e.what()}};
             }
+            if (c->dropped) return;  // by a broadcast the request caused
         }
-        if (!self->send(c, reply_line(reply))) return;  // dropped: `c` is gone
+        if (!send(c, reply_line(reply))) return;
     }
     if (framed.overflow) {
         // No newline within the limit: answer and hang up, the daemon is unaffected.
-        if (!self->send(c, reply_line(request_too_long()))) return;
-        bufferevent_disable(bev, EV_READ);
+        if (!send(c, reply_line(request_too_long()))) return;
+        bufferevent_disable(c->bev, EV_READ);
         c->closing = true;
     }
 }
@@ -201,6 +218,11 @@ void ControlServer::on_error(bufferevent*, short, void* arg) {
 
 void ControlServer::drop(Client* c) {
     clients_.erase(c);
+    if (c->serving) {  // on_read frees it when it returns
+        c->dropped = true;
+        bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+        return;
+    }
     bufferevent_free(c->bev);
     delete c;
 }

@@ -50,6 +50,7 @@ private:
     struct Client;
     static void on_accept(int fd, short, void* self);
     static void on_read(bufferevent* bev, void* client);
+    void serve(Client* c);  // answers the complete requests `c` has sent
     static void on_written(bufferevent* bev, void* client);
     static void on_error(bufferevent* bev, short what, void* client);
     // Queues `line` for `c`; false when `c` had too much unsent and was dropped.
