@@ -206,7 +206,10 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
          * they arrive as the script's $1..$4. */
         if (n->pass_args) {
             size_t len = strlen(n->cmd.line) + 16;
-            shell_line = malloc(len);
+            if (!(shell_line = malloc(len))) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
             snprintf(shell_line, len, "%s \"$@\"", n->cmd.line);
             args[argc++] = shell_line;
             args[argc++] = "vigil-notify";  /* $0 */
@@ -233,7 +236,12 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
     for (int i = 0; i < 10; ++i) {
         const char *value = values[i] ? values[i] : "";
         size_t len = strlen(names[i]) + 1 + strlen(value) + 1;
-        env_buf[i] = malloc(len);
+        if (!(env_buf[i] = malloc(len))) {
+            while (i--) free(env_buf[i]);
+            free(shell_line);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
         snprintf(env_buf[i], len, "%s=%s", names[i], value);
         env[i] = env_buf[i];
     }
