@@ -17,7 +17,9 @@ void* volatile last_allocation;
 int main(int argc, char** argv) {
     const char* mode = argc > 1 ? argv[1] : "";
     if (std::strcmp(mode, "heap-overflow") == 0) {
-        char* buffer = new char[8];
+        // Through a volatile pointer, so that UBSan's object-size check
+        // cannot see the allocation and ASan is the one to catch it.
+        char* volatile buffer = new char[8];
         buffer[index_past_end] = 1;
         int byte = buffer[0];
         delete[] buffer;

@@ -34,7 +34,7 @@ expect_report() {
 
 expect_report heap-overflow "ERROR: AddressSanitizer: heap-buffer-overflow"
 expect_report leak "ERROR: LeakSanitizer: detected memory leaks"
-expect_report undefined "runtime error: signed integer overflow"
+expect_report undefined "SUMMARY: UndefinedBehaviorSanitizer: signed-integer-overflow"
 run_canary clean
 if out=$("$here/collect_reports.sh" "$work/clean" 2>&1); then
   echo "ok: clean: no report"
