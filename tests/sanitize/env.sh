@@ -9,7 +9,10 @@ sanitizer_env() {
   # World-writable (sticky, like /tmp): some tests run vigild as nobody.
   mkdir -p "$reports"
   chmod 1777 "$reports"
-  # gcc links two runtimes, each with its own log file (and leak checks are ASan's).
+  # gcc links two runtimes; each needs log_path, and a file of its own: they
+  # would overwrite each other's. libubsan itself still prints the full
+  # message and stack to stderr; its SUMMARY line (kind, file:line) reaches
+  # the ubsan.<pid> file, which is what fails the run.
   local common="halt_on_error=1:print_summary=1"
   export ASAN_OPTIONS="log_path=$reports/asan:$common:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
   export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
