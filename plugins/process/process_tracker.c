@@ -15,6 +15,7 @@
 #include <linux/cn_proc.h>
 #include <linux/connector.h>
 #include <linux/netlink.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -209,8 +210,14 @@ static void on_connector(int fd, void *arg) {
         }
         for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
             struct cn_msg *msg = NLMSG_DATA(h);
-            if (msg->id.idx != CN_IDX_PROC) continue;
-            struct proc_event *ev = (struct proc_event *)msg->data;
+            if (h->nlmsg_len < NLMSG_LENGTH(sizeof *msg) || msg->id.idx != CN_IDX_PROC) continue;
+            /* The event follows the 20-byte cn_msg, 4-byte aligned; struct
+             * proc_event needs 8 (its timestamp): read an aligned copy (of
+             * what the kernel sent, which older kernels keep shorter). */
+            struct proc_event event = {0};
+            size_t sent = h->nlmsg_len - NLMSG_LENGTH(sizeof *msg);
+            memcpy(&event, msg->data, sent < sizeof event ? sent : sizeof event);
+            const struct proc_event *ev = &event;
             pid_t pid;
             switch (ev->what) {
                 case PROC_EVENT_FORK:

@@ -45,6 +45,11 @@ public:
     }
 
     ~Lab() {
+        // A daemon still running is asked to stop before it is killed, so it
+        // leaves through its shutdown path, and, under ./scripts/test
+        // --sanitize, through the leak check at exit.
+        for (auto& [h, d] : daemons_) d->signal(SIGTERM);
+        for (auto& [h, d] : daemons_) d->wait_exit(std::chrono::seconds(5));
         for (auto& [h, d] : daemons_) d.reset();
         for (int h = 1; h <= hosts_; ++h) remove_ns(ns(h));
         remove_ns(sw());

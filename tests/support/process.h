@@ -127,11 +127,15 @@ public:
     Child& operator=(const Child&) = delete;
 
     pid_t pid() const { return pid_; }
-    void signal(int sig) const { kill(pid_, sig); }
+    // Never kill(-1, ...) (every process we may signal) for a failed spawn.
+    void signal(int sig) const {
+        if (pid_ > 0) kill(pid_, sig);
+    }
 
     // The exit status once the child has ended within `deadline`, else nullopt.
     std::optional<int> wait_exit(std::chrono::milliseconds deadline = std::chrono::seconds(10)) {
         if (exited_) return status_;
+        if (pid_ <= 0) return std::nullopt;  // waitpid(-1) would reap any child
         int raw = 0;
         bool done = wait_for([&] { return waitpid(pid_, &raw, WNOHANG) == pid_; }, deadline);
         if (!done) return std::nullopt;
