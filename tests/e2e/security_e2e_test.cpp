@@ -527,10 +527,14 @@ TEST(SecurityE2E, HostileControlClientsCostTheDaemonNothing) {
     close(stalled);
     close(reader);
     // vigild's memory stayed bounded: well under the volume of events it sent.
+    // (Not under ASan: its shadow memory and the quarantine of freed blocks
+    // make RSS say nothing about what vigild holds; the drop is asserted above.)
+#if !defined(__SANITIZE_ADDRESS__)
     std::string st = slurp("/proc/" + std::to_string(pid) + "/status");
     auto rss_at = st.find("VmRSS:");
     ASSERT_NE(rss_at, std::string::npos);
     long rss_kb = std::stol(st.substr(rss_at + 6));
     EXPECT_LT(rss_kb, 64 * 1024) << st;
+#endif
     EXPECT_TRUE(alive()) << lab.log(1);
 }
