@@ -43,26 +43,68 @@ static int check_one(const char *path, int is_last, char *err, size_t errlen) {
     return 0;
 }
 
-/* "/", then every prefix of `path` up to the file itself. */
-static int check_chain(const char *path, char *err, size_t errlen) {
-    char walk[PATH_MAX];
-    size_t len = strlen(path);
-    if (len >= sizeof walk) {
+/* Resolves `path` as the kernel does, a component at a time, and checks every
+ * inode it passes: each directory, each symbolic link (a link anywhere on the
+ * way, also in the middle of another link's target, can be re-pointed by its
+ * directory's writers), and the file it ends at. */
+static int check_walk(const char *path, char *err, size_t errlen) {
+    char done[PATH_MAX] = ""; /* resolved so far, physical; "" is "/" */
+    char todo[PATH_MAX];      /* what is left to walk */
+    if (snprintf(todo, sizeof todo, "%s", path) >= (int)sizeof todo) {
         snprintf(err, errlen, "%s: path too long", path);
         return -1;
     }
-    memcpy(walk, path, len + 1);
     if (check_one("/", 0, err, errlen) != 0) return -1;
-    for (size_t i = 1; i <= len; ++i) {
-        if (walk[i] != '/' && walk[i] != '\0') continue;
-        if (walk[i - 1] == '/') continue; /* "//" */
-        char saved = walk[i];
-        walk[i] = '\0';
-        int rc = check_one(walk, i == len, err, errlen);
-        walk[i] = saved;
-        if (rc != 0) return -1;
+    const char *rest = todo;
+    for (int links = 0;;) {
+        rest += strspn(rest, "/");
+        if (!*rest) return 0;
+        size_t n = strcspn(rest, "/");
+        char name[NAME_MAX + 1];
+        if (n > NAME_MAX) {
+            snprintf(err, errlen, "%s: name too long", path);
+            return -1;
+        }
+        memcpy(name, rest, n);
+        name[n] = '\0';
+        rest += n;
+        int last = rest[strspn(rest, "/")] == '\0';
+        if (strcmp(name, ".") == 0) continue;
+        if (strcmp(name, "..") == 0) {
+            char *slash = strrchr(done, '/');
+            if (slash) *slash = '\0';
+            continue;
+        }
+        char here[PATH_MAX];
+        if (snprintf(here, sizeof here, "%s/%s", done, name) >= (int)sizeof here) {
+            snprintf(err, errlen, "%s: path too long", path);
+            return -1;
+        }
+        if (check_one(here, last, err, errlen) != 0) return -1;
+        struct stat st;
+        if (lstat(here, &st) != 0 || !S_ISLNK(st.st_mode)) {
+            memcpy(done, here, strlen(here) + 1);
+            continue;
+        }
+        if (++links > 40) {
+            snprintf(err, errlen, "%s: too many levels of symbolic links", path);
+            return -1;
+        }
+        char target[PATH_MAX], next[PATH_MAX];
+        ssize_t len = readlink(here, target, sizeof target - 1);
+        if (len < 0) {
+            snprintf(err, errlen, "%s: %s", here, strerror(errno));
+            return -1;
+        }
+        target[len] = '\0';
+        if (snprintf(next, sizeof next, "%s%s", target, rest) >= (int)sizeof next) {
+            snprintf(err, errlen, "%s: path too long", path);
+            return -1;
+        }
+        if (target[0] == '/') done[0] = '\0'; /* else relative to the link's directory, `done` */
+        memcpy(todo, next, strlen(next) + 1);
+        rest = todo;
     }
-    return 0;
 }
 
 int check_trusted_path(const char *path, char *err, size_t errlen) {
@@ -76,12 +118,8 @@ int check_trusted_path(const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    /* The path as written (its symbolic links must be ours: whoever owns
-     * one can point it elsewhere), then the path it resolves to. */
-    int rc = check_chain(path, err, errlen);
-    if (rc == 0 && strcmp(real, path) != 0) rc = check_chain(real, err, errlen);
     free(real);
-    return rc;
+    return check_walk(path, err, errlen);
 }
 
 int check_shell_line_program(const char *line, char *err, size_t errlen) {

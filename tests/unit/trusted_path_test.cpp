@@ -102,3 +102,23 @@ TEST(TrustedPath, NotAFileOrNotThereIsRefused) {
     EXPECT_EQ(refusal(d), d + ": not a regular file");
     EXPECT_EQ(refusal("relative.sh"), "'relative.sh' is not an absolute path");
 }
+
+TEST(TrustedPath, ALinkMidWayIsCheckedThoughNeitherThePathNorItsTargetNamesIt) {
+    Tree t;
+    t.subdir("open", 0777);
+    auto safe = t.file("safe.sh");
+    // entry -> open/hop -> safe.sh: written as entry, resolving to safe.sh,
+    // yet whoever writes to open/ can re-point hop.
+    std::filesystem::create_symlink(safe, t.dir.file("open/hop"));
+    auto entry = t.dir.file("entry");
+    std::filesystem::create_symlink(t.dir.file("open/hop"), entry);
+    EXPECT_EQ(refusal(entry), t.dir.file("open") + ": refusing a script in a directory writable by group or others (chmod go-w)");
+    // Control: the same two hops through a private directory.
+    t.subdir("private", 0755);
+    std::filesystem::create_symlink(safe, t.dir.file("private/hop"));
+    auto entry2 = t.dir.file("entry2");
+    std::filesystem::create_symlink("private/hop", entry2);  // relative, as most links are
+    EXPECT_EQ(refusal(entry2), "");
+    auto via_dotdot = t.dir.file("private/../safe.sh");
+    EXPECT_EQ(refusal(via_dotdot), "");
+}
