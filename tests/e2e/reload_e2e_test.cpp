@@ -204,30 +204,9 @@ std::string probe_of(int host) { return "PROBE" + std::to_string(host); }
 struct Change {
     int priority = 0;       // VI_050's priority on h1 (0: unchanged)
     bool vip = false;       // VI_050's VIP becomes kMovedVip (both hosts)
-    std::string advert;     // VI_050's advert_int (both hosts)
+    std::string advert{};   // VI_050's advert_int (both hosts)
     bool all = false;       // every instance's priority on h1 (the control)
 };
-Change priority_of_one(int priority) {
-    Change c;
-    c.priority = priority;
-    return c;
-}
-Change vip_of_one() {
-    Change c;
-    c.vip = true;
-    return c;
-}
-Change advert_of_one(const std::string& advert) {
-    Change c;
-    c.advert = advert;
-    return c;
-}
-Change priority_of_all() {
-    Change c;
-    c.all = true;
-    return c;
-}
-
 std::string hundred(int host, const Change& change = {}) {
     std::string cfg;
     for (int i = 1; i <= kInstances; ++i) {
@@ -396,7 +375,7 @@ protected:
 TEST_F(HundredInstances, APriorityChangeMovesOnlyThatInstance) {
     REQUIRE_LAB(lab_);
     start();
-    reload(1, priority_of_one(98));  // below h2's 99: VI_050 moves to h2
+    reload(1, Change{.priority = 98});  // below h2's 99: VI_050 moves to h2
     EXPECT_TRUE(wait_for([&] { return lab_.holders(vip_of(kChanged)) == std::vector<int>{2}; }, 5s)) << lab_.log(1) << lab_.log(2);
     let_time_pass();
     EXPECT_EQ(lab_.holders(vip_of(kChanged)), std::vector<int>{2});
@@ -408,8 +387,8 @@ TEST_F(HundredInstances, APriorityChangeMovesOnlyThatInstance) {
 TEST_F(HundredInstances, AVipChangeMovesOnlyThatAddress) {
     REQUIRE_LAB(lab_);
     start();
-    reload(2, vip_of_one());
-    reload(1, vip_of_one());
+    reload(2, Change{.vip = true});
+    reload(1, Change{.vip = true});
     EXPECT_TRUE(wait_for([&] { return lab_.holders(kMovedVip) == std::vector<int>{1} && lab_.holders(vip_of(kChanged)).empty(); }, 5s))
         << lab_.log(1) << lab_.log(2);
     let_time_pass();
@@ -422,8 +401,8 @@ TEST_F(HundredInstances, AVipChangeMovesOnlyThatAddress) {
 TEST_F(HundredInstances, AnAdvertIntervalChangeAppliesToOnlyThatInstance) {
     REQUIRE_LAB(lab_);
     start();
-    reload(2, advert_of_one("0.25s"));
-    reload(1, advert_of_one("0.25s"));
+    reload(2, Change{.advert = "0.25s"});
+    reload(1, Change{.advert = "0.25s"});
     auto master_again = [&] { return instances_of(status(lab_, 1))[name_of(kChanged)]["state"] == "MASTER"; };
     EXPECT_TRUE(wait_for(master_again, 5s)) << lab_.log(1);
     EXPECT_TRUE(wait_for([&] { return lab_.holders(vip_of(kChanged)) == std::vector<int>{1}; }, 5s)) << lab_.log(2);
@@ -442,7 +421,7 @@ TEST_F(HundredInstances, AnAdvertIntervalChangeAppliesToOnlyThatInstance) {
 TEST_F(HundredInstances, ControlAReloadChangingAllIsSeenByTheWatches) {
     REQUIRE_LAB(lab_);
     start();
-    reload(1, priority_of_all());
+    reload(1, Change{.all = true});
     EXPECT_TRUE(wait_for([&] {
         auto s = instances_of(status(lab_, 1));
         for (int i = 1; i <= kInstances; ++i)

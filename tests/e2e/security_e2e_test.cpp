@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "e2e_helpers.h"
+#include "support/unix_socket.h"
 
 using namespace vigil::test;
 using nlohmann::json;
@@ -50,17 +51,6 @@ RunResult ctl(Lab& lab, int host, std::vector<std::string> args) {
     return run(args);
 }
 
-int connect_to(const std::string& path) {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, path.c_str(), sizeof a.sun_path - 1);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 // Reads until the peer closes (true) or `deadline` passes (false).
 bool read_to_eof(int fd, std::string& got, std::chrono::milliseconds deadline = 5s) {
@@ -80,7 +70,7 @@ bool read_to_eof(int fd, std::string& got, std::chrono::milliseconds deadline = 
 // Sends `bytes` (stopping early if the daemon hangs up) and half-closes;
 // everything that came back until vigild closed ("" and a note if it did not).
 std::string request(const std::string& path, const std::string& bytes) {
-    int fd = connect_to(path);
+    int fd = connect_unix(path);
     if (fd < 0) return "connect failed";
     size_t off = 0;
     while (off < bytes.size()) {
@@ -471,7 +461,7 @@ TEST(SecurityE2E, HostileControlClientsCostTheDaemonNothing) {
     std::vector<int> crowd;
     int refused = 0;
     for (int i = 0; i < 200; ++i) {
-        int fd = connect_to(sock);
+        int fd = connect_unix(sock);
         if (fd >= 0) crowd.push_back(fd);
     }
     for (int fd : crowd) {
@@ -492,7 +482,7 @@ TEST(SecurityE2E, HostileControlClientsCostTheDaemonNothing) {
 
     // A client that asks for events and never reads, while a second one
     // reads: the first is dropped once 1 MiB waits for it; the second is not.
-    int stalled = connect_to(sock), reader = connect_to(sock);
+    int stalled = connect_unix(sock), reader = connect_unix(sock);
     int small = 4096;
     setsockopt(stalled, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     ASSERT_EQ(send(stalled, "{\"cmd\":\"events\"}\n", 17, MSG_NOSIGNAL), 17);

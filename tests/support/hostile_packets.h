@@ -32,10 +32,10 @@ struct Target {
     uint8_t version = 3;
     uint8_t vrid = 51;
     uint16_t interval_cs = 100;   // the instance's advert_int
-    std::string password;         // VRRPv2 PASS; empty: no auth
-    net::IpAddress src;
-    net::IpAddress dst;
-    std::vector<net::IpAddress> vips;
+    std::string password{};       // VRRPv2 PASS; empty: no auth
+    net::IpAddress src{};
+    net::IpAddress dst{};
+    std::vector<net::IpAddress> vips{};
 };
 
 // The rules that apply to `target`: auth and interval only to VRRPv2.

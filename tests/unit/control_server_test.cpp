@@ -14,20 +14,14 @@
 #include "control/control_server.h"
 #include "support/event_loop.h"
 #include "support/temp_dir.h"
+#include "support/unix_socket.h"
 
 namespace vigil::control {
 namespace {
 
 int connect_to(const std::string& path) {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        close(fd);
-        return -1;
-    }
-    fcntl(fd, F_SETFL, O_NONBLOCK);
+    int fd = test::connect_unix(path);
+    if (fd >= 0) fcntl(fd, F_SETFL, O_NONBLOCK);
     return fd;
 }
 

@@ -174,24 +174,22 @@ TEST(ProcessTracker, AnOverlappingRestartStaysUpWithoutTheConnector) {
     plugin::Host host(loop.base);
     std::string name = "vglr" + std::to_string(getpid());
     pid_t old_one = start_named(name);
-    ASSERT_TRUE(test::wait_for([&] {
-        std::ifstream comm("/proc/" + std::to_string(old_one) + "/comm");
-        std::string c;
-        std::getline(comm, c);
-        return c == name;
-    }));
+    auto named = [&](pid_t pid) {
+        return [pid, &name] {
+            std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+            std::string c;
+            std::getline(comm, c);
+            return c == name;
+        };
+    };
+    ASSERT_TRUE(test::wait_for(named(old_one)));
     // A 60 s interval: no periodic scan happens during the test.
     track::TrackerRuntime t(tracker_config(name, 60s), test::plugins().tracker_type("process"), host.api(), loop.base,
                             [](track::TrackerRuntime&) {});
     ASSERT_EQ(t.start(), "");
     ASSERT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
     pid_t new_one = start_named(name);
-    ASSERT_TRUE(test::wait_for([&] {
-        std::ifstream comm("/proc/" + std::to_string(new_one) + "/comm");
-        std::string c;
-        std::getline(comm, c);
-        return c == name;
-    }));
+    ASSERT_TRUE(test::wait_for(named(new_one)));
     auto before = t.checks();
     reap(old_one);
     ASSERT_TRUE(loop.until([&] { return t.checks() > before; })) << "the exit was not reported";
