@@ -1,0 +1,114 @@
+/* A deliberately faulty tracker plugin, built against the SDK alone, for the
+ * tests of what vigild does when a plugin misbehaves. Type `faulty`:
+ *   crash_file = PATH   poll() dereferences NULL while PATH exists
+ *   block_file = PATH   poll() blocks the loop for `block_for` while PATH exists
+ *   block_for = DURATION  (default 10s)
+ *   fail_create = yes   create() fails with "refusing to start on purpose"
+ *   report_twice = yes  every poll reports twice
+ *   report_late = yes   every poll reports once, after the tracker's timeout
+ * Otherwise every poll reports success. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <vigil/plugin.h>
+
+typedef struct faulty {
+    const vigil_host_api *host;
+    vigil_tracker *tracker;
+    char *crash_file, *block_file;
+    int64_t block_us, timeout_us;
+    int report_twice, report_late;
+    vigil_timer *late;
+} faulty;
+
+static char *copy(const char *s) { return s ? strdup(s) : NULL; }
+
+static int is_yes(const char *v) { return v && (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1")); }
+
+/* DURATION values as the host accepted them: 10, 10s, 250ms, 0.5s, 2m. */
+static int64_t duration_us(const char *v, int64_t fallback) {
+    if (!v) return fallback;
+    char *end = NULL;
+    double n = strtod(v, &end);
+    if (!strcmp(end, "ms")) return (int64_t)(n * 1e3);
+    if (!strcmp(end, "m")) return (int64_t)(n * 60e6);
+    return (int64_t)(n * 1e6);
+}
+
+static void report(faulty *f, const char *reason) {
+    vigil_result r = VIGIL_RESULT_INIT;
+    r.ok = 1;
+    r.reason = reason;
+    f->host->report(f->tracker, &r);
+}
+
+static void late_report(void *arg) { report(arg, "late on purpose"); }
+
+static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
+    if (is_yes(vigil_config_get(cfg, "fail_create"))) {
+        snprintf(err, errlen, "refusing to start on purpose");
+        return NULL;
+    }
+    faulty *f = calloc(1, sizeof *f);
+    if (!f) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    f->host = host;
+    f->tracker = tracker;
+    f->crash_file = copy(vigil_config_get(cfg, "crash_file"));
+    f->block_file = copy(vigil_config_get(cfg, "block_file"));
+    f->block_us = duration_us(vigil_config_get(cfg, "block_for"), 10000000);
+    f->timeout_us = cfg->timeout_ms * 1000;
+    f->report_twice = is_yes(vigil_config_get(cfg, "report_twice"));
+    f->report_late = is_yes(vigil_config_get(cfg, "report_late"));
+    f->late = host->timer_new(host->host, late_report, f);
+    return f;
+}
+
+static void poll_once(void *state) {
+    faulty *f = state;
+    if (f->crash_file && access(f->crash_file, F_OK) == 0) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1; /* the fault under test */
+    }
+    if (f->block_file && access(f->block_file, F_OK) == 0) {
+        struct timespec left = {(time_t)(f->block_us / 1000000), (long)(f->block_us % 1000000) * 1000};
+        while (nanosleep(&left, &left) != 0) {
+        }
+    }
+    if (f->report_late) {
+        f->host->timer_arm(f->late, f->timeout_us + 100000);
+        return;
+    }
+    report(f, "fine");
+    if (f->report_twice) report(f, "fine again");
+}
+
+static void destroy(void *state) {
+    faulty *f = state;
+    f->host->timer_free(f->late);
+    free(f->crash_file);
+    free(f->block_file);
+    free(f);
+}
+
+static const vigil_key keys[] = {
+    {"crash_file", VIGIL_KEY_PATH, 0, 0, 0, NULL},  {"block_file", VIGIL_KEY_PATH, 0, 0, 0, NULL},
+    {"block_for", VIGIL_KEY_DURATION, 0, 0, 0, NULL}, {"fail_create", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
+    {"report_twice", VIGIL_KEY_BOOL, 0, 0, 0, NULL}, {"report_late", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
+};
+static const vigil_tracker_type type = {
+    sizeof(vigil_tracker_type), "faulty", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, NULL, poll_once, NULL, destroy,
+};
+static const vigil_tracker_type *const trackers[] = {&type};
+
+VIGIL_EXPORT const vigil_plugin_info *vigil_plugin_entry(void) {
+    static vigil_plugin_info info = VIGIL_PLUGIN_INFO_INIT("faulty", "1.0");
+    info.trackers = trackers;
+    info.tracker_count = 1;
+    return &info;
+}
