@@ -253,6 +253,10 @@ const std::vector<KeyRule<GlobalConfig>> kGlobalRules = {
          else v.error("'" + v.text() + "' is not ADDR:PORT (IPv6 as [ADDR]:PORT)");
      }},
     {"state_dir", false, [](GlobalConfig& g, Value& v) { assign(v.absolute_path(), g.state_dir); }},
+    {"stall_timeout", false,
+     [](GlobalConfig& g, Value& v) {
+         if (auto d = v.duration()) g.stall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+     }},
 };
 
 // ---------------------------------------------------------------- [instance]
@@ -716,26 +720,17 @@ LoadResult load_config_file(const std::string& main_path, const LoadOptions& opt
     return load_config_sections(raw, std::move(files), options, std::move(diags));
 }
 
-std::vector<std::string> peek_plugin_path(const std::string& main_path) {
+GlobalConfig peek_global(const std::string& main_path) {
     Diagnostics ignored;
     std::vector<RawSection> raw;
     for (const auto& f : config_files(main_path)) parse_ini_file(f, raw, ignored);
-    std::string value;
-    for (const auto& s : raw)
-        if (trim(s.header) == "global")
-            for (const auto& e : s.entries)
-                if (e.key == "plugin_path") value = e.value;
-    std::vector<std::string> dirs;
-    size_t start = 0;
-    while (start <= value.size() && !value.empty()) {
-        auto colon = value.find(':', start);
-        auto dir = value.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-        if (!dir.empty() && dir.front() == '/') dirs.push_back(dir);
-        if (colon == std::string::npos) break;
-        start = colon + 1;
-    }
-    return dirs;
+    GlobalConfig global;
+    for (const auto& s : merge_sections(raw, ignored))
+        if (s.type == "global") apply_rules(s, kGlobalRules, global, ignored);
+    return global;
 }
+
+std::vector<std::string> peek_plugin_path(const std::string& main_path) { return peek_global(main_path).plugin_path; }
 
 LoadResult load_config_text(const std::string& text, const std::string& name, const LoadOptions& options) {
     Diagnostics diags;

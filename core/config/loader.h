@@ -38,6 +38,11 @@ LoadResult load_config_file(const std::string& main_path, const LoadOptions& opt
 // declare the keys the full load checks. Problems are left to the full load.
 std::vector<std::string> peek_plugin_path(const std::string& main_path);
 
+// [global] alone, as far as it parses (problems are left to the full load):
+// the supervisor's logging comes from it, since it loads no plugin and so
+// cannot check the whole config.
+GlobalConfig peek_global(const std::string& main_path);
+
 // The same from sections already read (tests, and anything that has text in memory).
 LoadResult load_config_sections(const std::vector<RawSection>& sections, std::vector<std::string> files,
                                  const LoadOptions& options, Diagnostics diagnostics = {});

@@ -30,4 +30,13 @@ const GroupConfig* Config::group(std::string_view name) const { return by_name(g
 const TrackerConfig* Config::tracker(std::string_view name) const { return by_name(trackers, name); }
 const NotifierConfig* Config::notifier(std::string_view name) const { return by_name(notifiers, name); }
 
+Duration stall_timeout_of(const Config& config) {
+    if (config.global.stall_timeout) return *config.global.stall_timeout;
+    constexpr Duration kFloor{200};
+    if (config.instances.empty()) return kFloor;
+    Duration smallest = config.instances.front().advert_int;
+    for (const auto& i : config.instances) smallest = std::min(smallest, i.advert_int);
+    return std::max(kFloor, 2 * smallest);
+}
+
 }  // namespace vigil::config

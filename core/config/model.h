@@ -36,6 +36,9 @@ struct GlobalConfig {
     std::vector<NameRef> notify;
     std::optional<net::SocketAddress> metrics_listen;
     std::string state_dir = "/var/lib/vigil";
+    // How long the worker's loop may stand still before the supervisor ends
+    // it; unset: stall_timeout_of() picks the default. 0: never.
+    std::optional<Duration> stall_timeout;
 };
 
 enum class InitialState { Backup, Master };
@@ -141,5 +144,10 @@ struct Config {
     const TrackerConfig* tracker(std::string_view name) const;
     const NotifierConfig* notifier(std::string_view name) const;
 };
+
+// [global] stall_timeout, or its default: twice the smallest advert_int, and
+// at least 200 ms (a loop that misses two adverts has let the backup count
+// down most of its master down interval).
+Duration stall_timeout_of(const Config& config);
 
 }  // namespace vigil::config

@@ -10,6 +10,19 @@ namespace vigil::control {
 
 using nlohmann::json;
 
+namespace {
+
+json worker_json(const WorkerInfo& w) {
+    return {{"pid", w.pid},
+            {"supervised", w.supervised},
+            {"restarts", w.restarts},
+            {"restarts_by_cause", {{"signal", w.by_signal}, {"exit", w.by_exit}, {"stall", w.by_stall}}},
+            {"last_cause", w.restarts ? json(w.last_cause) : json(nullptr)},
+            {"last_time", w.restarts ? json(log::utc_timestamp(w.last_time_ms)) : json(nullptr)}};
+}
+
+}  // namespace
+
 json ControlApi::handle(const json& request) {
     const std::string cmd = request["cmd"];
     if (cmd == "status") return status();
@@ -78,8 +91,8 @@ json ControlApi::status() const {
             if (ep->drops()[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = ep->drops()[i];
         endpoints.push_back({{"interface", ep->ifname()}, {"family", net::family_name(ep->family())}, {"drops", drops}});
     }
-    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"instances", instances}, {"groups", groups},
-            {"trackers", trackers}, {"notifiers", notifiers},         {"endpoints", endpoints}};
+    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"worker", worker_json(worker_)}, {"instances", instances},
+            {"groups", groups},     {"trackers", trackers},           {"notifiers", notifiers},              {"endpoints", endpoints}};
 }
 
 json ControlApi::reload() {

@@ -15,6 +15,16 @@
 
 namespace vigil::control {
 
+// The worker process as its supervisor recorded it (status "worker").
+struct WorkerInfo {
+    int pid = 0;
+    bool supervised = false;
+    uint32_t restarts = 0;
+    uint32_t by_signal = 0, by_exit = 0, by_stall = 0;
+    std::string last_cause;     // empty before the first restart
+    int64_t last_time_ms = 0;   // Unix time of the last death
+};
+
 class ControlApi {
 public:
     ControlApi(daemon::Daemon& daemon, vrrp::VrrpSubsystem& vrrp, track::TrackingSubsystem& tracking,
@@ -23,6 +33,8 @@ public:
 
     nlohmann::json handle(const nlohmann::json& request);
     nlohmann::json status() const;
+
+    void set_worker(WorkerInfo worker) { worker_ = std::move(worker); }
 
     // Restores the maintenance flags saved under state_dir (at start).
     void restore_maintenance();
@@ -37,6 +49,7 @@ private:
     vrrp::VrrpSubsystem& vrrp_;
     track::TrackingSubsystem& tracking_;
     notify::NotifySubsystem& notify_;
+    WorkerInfo worker_;
 };
 
 }  // namespace vigil::control

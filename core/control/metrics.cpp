@@ -105,6 +105,9 @@ std::string MetricsServer::render() const {
         o << "vigil_notifier_failures_total{notifier=\"" << label(n["name"]) << "\"} " << n["failed_attempts"] << "\n";
     family(o, "vigil_notifier_abandoned_total", "counter", "events given up on after every retry");
     for (const auto& n : s["notifiers"]) o << "vigil_notifier_abandoned_total{notifier=\"" << label(n["name"]) << "\"} " << n["abandoned"] << "\n";
+    family(o, "vigil_worker_restarts_total", "counter", "workers the supervisor restarted, by how the last one ended");
+    for (const char* cause : {"signal", "exit", "stall"})
+        o << "vigil_worker_restarts_total{cause=\"" << cause << "\"} " << s["worker"]["restarts_by_cause"][cause] << "\n";
     return o.str();
 }
 

@@ -78,7 +78,16 @@ std::string pad(std::string s, size_t width) {
 }
 
 void print_status(const json& s) {
-    std::cout << "router " << s.value("router_id", "") << "\n\n";
+    std::cout << "router " << s.value("router_id", "") << "\n";
+    if (s.contains("worker")) {
+        const auto& w = s["worker"];
+        std::cout << "worker pid " << w["pid"].get<int>() << (w["supervised"].get<bool>() ? "" : " (no supervisor)") << ", "
+                  << w["restarts"].get<unsigned>() << " restart(s)";
+        if (!w["last_cause"].is_null())
+            std::cout << "; last " << w["last_time"].get<std::string>() << ": " << w["last_cause"].get<std::string>();
+        std::cout << "\n";
+    }
+    std::cout << "\n";
     std::cout << pad("INSTANCE", 12) << pad("STATE", 9) << pad("PRIO", 9) << pad("MASTER", 26) << "VIPS\n";
     for (const auto& i : s["instances"]) {
         std::string prio = std::to_string(i["priority"]["effective"].get<int>()) + "/" + std::to_string(i["priority"]["base"].get<int>());

@@ -5,7 +5,6 @@
 
 #include <csignal>
 
-#include "daemon/service_notify.h"
 #include "log/logger.h"
 
 namespace vigil::daemon {
@@ -89,6 +88,7 @@ bool Daemon::start() {
     }
     signal(SIGPIPE, SIG_IGN);
     for (auto& s : subsystems_) s->apply(*config_);
+    if (lifecycle_) lifecycle_->applied(*config_);
     VLOG_NOTICE("vigild started: %zu instance(s), %zu tracker(s), %zu notifier(s) from %s", config_->instances.size(),
                 config_->trackers.size(), config_->notifiers.size(), options_.config_path.c_str());
     return true;
@@ -101,9 +101,7 @@ std::string Daemon::status_line() const {
 }
 
 void Daemon::announce_ready() {
-    service_ready(status_line());
-    auto usec = service_watchdog_start(base_);
-    if (usec > 0) VLOG_INFO("systemd watchdog: every %lld ms", usec / 2000);
+    if (lifecycle_) lifecycle_->ready(status_line());
 }
 
 int Daemon::run() {
@@ -117,13 +115,16 @@ int Daemon::run() {
 
 ReloadOutcome Daemon::reload() {
     ReloadOutcome outcome;
-    service_reloading();
+    if (lifecycle_) lifecycle_->reloading();
     struct ReadyAgain {  // whether applied or refused, vigild is serving again
         const Daemon* d;
-        ~ReadyAgain() { service_ready(d->status_line()); }
+        ~ReadyAgain() {
+            if (d->lifecycle_) d->lifecycle_->ready(d->status_line());
+        }
     } ready_again{this};
     log::Logger::get().reopen();
     auto result = load_with_plugins();
+    if (lifecycle_) lifecycle_->beat();  // a large config or many plugins take a while
     outcome.diagnostics = result.diagnostics.all();
     log_diagnostics(outcome.diagnostics);
     if (!result.ok()) {
@@ -134,6 +135,7 @@ ReloadOutcome Daemon::reload() {
     config_ = std::make_unique<config::Config>(std::move(*result.config));
     apply_logging(*config_);
     for (auto& s : subsystems_) s->apply(*config_);
+    if (lifecycle_) lifecycle_->applied(*config_);
     ++reloads_;
     outcome.applied = true;
     VLOG_NOTICE("reloaded %s: %zu instance(s), %zu tracker(s), %zu notifier(s)", options_.config_path.c_str(),
@@ -143,8 +145,7 @@ ReloadOutcome Daemon::reload() {
 
 void Daemon::request_stop() {
     VLOG_NOTICE("stopping");
-    service_stopping();
-    service_watchdog_stop();
+    if (lifecycle_) lifecycle_->stopping();
     // Reverse order of construction: trackers, then VRRP (whose STOP events
     // the notifiers, stopped last, still deliver).
     for (auto it = subsystems_.rbegin(); it != subsystems_.rend(); ++it) (*it)->stop();

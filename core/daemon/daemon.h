@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/loader.h"
+#include "daemon/lifecycle.h"
 #include "daemon/options.h"
 #include "daemon/subsystem.h"
 
@@ -42,14 +43,15 @@ public:
     using BeforeLoad = std::function<std::vector<std::string>(const std::string& config_path)>;
     void set_before_load(BeforeLoad hook) { before_load_ = std::move(hook); }
 
+    void set_lifecycle(Lifecycle* lifecycle) { lifecycle_ = lifecycle; }
+
     // Loads the config and sets up logging, the loop and the signals.
     // Diagnostics are logged; false when the config has errors.
     bool start();
-    // Runs the loop until a stop is requested; returns the exit status.
-    // Tells systemd the daemon serves (after the control socket is up) and
-    // starts the watchdog pings when WatchdogSec= is set.
+    // Tells the lifecycle the daemon serves (after the control socket is up).
     void announce_ready();
     std::string status_line() const;
+    // Runs the loop until a stop is requested; returns the exit status.
     int run();
 
     // The HUP path: re-reads the config; a config with errors is refused and
@@ -69,6 +71,7 @@ private:
 
     Options options_;
     BeforeLoad before_load_;
+    Lifecycle* lifecycle_ = nullptr;
     const config::TypeRegistry& types_;
     std::unique_ptr<config::Config> config_;
     std::vector<std::unique_ptr<Subsystem>> subsystems_;

@@ -20,7 +20,7 @@ std::string usage() {
 }
 
 ParsedOptions parse_options(int argc, char** argv) {
-    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion };
+    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion, kSupervised };
     static const option longopts[] = {
         {"config", required_argument, nullptr, 'f'},
         {"test-config", no_argument, nullptr, 't'},
@@ -30,6 +30,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         {"pid-file", required_argument, nullptr, kPidFile},
         {"version", no_argument, nullptr, kVersion},
         {"help", no_argument, nullptr, 'h'},
+        {"supervised", required_argument, nullptr, kSupervised},
         {nullptr, 0, nullptr, 0},
     };
     ParsedOptions out;
@@ -50,6 +51,7 @@ ParsedOptions parse_options(int argc, char** argv) {
                 break;
             case kPidFile: out.options.pid_file = optarg; break;
             case kVersion: out.options.show_version = true; break;
+            case kSupervised: out.options.supervised_fds = optarg; break;
             case ':': out.error = std::string("option ") + argv[optind - 1] + " needs a value"; break;
             default: out.error = std::string("unknown option ") + argv[optind - 1]; break;
         }

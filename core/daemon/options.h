@@ -17,6 +17,8 @@ struct Options {
     std::string pid_file = "/run/vigil/vigild.pid";
     bool show_version = false;
     bool show_help = false;
+    // The worker executable only: "SHARED_FD,SOCKET_FD" from its supervisor.
+    std::string supervised_fds;
 };
 
 struct ParsedOptions {

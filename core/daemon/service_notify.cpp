@@ -1,7 +1,5 @@
 #include "daemon/service_notify.h"
 
-#include <event2/event.h>
-
 #include <ctime>
 
 #ifdef VIGIL_HAVE_SYSTEMD
@@ -19,8 +17,6 @@ void send(const std::string& state) {
 #endif
 }
 
-event* watchdog_event = nullptr;
-
 }  // namespace
 
 void service_ready(const std::string& status) { send("READY=1\nSTATUS=" + status); }
@@ -35,24 +31,16 @@ void service_reloading() {
 
 void service_stopping() { send("STOPPING=1"); }
 
-long long service_watchdog_start(event_base* base) {
+std::chrono::microseconds service_watchdog_interval() {
 #ifdef VIGIL_HAVE_SYSTEMD
     uint64_t usec = 0;
-    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return 0;
-    service_watchdog_stop();
-    watchdog_event = event_new(base, -1, EV_PERSIST, [](evutil_socket_t, short, void*) { send("WATCHDOG=1"); }, nullptr);
-    timeval half{static_cast<time_t>(usec / 2 / 1000000), static_cast<suseconds_t>(usec / 2 % 1000000)};
-    event_add(watchdog_event, &half);
-    return static_cast<long long>(usec);
+    if (sd_watchdog_enabled(0, &usec) <= 0) return std::chrono::microseconds(0);
+    return std::chrono::microseconds(usec);
 #else
-    (void)base;
-    return 0;
+    return std::chrono::microseconds(0);
 #endif
 }
 
-void service_watchdog_stop() {
-    if (watchdog_event) event_free(watchdog_event);
-    watchdog_event = nullptr;
-}
+void service_watchdog_ping() { send("WATCHDOG=1"); }
 
 }  // namespace vigil::daemon

@@ -1,11 +1,12 @@
 // Telling systemd (Type=notify) where vigild is: ready, reloading, stopping,
-// and alive (the watchdog). Every call is a no-op outside systemd (no
-// NOTIFY_SOCKET) or when vigild was built without libsystemd.
+// and alive (the watchdog). The supervisor sends these (it is the unit's
+// main process); the worker tells the supervisor. Every call is a no-op
+// outside systemd (no NOTIFY_SOCKET) or when vigild was built without
+// libsystemd.
 #pragma once
 
+#include <chrono>
 #include <string>
-
-struct event_base;
 
 namespace vigil::daemon {
 
@@ -13,9 +14,8 @@ void service_ready(const std::string& status);
 void service_reloading();
 void service_stopping();
 
-// With WatchdogSec= set, pings at half the interval from the loop, so a
-// stalled loop is what systemd notices. Returns the interval in µs, 0 when off.
-long long service_watchdog_start(event_base* base);
-void service_watchdog_stop();
+// WatchdogSec= as an interval, 0 when off; ping at half of it.
+std::chrono::microseconds service_watchdog_interval();
+void service_watchdog_ping();
 
 }  // namespace vigil::daemon

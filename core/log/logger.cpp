@@ -44,11 +44,16 @@ int syslog_priority(Level level) {
 std::string utc_timestamp() {
     timeval tv;
     gettimeofday(&tv, nullptr);
+    return utc_timestamp(static_cast<int64_t>(tv.tv_sec) * 1000 + tv.tv_usec / 1000);
+}
+
+std::string utc_timestamp(int64_t unix_ms) {
+    time_t secs = static_cast<time_t>(unix_ms / 1000);
     tm utc;
-    gmtime_r(&tv.tv_sec, &utc);
+    gmtime_r(&secs, &utc);
     char buf[40];
     size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &utc);
-    snprintf(buf + n, sizeof buf - n, ".%03ldZ", static_cast<long>(tv.tv_usec / 1000));
+    snprintf(buf + n, sizeof buf - n, ".%03ldZ", static_cast<long>(unix_ms % 1000));
     return buf;
 }
 

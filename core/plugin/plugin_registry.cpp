@@ -65,7 +65,8 @@ std::string builtin_plugin_dir() {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return VIGIL_PLUGIN_DIR_ABSOLUTE;
-    return (exe.parent_path() / VIGIL_PLUGIN_DIR_FROM_SBIN).lexically_normal().string();
+    // The worker lives in <libdir>/vigil, beside plugins/.
+    return (exe.parent_path() / "plugins").string();
 }
 
 PluginConfig::PluginConfig(std::string name, std::string type, const config::Options& options, int64_t interval_ms,

@@ -2,6 +2,7 @@
 
 #include <event2/event.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -18,14 +19,21 @@ Time monotonic_now() {
 
 namespace {
 
-MachineParams params_of(const config::InstanceConfig& c) {
+constexpr Time kRestartedPreemptDelay = std::chrono::seconds(60);
+
+MachineParams params_of(const config::InstanceConfig& c, const Context& context) {
     MachineParams p;
     p.version = static_cast<uint8_t>(c.version);
     p.priority = static_cast<uint8_t>(c.priority);
     p.advert_cs = static_cast<uint16_t>(c.advert_int.count() / 10);
     p.preempt = c.preempt;
     p.preempt_delay = std::chrono::duration_cast<Time>(c.preempt_delay);
-    p.start_as_master = c.state == config::InitialState::Master;
+    p.start_as_master = c.state == config::InitialState::Master && !context.restarted;
+    p.start_as_backup = context.restarted;
+    // A worker that just died may die again: its successor leaves the role
+    // with the peer until it has run as long as the supervisor's crash-loop
+    // window, so the VIP moves once, not back and forth.
+    if (context.restarted) p.preempt_delay = std::max(p.preempt_delay, kRestartedPreemptDelay);
     return p;
 }
 
@@ -37,7 +45,7 @@ timeval to_timeval(Time d) {
 }  // namespace
 
 Instance::Instance(const config::InstanceConfig& config, Context& context)
-    : config_(config), context_(context), machine_(params_of(config), *this) {
+    : config_(config), context_(context), machine_(params_of(config, context), *this) {
     expectation_.version = static_cast<uint8_t>(config.version);
     expectation_.interval_cs = static_cast<uint16_t>(config.advert_int.count() / 10);
     if (!config.auth_pass.empty()) {
@@ -88,7 +96,7 @@ void Instance::start() {
     else if (socket_fault_)
         update_fault(socket_problem_);
     started_ = true;
-    machine_.start(monotonic_now());
+    machine_.start(monotonic_now(), context_.start_note);
     VLOG_INFO("%s: started as %s (vrid %d, VRRPv%d, priority %d, %s)", name().c_str(), state_name(machine_.state()),
               config_.vrid, config_.version, config_.priority, config_.interface.c_str());
     rearm();
@@ -167,14 +175,9 @@ void Instance::send_advert(uint8_t priority) {
         ++counters_.send_errors;
         return;  // the link monitor's address events bring it in through refresh_link()
     }
-    Advert a;
-    a.version = static_cast<uint8_t>(config_.version);
-    a.vrid = static_cast<uint8_t>(config_.vrid);
-    a.priority = priority;
-    a.interval_cs = expectation_.interval_cs;
-    a.auth_type = expectation_.auth_type;
-    a.auth_data = expectation_.auth_data;
-    a.addresses = vip_addresses();
+    // A master that now sends from another address resigns from that one too.
+    if (machine_.state() == State::Master && context_.holds && src != held_src_) publish_hold(vip_interfaces(), {}, src);
+    auto a = advert(priority);
     auto checksum = config_.v3_checksum == config::V3Checksum::Rfc9568 ? Checksum::Rfc9568 : Checksum::PseudoHeader;
     static const auto group4 = multicast_group(net::Family::V4), group6 = multicast_group(net::Family::V6);
     const auto& group = config_.family == net::Family::V4 ? group4 : group6;
@@ -196,6 +199,36 @@ void Instance::send_advert(uint8_t priority) {
     if (config_.unicast_peers.empty()) send_to(group);
     for (const auto& peer : config_.unicast_peers) send_to(peer);
     if (all_sent) last_send_error_.clear();
+}
+
+Advert Instance::advert(uint8_t priority) const {
+    Advert a;
+    a.version = static_cast<uint8_t>(config_.version);
+    a.vrid = static_cast<uint8_t>(config_.vrid);
+    a.priority = priority;
+    a.interval_cs = expectation_.interval_cs;
+    a.auth_type = expectation_.auth_type;
+    a.auth_data = expectation_.auth_data;
+    a.addresses = vip_addresses();
+    return a;
+}
+
+void Instance::publish_hold(const std::vector<net::InterfaceInfo>& infos, const std::set<size_t>& adding,
+                            const std::optional<net::IpAddress>& src) {
+    Hold hold;
+    hold.instance = config_.name;
+    hold.ifname = config_.interface;
+    hold.ifindex = link_.index;
+    hold.family = config_.family;
+    hold.resign = advert(0);
+    hold.checksum = config_.v3_checksum == config::V3Checksum::Rfc9568 ? Checksum::Rfc9568 : Checksum::PseudoHeader;
+    hold.src = src;
+    if (config_.unicast_peers.empty()) hold.destinations.push_back(multicast_group(config_.family));
+    else hold.destinations = config_.unicast_peers;
+    for (size_t i = 0; i < config_.vips.size(); ++i)
+        if (added_.count(i) || adding.count(i)) hold.vips.push_back({infos[i].index, config_.vips[i].prefix});
+    context_.holds->holding(hold);
+    held_src_ = src;
 }
 
 void Instance::state_changed(State from, State to, const std::string& reason) {
@@ -241,10 +274,15 @@ void Instance::take_vips() {
     // it, and a preempt in that window would skip the add: a master without
     // its VIP (found by bench/soak).
     auto infos = vip_interfaces(/*fresh=*/true);
-    for (size_t i = 0; i < config_.vips.size(); ++i) {
+    // An address that is already there (an owner's own) is not ours to remove later.
+    std::set<size_t> adding;
+    for (size_t i = 0; i < config_.vips.size(); ++i)
+        if (!infos[i].has(config_.vips[i].prefix.address)) adding.insert(i);
+    // The supervisor learns of a VIP before the kernel has it: if this process
+    // dies at any point after, the supervisor removes it.
+    if (context_.holds) publish_hold(infos, adding, source_address());
+    for (size_t i : adding) {
         const auto& vip = config_.vips[i];
-        // An address that is already there (an owner's own) is not ours to remove later.
-        if (infos[i].has(vip.prefix.address)) continue;
         auto problem = context_.addresses->add(infos[i].index, vip.prefix, vip.label);
         if (!problem.empty()) VLOG_ERROR("%s: cannot add %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
         else added_.insert(i);
@@ -266,7 +304,10 @@ void Instance::release_vips(bool stale) {
         auto problem = context_.addresses->remove(infos[i].index, vip.prefix);
         if (!problem.empty()) VLOG_ERROR("%s: cannot remove %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
     }
-    if (!stale) added_.clear();
+    if (stale) return;
+    added_.clear();
+    if (context_.holds) context_.holds->released(config_.name);
+    held_src_.reset();
 }
 
 void Instance::announce_vips() {

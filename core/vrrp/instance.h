@@ -12,6 +12,7 @@
 
 #include "config/model.h"
 #include "net/interface_info.h"
+#include "vrrp/hold_registry.h"
 #include "vrrp/packet.h"
 #include "vrrp/state_machine.h"
 #include "vrrp/sync_group.h"
@@ -34,6 +35,13 @@ struct Context {
     event_base* base = nullptr;
     net::AddressManager* addresses = nullptr;
     net::Announcer* announcer = nullptr;
+    // Told of every VIP before it is added (a supervised worker); may be null.
+    HoldRegistry* holds = nullptr;
+    // A worker restarted after the last one died: every instance starts as
+    // BACKUP (even an owner, or `state = master`: the peer holds the role
+    // now), and its first transition says why.
+    bool restarted = false;
+    std::string start_note{};
 };
 
 struct InstanceCounters {
@@ -102,6 +110,10 @@ private:
     // unicast_src, else the first address that is not a VIP, else (an owner)
     // a VIP the interface holds.
     std::optional<net::IpAddress> source_address() const;
+    // Tells context_.holds what we hold (added_ and `adding`), from `src`.
+    void publish_hold(const std::vector<net::InterfaceInfo>& infos, const std::set<size_t>& adding,
+                      const std::optional<net::IpAddress>& src);
+    Advert advert(uint8_t priority) const;
 
     config::InstanceConfig config_;
     Context& context_;
@@ -122,6 +134,7 @@ private:
     event* garp_timer_ = nullptr;
     std::string last_send_error_;
     std::set<size_t> added_;  // indexes of the VIPs we added (and so may remove)
+    std::optional<net::IpAddress> held_src_;  // the source the published hold sends from
 };
 
 }  // namespace vigil::vrrp

@@ -66,17 +66,18 @@ void Machine::become_backup(const std::string& reason, Time now) {
     move(State::Backup, reason);
 }
 
-void Machine::start(Time now) {
+void Machine::start(Time now, const std::string& note) {
     master_advert_cs_ = p_.advert_cs;
+    auto noted = [&](std::string reason) { return note.empty() ? reason : reason + "; " + note; };
     if (faulted_) {
-        move(State::Fault, "starting while faulted: " + fault_reason_);
+        move(State::Fault, noted("starting while faulted: " + fault_reason_));
         return;
     }
-    if (priority_ == 255 && !maintenance_) {
-        become_master("address owner (priority 255)", now);
+    if (priority_ == 255 && !maintenance_ && !p_.start_as_backup) {
+        become_master(noted("address owner (priority 255)"), now);
         return;
     }
-    become_backup(maintenance_ ? "starting in maintenance" : "starting", now);
+    become_backup(noted(maintenance_ ? "starting in maintenance" : "starting"), now);
     // `state = master` (as keepalived): claim the role after one advert
     // interval and a minimal skew, unless a master speaks up first.
     if (p_.start_as_master)

@@ -28,6 +28,7 @@ struct MachineParams {
     bool preempt = true;
     Time preempt_delay{0};          // a lower-priority master is tolerated this long after first heard
     bool start_as_master = false;   // `state = master`
+    bool start_as_backup = false;   // even as an owner (a restarted worker: the peer holds the role)
 };
 
 class Actions {
@@ -52,7 +53,8 @@ class Machine {
 public:
     Machine(MachineParams params, Actions& actions) : p_(params), priority_(params.priority), actions_(actions) {}
 
-    void start(Time now);
+    // `note`, when given, is added to the first transition's reason.
+    void start(Time now, const std::string& note = "");
     // A decoded advert that passed every receive check, from `src`.
     void receive(const Advert& advert, const net::IpAddress& src, Time now);
     // Call when now >= next_deadline().

@@ -112,6 +112,9 @@ void VrrpSubsystem::apply(const config::Config& config) {
         instances_[c.name] = std::move(inst);
     }
     for (auto* inst : fresh) inst->start();
+    // Instances a later reload adds start as configured.
+    context_.restarted = false;
+    context_.start_note.clear();
 
     for (auto it = endpoints_.begin(); it != endpoints_.end();) it = it->second->empty() ? endpoints_.erase(it) : std::next(it);
 }

@@ -38,6 +38,15 @@ public:
     std::vector<std::string> set_maintenance(const std::vector<std::string>& names, bool on);
     const std::set<std::string>& maintenance() const { return maintenance_; }
 
+    // A supervised worker: every VIP is told to `holds` before it is added.
+    void set_hold_registry(HoldRegistry* holds) { context_.holds = holds; }
+    // This worker replaces one that died: the instances of the first apply
+    // start as BACKUP, their first transition's reason ending with `note`.
+    void set_restarted(const std::string& note) {
+        context_.restarted = true;
+        context_.start_note = note;
+    }
+
     // From the tracking engine.
     void set_tracking(const std::string& instance, int priority, bool fault, const std::string& reason);
 

@@ -54,7 +54,7 @@ void vigil_master_keepalived_backup(const Variant& v) {
         << lab.keepalived_log(2);
     EXPECT_EQ(lab.holders(vip), std::vector<int>{1}) << "keepalived accepts vigil's adverts";
 
-    lab.stop_vigild(1, SIGKILL);
+    lab.crash_vigild(1);
     ASSERT_TRUE(lab.wait_address(2, vip, true)) << lab.keepalived_log(2);
 
     lab.start_vigild(1, vigil_config(v, 100));

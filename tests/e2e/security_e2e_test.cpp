@@ -413,7 +413,7 @@ TEST(SecurityE2E, ControlSocketPermissionsAndWhatIsAtItsPath) {
     EXPECT_TRUE(has(as_nobody.out + as_nobody.err, "permission denied")) << as_nobody.out << as_nobody.err;
     EXPECT_TRUE(lab.wait_log(1, "control socket: refused uid 65534")) << lab.log(1);
     chmod(sock.c_str(), 0660);
-    auto killed = lab.stop_vigild(1, SIGKILL);
+    auto killed = lab.crash_vigild(1);
     ASSERT_TRUE(killed.has_value());
     lab.start_vigild(1, config);
     EXPECT_TRUE(lab.wait_log(1, "control socket " + sock + " ready")) << "a stale socket is replaced\n" << lab.log(1);

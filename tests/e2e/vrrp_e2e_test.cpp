@@ -22,8 +22,9 @@ TEST(VrrpE2E, TwoHostsElectFailOverAndPreemptBack) {
     auto labels = run({kIp, "-n", lab.ns(1), "-o", "addr", "show", "dev", "eth0"}).out;
     EXPECT_NE(labels.find("eth0:vip1"), std::string::npos) << labels;
 
-    // SIGKILL: no goodbye; the backup takes over after the master down interval.
-    lab.stop_vigild(1, SIGKILL);
+    // A crash of the whole vigild (supervisor and worker): no goodbye; the
+    // backup takes over after the master down interval.
+    lab.crash_vigild(1);
     ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
     EXPECT_TRUE(lab.log_has(2, "VI_1: BACKUP -> MASTER (master down timer expired: no advert from 192.0.2.11)"));
 
@@ -74,7 +75,7 @@ TEST(VrrpE2E, Ipv6ElectsAndFailsOver) {
     lab.start_vigild(2, vrrp_instance("VI_6", 61, 99, kVip6 + "/64", fast()));
     ASSERT_TRUE(lab.wait_address(1, kVip6, true)) << lab.log(1);
     EXPECT_TRUE(wait_for([&] { return lab.holders(kVip6) == std::vector<int>{1}; })) << lab.log(2);
-    lab.stop_vigild(1, SIGKILL);
+    lab.crash_vigild(1);
     ASSERT_TRUE(lab.wait_address(2, kVip6, true, 3s)) << lab.log(2);
     EXPECT_TRUE(lab.log_has(2, "no advert from fe80::")) << "IPv6 adverts come from the link-local address";
 }
@@ -94,7 +95,7 @@ TEST(VrrpE2E, UnicastPeersIgnoreMulticastAndFailOver) {
     ASSERT_TRUE(lab.wait_address(3, "192.0.2.253", true)) << lab.log(3);
     ASSERT_TRUE(heard_adverts(lab, 2, "VI_U", 20));
     EXPECT_EQ(lab.holders(kVip), std::vector<int>{1});
-    lab.stop_vigild(1, SIGKILL);
+    lab.crash_vigild(1);
     EXPECT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
 }
 
@@ -153,10 +154,10 @@ TEST(VrrpE2E, ThreeHostsFailOverInPriorityOrder) {
     lab.start_vigild(3, vrrp_instance("VI_1", 51, 80, kVip + "/24", fast()));
     ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
     auto h3_before = lab.log(3).size();  // the start-up election may have taken a detour
-    lab.stop_vigild(1, SIGKILL);
+    lab.crash_vigild(1);
     ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
     EXPECT_EQ(lab.log(3).find("-> MASTER", h3_before), std::string::npos) << "the lower backup waits longer (skew) and hears h2 first";
-    lab.stop_vigild(2, SIGKILL);
+    lab.crash_vigild(2);
     EXPECT_TRUE(lab.wait_address(3, kVip, true, 3s)) << lab.log(3);
 }
 
@@ -192,7 +193,7 @@ TEST(VrrpE2E, ANewMasterAnnouncesItselfToTheSegment) {
     };
     ASSERT_EQ(neighbour(kVip), mac(1));
     ASSERT_EQ(neighbour(kVip6), mac(1));
-    lab.stop_vigild(1, SIGKILL);
+    lab.crash_vigild(1);
     ASSERT_TRUE(lab.wait_address(2, kVip, true, 3s)) << lab.log(2);
     // Without h3 sending anything, the gratuitous ARP / unsolicited NA of the
     // new master repoint its entries.

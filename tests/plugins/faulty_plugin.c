@@ -1,12 +1,17 @@
 /* A deliberately faulty tracker plugin, built against the SDK alone, for the
  * tests of what vigild does when a plugin misbehaves. Type `faulty`:
- *   crash_file = PATH   poll() dereferences NULL while PATH exists
- *   block_file = PATH   poll() blocks the loop for `block_for` while PATH exists
+ *   crash_file = PATH   poll() dereferences NULL when PATH exists
+ *   block_file = PATH   poll() blocks the loop for `block_for` when PATH exists
+ *   keep_trigger = yes  leave PATH in place (a fault at every poll: a crash
+ *                       loop); by default poll() removes it as it fires, so a
+ *                       restarted worker runs clean
  *   block_for = DURATION  (default 10s)
  *   fail_create = yes   create() fails with "refusing to start on purpose"
  *   report_twice = yes  every poll reports twice
  *   report_late = yes   every poll reports once, after the tracker's timeout
- * Otherwise every poll reports success. */
+ * Otherwise every poll reports success. Before it crashes or blocks, poll()
+ * writes CLOCK_MONOTONIC in nanoseconds to PATH.fired: the moment of the
+ * fault, for tests that time what follows. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +25,7 @@ typedef struct faulty {
     vigil_tracker *tracker;
     char *crash_file, *block_file;
     int64_t block_us, timeout_us;
-    int report_twice, report_late;
+    int report_twice, report_late, keep_trigger;
     vigil_timer *late;
 } faulty;
 
@@ -47,6 +52,18 @@ static void report(faulty *f, const char *reason) {
 
 static void late_report(void *arg) { report(arg, "late on purpose"); }
 
+static void fire(const faulty *f, const char *trigger) {
+    char path[4096];
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    snprintf(path, sizeof path, "%s.fired", trigger);
+    FILE *out = fopen(path, "w");
+    if (!out) return;
+    fprintf(out, "%lld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec);
+    fclose(out);
+    if (!f->keep_trigger) unlink(trigger);
+}
+
 static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
     if (is_yes(vigil_config_get(cfg, "fail_create"))) {
         snprintf(err, errlen, "refusing to start on purpose");
@@ -65,6 +82,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     f->timeout_us = cfg->timeout_ms * 1000;
     f->report_twice = is_yes(vigil_config_get(cfg, "report_twice"));
     f->report_late = is_yes(vigil_config_get(cfg, "report_late"));
+    f->keep_trigger = is_yes(vigil_config_get(cfg, "keep_trigger"));
     f->late = host->timer_new(host->host, late_report, f);
     return f;
 }
@@ -72,10 +90,12 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
 static void poll_once(void *state) {
     faulty *f = state;
     if (f->crash_file && access(f->crash_file, F_OK) == 0) {
+        fire(f, f->crash_file);
         volatile int *nowhere = NULL;
         *nowhere = 1; /* the fault under test */
     }
     if (f->block_file && access(f->block_file, F_OK) == 0) {
+        fire(f, f->block_file);
         struct timespec left = {(time_t)(f->block_us / 1000000), (long)(f->block_us % 1000000) * 1000};
         while (nanosleep(&left, &left) != 0) {
         }
@@ -100,6 +120,7 @@ static const vigil_key keys[] = {
     {"crash_file", VIGIL_KEY_PATH, 0, 0, 0, NULL},  {"block_file", VIGIL_KEY_PATH, 0, 0, 0, NULL},
     {"block_for", VIGIL_KEY_DURATION, 0, 0, 0, NULL}, {"fail_create", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"report_twice", VIGIL_KEY_BOOL, 0, 0, 0, NULL}, {"report_late", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
+    {"keep_trigger", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
 };
 static const vigil_tracker_type type = {
     sizeof(vigil_tracker_type), "faulty", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, NULL, poll_once, NULL, destroy,

@@ -100,6 +100,26 @@ public:
         daemons_.erase(host);
         return status;
     }
+    // The worker vigild (the supervisor's child) on host h, or -1.
+    pid_t worker_pid(int host) const {
+        pid_t sup = pid_of_vigild(host);
+        if (sup <= 0) return -1;
+        std::istringstream in(slurp("/proc/" + std::to_string(sup) + "/task/" + std::to_string(sup) + "/children"));
+        pid_t child = -1;
+        in >> child;
+        return child;
+    }
+    // A crash of the whole host's vigild, supervisor and worker at once (as a
+    // power loss): both are stopped before either is killed, so neither sees
+    // the other go and resigns. Returns the supervisor's wait status.
+    std::optional<int> crash_vigild(int host) {
+        if (!daemons_.count(host)) return std::nullopt;
+        pid_t sup = pid_of_vigild(host), worker = worker_pid(host);
+        kill(sup, SIGSTOP);
+        if (worker > 0) kill(worker, SIGSTOP);
+        if (worker > 0) kill(worker, SIGKILL);
+        return stop_vigild(host, SIGKILL);
+    }
     std::string socket_path(int host) const { return dir_.file("h" + std::to_string(host) + ".sock"); }
     std::string log_path(int host) const { return dir_.file("h" + std::to_string(host) + ".log"); }
     std::string log(int host) const { return slurp(log_path(host)); }
@@ -127,13 +147,19 @@ public:
 
     // Signals the processes named `comm` in host h's namespace only (pkill
     // would reach every namespace's processes: they share one pid space).
+    // SIGKILL stops them all first: killed one after another, a vigild
+    // supervisor or worker would see the other go and resign for it.
     void signal_in(int host, int sig, const std::string& comm = "") const {
         auto pids = run({kIp, "netns", "pids", ns(host)});
+        std::vector<pid_t> chosen;
         std::istringstream in(pids.out);
         for (int pid; in >> pid;) {
             auto name = slurp("/proc/" + std::to_string(pid) + "/comm");
-            if (comm.empty() || name == comm + "\n") kill(pid, sig);
+            if (comm.empty() || name == comm + "\n") chosen.push_back(pid);
         }
+        if (sig == SIGKILL)
+            for (pid_t pid : chosen) kill(pid, SIGSTOP);
+        for (pid_t pid : chosen) kill(pid, sig);
     }
 
     // --- addresses ----------------------------------------------------

@@ -1,25 +1,25 @@
-// vigild: the entry point. Option handling, `-t`, detaching and the pid file;
-// everything else is the Daemon's.
-#include <fcntl.h>
-#include <sys/stat.h>
+// vigild-worker: the daemon proper (loop, VRRP, trackers, notifiers, control
+// socket), started by the supervisor (core/supervisor/) with --supervised;
+// also `vigild -t`'s checker. Run by hand without --supervised it stays in
+// the foreground, with nobody to resign for it should it die.
 #include <unistd.h>
 
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
+#include <memory>
 
 #include "config/loader.h"
 #include "control/control_api.h"
 #include "control/control_server.h"
 #include "control/metrics.h"
 #include "daemon/daemon.h"
-#include "daemon/pid_file.h"
 #include "log/logger.h"
 #include "vigil_version.h"
 #include "notify/notify_subsystem.h"
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
 #include "plugin/process.h"
+#include "supervisor/worker_link.h"
 #include "track/tracking.h"
 #include "vrrp/vrrp_subsystem.h"
 
@@ -50,39 +50,17 @@ int check_config(const daemon::Options& options, plugin::PluginRegistry& registr
     return 0;
 }
 
-// Forks; the parent waits until the child reports that it started (or failed)
-// so that `vigild` without -n exits non-zero on a bad config, like keepalived.
-int detach(int& ready_fd) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
-    pid_t pid = fork();
-    if (pid < 0) return -1;
-    if (pid > 0) {
-        close(fds[1]);
-        char status = 1;
-        if (read(fds[0], &status, 1) != 1) status = 1;
-        _exit(status);
+// "SHARED_FD,SOCKET_FD" from the supervisor.
+std::unique_ptr<supervisor::WorkerLink> attach_supervisor(const std::string& fds) {
+    int shared_fd = -1, socket_fd = -1;
+    if (sscanf(fds.c_str(), "%d,%d", &shared_fd, &socket_fd) != 2) {
+        VLOG_ERROR("--supervised: '%s' is not SHARED_FD,SOCKET_FD", fds.c_str());
+        return nullptr;
     }
-    close(fds[0]);
-    ready_fd = fds[1];
-    setsid();
-    if (chdir("/") != 0) return -1;
-    umask(022);
-    return 0;
-}
-
-void report_ready(int& ready_fd, char status) {
-    if (ready_fd < 0) return;
-    if (status == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        if (null > 2) close(null);
-    }
-    if (write(ready_fd, &status, 1) != 1) { /* the parent is gone; nothing to tell */ }
-    close(ready_fd);
-    ready_fd = -1;
+    std::string error;
+    auto link = supervisor::WorkerLink::attach(shared_fd, socket_fd, error);
+    if (!link) VLOG_ERROR("--supervised: %s", error.c_str());
+    return link;
 }
 
 }  // namespace
@@ -108,29 +86,20 @@ int main(int argc, char** argv) {
     // Until the loop installs its handlers, a HUP or USR1 must not kill us.
     signal(SIGHUP, SIG_IGN);
     signal(SIGUSR1, SIG_IGN);
-    // Detaching changes to /; relative paths must mean what they meant here.
-    std::error_code ec;
-    options.config_path = std::filesystem::absolute(options.config_path, ec).string();
-    options.pid_file = std::filesystem::absolute(options.pid_file, ec).string();
-
     log::Logger::get().configure({}, options.log_level.value_or(log::Level::Info), false);
-    int ready_fd = -1;
-    if (!options.foreground && detach(ready_fd) != 0) {
-        perror("vigild: cannot detach");
-        return 1;
-    }
-    daemon::PidFile pid_file;
-    if (auto problem = pid_file.acquire(options.pid_file); !problem.empty()) {
-        VLOG_ERROR("%s", problem.c_str());
-        report_ready(ready_fd, 1);
-        return 1;
+    std::unique_ptr<supervisor::WorkerLink> link;
+    if (!options.supervised_fds.empty()) {
+        link = attach_supervisor(options.supervised_fds);
+        if (!link) return 1;
+        link->install_crash_handlers();
+    } else {
+        options.foreground = true;
+        VLOG_WARNING("running without a supervisor: if this process dies, nothing resigns for it");
     }
     daemon::Daemon d(options, registry.schemas());
+    d.set_lifecycle(link.get());
     d.set_before_load([&](const std::string& path) { return load_plugins(registry, path); });
-    if (!d.start()) {
-        report_ready(ready_fd, 1);
-        return 1;
-    }
+    if (!d.start()) return 1;
     plugin::Host host(d.loop());
     host.set_script_user(plugin::resolve_script_user(d.config().global.script_user));
     // Added in this order: at a stop, VRRP's STOP events reach the notifiers
@@ -138,6 +107,10 @@ int main(int argc, char** argv) {
     auto vrrp = std::make_unique<vrrp::VrrpSubsystem>(d.loop());
     auto notify = std::make_unique<notify::NotifySubsystem>(registry, host);
     auto* vrrp_ptr = vrrp.get();
+    if (link) {
+        vrrp->set_hold_registry(link.get());
+        if (auto note = link->restart_note(); !note.empty()) vrrp->set_restarted(note);
+    }
     auto* notify_ptr = notify.get();
     vrrp->on_transition([notify_ptr](const vrrp::Instance& inst, vrrp::State from, vrrp::State to, const std::string& reason) {
         std::vector<std::string> vips;
@@ -160,10 +133,22 @@ int main(int argc, char** argv) {
     control::ControlServer control(d.loop(), [&api](const nlohmann::json& request) { return api.handle(request); });
     if (auto problem = control.listen(d.config().global.control_socket); !problem.empty()) {
         VLOG_ERROR("%s", problem.c_str());
-        report_ready(ready_fd, 1);
         return 1;
     }
     notify_ptr->on_event([&control](const notify::Event& e) { control.broadcast(e.json()); });
+    control::WorkerInfo worker;
+    worker.pid = getpid();
+    worker.supervised = link != nullptr;
+    if (link) {
+        const auto& r = link->restarts();
+        worker.restarts = r.restarts;
+        worker.by_signal = r.by_signal;
+        worker.by_exit = r.by_exit;
+        worker.by_stall = r.by_stall;
+        worker.last_cause = r.last_cause;
+        worker.last_time_ms = r.last_time_ms;
+    }
+    api.set_worker(worker);
     api.restore_maintenance();
     VLOG_INFO("control socket %s ready", control.path().c_str());
     control::MetricsServer metrics(d.loop(), api);
@@ -171,7 +156,10 @@ int main(int argc, char** argv) {
         if (auto problem = metrics.listen(m->address.str(), m->port); !problem.empty()) VLOG_ERROR("%s", problem.c_str());
         else VLOG_INFO("metrics on http://%s/metrics", m->str().c_str());
     }
-    report_ready(ready_fd, 0);
+    if (link) link->start(d.loop(), [&d] {
+        VLOG_ERROR("the supervisor is gone: stopping (nothing would resign for this worker if it died)");
+        d.request_stop();
+    });
     d.announce_ready();
     return d.run();
 }

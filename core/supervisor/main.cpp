@@ -1,0 +1,127 @@
+// vigild: the supervisor's entry point. Options, `-t` (run by the worker
+// executable, which loads the plugins a check needs), detaching, the pid
+// file and logging; then the Supervisor runs the worker.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "config/loader.h"
+#include "daemon/options.h"
+#include "daemon/pid_file.h"
+#include "log/logger.h"
+#include "supervisor/process_title.h"
+#include "supervisor/supervisor.h"
+#include "vigil_version.h"
+
+using namespace vigil;
+
+namespace {
+
+// Forks; the parent waits until the child reports that it started (or failed)
+// so that `vigild` without -n exits non-zero on a bad config, like keepalived.
+int detach(int& ready_fd) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid > 0) {
+        close(fds[1]);
+        char status = 1;
+        if (read(fds[0], &status, 1) != 1) status = 1;
+        _exit(status);
+    }
+    close(fds[0]);
+    ready_fd = fds[1];
+    setsid();
+    if (chdir("/") != 0) return -1;
+    umask(022);
+    return 0;
+}
+
+void report_ready(int& ready_fd, char status) {
+    if (ready_fd < 0) return;
+    if (status == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (null > 2) close(null);
+    }
+    if (write(ready_fd, &status, 1) != 1) { /* the parent is gone; nothing to tell */ }
+    close(ready_fd);
+    ready_fd = -1;
+}
+
+// [global] log and log_level as the worker will read them (the worker checks
+// them; a bad value leaves the default here).
+void configure_logging(const daemon::Options& options) {
+    auto global = config::peek_global(options.config_path);
+    auto dest = global.log;
+    // Detached, stderr is /dev/null: the default destination becomes syslog.
+    if (!options.foreground && dest.kind == log::Destination::Kind::Stderr) dest.kind = log::Destination::Kind::Syslog;
+    auto problem = log::Logger::get().configure(dest, options.log_level.value_or(global.log_level), options.log_console);
+    if (!problem.empty()) VLOG_ERROR("%s", problem.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    auto parsed = daemon::parse_options(argc, argv);
+    if (!parsed.error.empty()) {
+        fprintf(stderr, "vigild: %s\n%s", parsed.error.c_str(), daemon::usage().c_str());
+        return 2;
+    }
+    auto& options = parsed.options;
+    if (options.show_help) {
+        fputs(daemon::usage().c_str(), stdout);
+        return 0;
+    }
+    if (options.show_version) {
+        printf("vigild %s\n", VIGIL_VERSION);
+        return 0;
+    }
+    auto worker = supervisor::worker_path();
+    if (options.test_config) {
+        // The check loads plugins: the worker executable does it.
+        argv[0] = const_cast<char*>("vigild");
+        execv(worker.c_str(), argv);
+        fprintf(stderr, "vigild: cannot run %s: %s\n", worker.c_str(), strerror(errno));
+        return 1;
+    }
+    if (!options.supervised_fds.empty()) {
+        fprintf(stderr, "vigild: --supervised is for the worker executable\n");
+        return 2;
+    }
+
+    // Until the supervisor blocks them, a HUP or USR1 must not kill us.
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGUSR1, SIG_IGN);
+    // Detaching changes to /; relative paths must mean what they meant here.
+    std::error_code ec;
+    options.config_path = std::filesystem::absolute(options.config_path, ec).string();
+    options.pid_file = std::filesystem::absolute(options.pid_file, ec).string();
+    supervisor::set_process_title(argc, argv, "vigild: supervisor");
+
+    log::Logger::get().configure({}, options.log_level.value_or(log::Level::Info), false);
+    int ready_fd = -1;
+    if (!options.foreground && detach(ready_fd) != 0) {
+        perror("vigild: cannot detach");
+        return 1;
+    }
+    daemon::PidFile pid_file;
+    if (auto problem = pid_file.acquire(options.pid_file); !problem.empty()) {
+        VLOG_ERROR("%s", problem.c_str());
+        report_ready(ready_fd, 1);
+        return 1;
+    }
+    configure_logging(options);
+    supervisor::Supervisor s(options, worker, [&ready_fd](char status) { report_ready(ready_fd, status); });
+    int status = s.run();
+    VLOG_NOTICE("vigild stopped");
+    return status;
+}

@@ -1,0 +1,111 @@
+// The memory a supervisor shares with its worker (a memfd the supervisor
+// creates and the worker inherits). It outlives the worker, so after the
+// worker died — crashed, killed, stalled — the supervisor still reads what it
+// held. Plain data and lock-free atomics only: either side may die at any
+// instruction.
+//
+// Held instances are double-buffered: the worker writes the buffer that is
+// not current, then publishes it with one release store of `current`; a
+// worker that dies mid-write leaves the previous hold intact. The worker
+// publishes a hold before it adds a VIP and retracts it after it removed the
+// VIPs (core/vrrp/hold_registry.h), so what the supervisor reads after the
+// worker's death covers every VIP the worker may have added.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace vigil::supervisor {
+
+inline constexpr uint32_t kSharedMagic = 0x56474c31;  // "VGL1"
+inline constexpr uint32_t kSharedVersion = 1;
+inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER at once
+inline constexpr size_t kMaxHeldVips = 255;        // the advert's address count is 8 bits
+inline constexpr size_t kMaxDestinations = 64;     // unicast peers of one instance
+inline constexpr size_t kMaxThreadCalls = 64;      // notifier threads whose calls are recorded
+
+struct SharedAddress {
+    uint8_t family;  // 4 or 6
+    uint8_t prefix_len;
+    uint8_t pad[2];
+    int32_t ifindex;
+    uint8_t bytes[16];
+};
+
+struct HeldInstance {
+    char name[64];
+    char ifname[16];
+    int32_t ifindex;
+    uint8_t family;  // 4 or 6
+    uint8_t has_src;
+    uint8_t checksum;  // vrrp::Checksum
+    uint8_t version;
+    uint8_t vrid;
+    uint8_t auth_type;
+    uint16_t interval_cs;
+    uint8_t auth_data[8];
+    uint8_t src[16];
+    uint16_t destination_count;
+    uint16_t vip_count;      // VIPs this worker added: removed on resign
+    uint16_t address_count;  // the advert's addresses (every VIP of the instance)
+    uint8_t destinations[kMaxDestinations][16];
+    SharedAddress vips[kMaxHeldVips];
+    uint8_t addresses[kMaxHeldVips][16];
+};
+
+struct HeldSlot {
+    std::atomic<uint32_t> current;  // 0: holds nothing; 1 or 2: buffer[current - 1]
+    uint32_t pad;
+    HeldInstance buffer[2];
+};
+
+// A plugin callback in flight (written around each call; `active` last).
+struct CallRecord {
+    std::atomic<uint32_t> active;
+    char plugin[48];
+    char callback[24];
+    char object[64];
+};
+
+// Why workers died; written by the supervisor before it starts a worker.
+struct RestartRecord {
+    uint32_t restarts;
+    uint32_t by_signal, by_exit, by_stall;
+    int64_t last_time_ms;  // Unix time
+    char last_cause[512];
+    // Space-separated names of the instances the supervisor resigned for.
+    char resigned[2048];
+};
+
+struct SharedState {
+    uint32_t magic;
+    uint32_t version;
+    // Worker → supervisor.
+    std::atomic<int64_t> heartbeat_ns;      // CLOCK_MONOTONIC of the loop's last turn
+    std::atomic<int64_t> stall_timeout_ms;  // -1 until the worker's loop runs; 0: off
+    CallRecord loop_call;
+    CallRecord thread_calls[kMaxThreadCalls];
+    // Supervisor → worker (read once at start).
+    RestartRecord restart;
+    HeldSlot held[kMaxHeld];
+};
+
+static_assert(std::atomic<int64_t>::is_always_lock_free && std::atomic<uint32_t>::is_always_lock_free,
+              "shared between processes: the atomics must be lock-free");
+
+// A zeroed SharedState in a new memfd (inherited by the worker: no CLOEXEC),
+// mapped; nullptr on failure with errno set. Untouched pages cost nothing.
+SharedState* create_shared_state(int& fd);
+// Maps the worker's inherited fd; nullptr when it is not a SharedState.
+SharedState* map_shared_state(int fd);
+
+// Copies a C string into a fixed field, always terminated.
+template <size_t N>
+void copy_text(char (&to)[N], const char* from) {
+    size_t i = 0;
+    for (; from && from[i] && i + 1 < N; ++i) to[i] = from[i];
+    to[i] = '\0';
+}
+
+}  // namespace vigil::supervisor
