@@ -1,0 +1,315 @@
+// The supervisor's parts: the restart backoff, how a death is told, the
+// shared state the worker publishes its holds into (double-buffered), the
+// order an instance tells of a VIP (before adding it, after removing it),
+// and the resignation itself on a real veth: VIPs gone, priority 0 on the wire.
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <thread>
+
+#include "config/model.h"
+#include "net/address_manager.h"
+#include "net/announcer.h"
+#include "net/interface_info.h"
+#include "net/vrrp_socket.h"
+#include "supervisor/exit_cause.h"
+#include "supervisor/resign.h"
+#include "supervisor/restart_policy.h"
+#include "supervisor/shared_state.h"
+#include "supervisor/worker_link.h"
+#include "support/event_loop.h"
+#include "support/process.h"
+#include "vrrp/instance.h"
+
+using namespace vigil;
+using namespace std::chrono_literals;
+using supervisor::RestartPolicy;
+
+namespace {
+
+TEST(RestartPolicy, TheFirstDeathRestartsAtOnceAndACrashLoopBacksOffToThirtySeconds) {
+    RestartPolicy policy;
+    auto t = RestartPolicy::Clock::time_point{} + 1000s;
+    EXPECT_EQ(policy.next_delay(t - 3600s, t), 0ms) << "a worker that ran an hour";
+    std::vector<std::chrono::milliseconds> delays;
+    for (int i = 0; i < 8; ++i) {
+        auto started = t + 1s;
+        t = started + 5s;  // dies 5 s after its start
+        delays.push_back(policy.next_delay(started, t));
+    }
+    EXPECT_EQ(delays, (std::vector<std::chrono::milliseconds>{1s, 2s, 4s, 8s, 16s, 30s, 30s, 30s}));
+    // A worker that ran a minute ends the loop: the next death restarts at once.
+    EXPECT_EQ(policy.next_delay(t, t + 60s), 0ms);
+    EXPECT_EQ(policy.next_delay(t + 61s, t + 62s), 1s);
+}
+
+TEST(ExitCause, SignalsCoreDumpsAndExitStatusesInWords) {
+    EXPECT_EQ(supervisor::describe_exit(SIGSEGV | 0x80), "killed by signal SIGSEGV (core dumped)");
+    EXPECT_EQ(supervisor::describe_exit(SIGKILL), "killed by signal SIGKILL");
+    EXPECT_EQ(supervisor::describe_exit(3 << 8), "exited with status 3");
+}
+
+TEST(ExitCause, NamesThePluginCallbacksInFlight) {
+    int fd = -1;
+    auto* shared = supervisor::create_shared_state(fd);
+    ASSERT_NE(shared, nullptr);
+    EXPECT_EQ(supervisor::describe_calls(*shared), "") << "no call in flight";
+    supervisor::copy_text(shared->loop_call.plugin, "faulty");
+    supervisor::copy_text(shared->loop_call.callback, "poll");
+    supervisor::copy_text(shared->loop_call.object, "tracker 'crashy'");
+    shared->loop_call.active = 1;
+    EXPECT_EQ(supervisor::describe_calls(*shared), " in plugin 'faulty' poll of tracker 'crashy'");
+    supervisor::copy_text(shared->thread_calls[3].plugin, "mail");
+    supervisor::copy_text(shared->thread_calls[3].callback, "deliver");
+    supervisor::copy_text(shared->thread_calls[3].object, "notifier 'ops'");
+    shared->thread_calls[3].active = 1;
+    EXPECT_EQ(supervisor::describe_calls(*shared),
+              " in plugin 'faulty' poll of tracker 'crashy'; a notifier thread was in plugin 'mail' deliver of notifier 'ops'");
+    close(fd);
+}
+
+TEST(StallTimeout, DefaultsToTwiceTheSmallestAdvertAndAtLeast200Ms) {
+    config::Config c;
+    EXPECT_EQ(config::stall_timeout_of(c), config::Duration{200});
+    config::InstanceConfig slow, fast;
+    slow.advert_int = config::Duration{1000};
+    fast.advert_int = config::Duration{300};
+    c.instances = {slow};
+    EXPECT_EQ(config::stall_timeout_of(c), config::Duration{2000});
+    c.instances = {slow, fast};
+    EXPECT_EQ(config::stall_timeout_of(c), config::Duration{600});
+    c.instances[1].advert_int = config::Duration{50};
+    EXPECT_EQ(config::stall_timeout_of(c), config::Duration{200});
+    c.global.stall_timeout = config::Duration{0};
+    EXPECT_EQ(config::stall_timeout_of(c), config::Duration{0}) << "0 turns it off";
+}
+
+struct Linked {
+    int shared_fd = -1;
+    int sockets[2] = {-1, -1};
+    supervisor::SharedState* shared = nullptr;
+    std::unique_ptr<supervisor::WorkerLink> link;
+
+    Linked() {
+        shared = supervisor::create_shared_state(shared_fd);
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+        std::string error;
+        // attach() takes the worker's copies: the supervisor keeps its own.
+        link = supervisor::WorkerLink::attach(dup(shared_fd), sockets[1], error);
+    }
+    ~Linked() {
+        link.reset();
+        close(sockets[0]);
+        close(shared_fd);
+    }
+    std::vector<const supervisor::HeldInstance*> held() const {
+        std::vector<const supervisor::HeldInstance*> out;
+        for (const auto& slot : shared->held)
+            if (uint32_t c = slot.current.load()) out.push_back(&slot.buffer[c - 1]);
+        return out;
+    }
+};
+
+vrrp::Hold hold(const std::string& instance, const std::string& vip) {
+    vrrp::Hold h;
+    h.instance = instance;
+    h.ifname = "eth0";
+    h.ifindex = 2;
+    h.resign.vrid = 51;
+    h.resign.addresses = {net::IpPrefix::parse(vip)->address};
+    h.src = net::IpAddress::parse("192.0.2.11");
+    h.destinations = {vrrp::multicast_group(net::Family::V4)};
+    h.vips = {{2, *net::IpPrefix::parse(vip)}};
+    return h;
+}
+
+TEST(WorkerLink, HoldsArePublishedIntoTheSharedStateAndAReplacementNeverTearsTheLastOne) {
+    Linked l;
+    ASSERT_TRUE(l.link);
+    l.link->holding(hold("VI_1", "192.0.2.251/24"));
+    l.link->holding(hold("VI_2", "192.0.2.252/24"));
+    auto held = l.held();
+    ASSERT_EQ(held.size(), 2u);
+    EXPECT_STREQ(held[0]->name, "VI_1");
+    EXPECT_EQ(held[0]->vip_count, 1);
+    EXPECT_EQ(held[0]->vips[0].prefix_len, 24);
+    EXPECT_EQ(held[0]->address_count, 1);
+
+    // A new hold of VI_1 goes to the other buffer; the one in force is untouched until the switch.
+    const auto* before = held[0];
+    auto changed = hold("VI_1", "192.0.2.253/24");
+    l.link->holding(changed);
+    held = l.held();
+    ASSERT_EQ(held.size(), 2u);
+    EXPECT_NE(held[0], before);
+    EXPECT_EQ(held[0]->vips[0].bytes[3], 253);
+    EXPECT_EQ(before->vips[0].bytes[3], 251) << "the previous buffer is intact";
+
+    l.link->released("VI_1");
+    held = l.held();
+    ASSERT_EQ(held.size(), 1u);
+    EXPECT_STREQ(held[0]->name, "VI_2");
+}
+
+TEST(WorkerLink, ANewWorkerStartsHoldingNothingAndSeesWhyTheLastOneDied) {
+    int fd = -1;
+    auto* shared = supervisor::create_shared_state(fd);
+    shared->held[7].current = 1;  // what a dead worker left
+    shared->restart.restarts = 2;
+    supervisor::copy_text(shared->restart.last_cause, "worker pid 42 killed by signal SIGSEGV");
+    supervisor::copy_text(shared->restart.resigned, "VI_1");
+    int sockets[2];
+    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+    std::string error;
+    auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
+    ASSERT_TRUE(link) << error;
+    EXPECT_EQ(shared->held[7].current.load(), 0u);
+    EXPECT_EQ(link->restart_note(),
+              "the worker restarted (restart 2): worker pid 42 killed by signal SIGSEGV; the supervisor resigned for it as MASTER of VI_1");
+    link.reset();
+    close(sockets[0]);
+    close(fd);
+}
+
+TEST(WorkerLink, AnFdThatIsNoSharedStateIsRefused) {
+    int sockets[2];
+    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+    std::string error;
+    EXPECT_FALSE(supervisor::WorkerLink::attach(dup(sockets[0]), sockets[1], error));
+    EXPECT_NE(error.find("is not a supervisor's shared state"), std::string::npos) << error;
+    close(sockets[0]);
+}
+
+// --- on a real veth, in a network namespace of the test's own ---------------
+
+const std::string kIpTool = "/usr/sbin/ip";
+const auto kVip = *net::IpAddress::parse("192.0.2.251");
+
+bool ip(std::vector<std::string> args) {
+    args.insert(args.begin(), kIpTool);
+    return test::run(args).status == 0;
+}
+
+bool vip_on_vt0() { return net::read_interface("vt0").has(kVip); }
+
+bool make_veth() {
+    return ip({"link", "add", "vt0", "type", "veth", "peer", "name", "vt1"}) && ip({"link", "set", "vt1", "up"}) &&
+           ip({"link", "set", "vt0", "up"}) && ip({"addr", "add", "192.0.2.11/24", "dev", "vt0"}) &&
+           ip({"addr", "add", "192.0.2.12/24", "dev", "vt1"});
+}
+
+config::InstanceConfig instance_config() {
+    config::InstanceConfig c;
+    c.name = "VI_1";
+    c.interface = "vt0";
+    c.vrid = 51;
+    c.priority = 150;
+    c.version = 3;
+    c.advert_int = config::Duration{100};
+    c.garp_repeat = 1;
+    c.vips.push_back({*net::IpPrefix::parse("192.0.2.251/24"), "", "", {}});
+    return c;
+}
+
+void hear(vrrp::Instance& instance, uint8_t priority) {
+    vrrp::Advert a;
+    a.version = 3;
+    a.vrid = 51;
+    a.priority = priority;
+    a.interval_cs = 10;
+    a.addresses = {kVip};
+    vrrp::Received packet;
+    packet.src = *net::IpAddress::parse("192.0.2.12");
+    packet.dst = *net::IpAddress::parse("224.0.0.18");
+    packet.ttl = 255;
+    instance.receive(a, packet);
+}
+
+// What makes resigning for a dead worker safe: at every moment the
+// registry's view covers the VIPs on the interface.
+class OrderCheckingRegistry : public vrrp::HoldRegistry {
+public:
+    void holding(const vrrp::Hold& hold) override {
+        events.push_back(std::string("holding ") + (vip_on_vt0() ? "after" : "before") + " the add, " +
+                         std::to_string(hold.vips.size()) + " VIP(s)");
+    }
+    void released(const std::string& instance) override {
+        events.push_back("released " + instance + (vip_on_vt0() ? " before" : " after") + " the removal");
+    }
+    std::vector<std::string> events;
+};
+
+TEST(HoldOrder, AnInstanceTellsOfAVipBeforeItAddsItAndAfterItRemovedIt) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(make_veth());
+    test::Loop loop;
+    net::AddressManager addresses;
+    net::Announcer announcer;
+    OrderCheckingRegistry registry;
+    vrrp::Context context{loop.base, &addresses, &announcer, &registry};
+    vrrp::Instance instance(instance_config(), context);
+    instance.start();
+    hear(instance, 100);  // a lower-priority master: preempt
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    ASSERT_TRUE(vip_on_vt0());
+    hear(instance, 200);
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(registry.events, (std::vector<std::string>{"holding before the add, 1 VIP(s)", "released VI_1 after the removal"}));
+}
+
+TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(make_veth());
+    // Both ends are ours: vt1 must accept a packet from vt0's (local) address.
+    ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status == 0);
+    std::string error;
+    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
+    ASSERT_TRUE(listener) << error;
+    Linked l;
+    {
+        // The worker: MASTER with its VIP, published through the link.
+        test::Loop loop;
+        net::AddressManager addresses;
+        net::Announcer announcer;
+        vrrp::Context context{loop.base, &addresses, &announcer, l.link.get()};
+        vrrp::Instance instance(instance_config(), context);
+        instance.start();
+        hear(instance, 100);
+        ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+        ASSERT_TRUE(vip_on_vt0());
+        // ... and it dies here: no stop(), the hold stays published.
+    }
+    ASSERT_TRUE(vip_on_vt0());
+    std::vector<uint8_t> drain;
+    vrrp::Received ignored;
+    while (listener->receive(drain, ignored) != net::VrrpSocket::Read::Nothing) {
+    }
+
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);
+    ASSERT_EQ(resigned.size(), 1u);
+    EXPECT_EQ(resigned[0].instance, "VI_1");
+    EXPECT_EQ(resigned[0].vips_removed, 1);
+    EXPECT_EQ(resigned[0].adverts_sent, 1);
+    EXPECT_TRUE(resigned[0].problems.empty()) << resigned[0].problems.front();
+    EXPECT_FALSE(vip_on_vt0()) << "the dead worker's VIP is removed";
+
+    // On the wire: a valid VRRPv3 advert for VRID 51 with priority 0.
+    std::vector<uint8_t> buffer;
+    vrrp::Received packet;
+    bool heard = test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 2s);
+    ASSERT_TRUE(heard) << "no advert on vt1";
+    auto advert = vrrp::decode(packet);
+    ASSERT_TRUE(advert.advert) << "undecodable";
+    EXPECT_EQ(advert.advert->vrid, 51);
+    EXPECT_EQ(advert.advert->priority, 0);
+    EXPECT_EQ(packet.src.str(), "192.0.2.11");
+
+    // Seen twice (the "dying" word, then the exit): resigned once.
+    EXPECT_TRUE(resigner.resign(*l.shared, done).empty());
+}
+
+}  // namespace
