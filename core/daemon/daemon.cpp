@@ -144,6 +144,10 @@ ReloadOutcome Daemon::reload() {
 }
 
 void Daemon::request_stop() {
+    // A TERM from the supervisor and one from elsewhere (a whole process group
+    // signalled) stop once.
+    if (stopping_) return;
+    stopping_ = true;
     VLOG_NOTICE("stopping");
     if (lifecycle_) lifecycle_->stopping();
     // Reverse order of construction: trackers, then VRRP (whose STOP events

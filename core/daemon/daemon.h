@@ -78,6 +78,7 @@ private:
     event_base* base_ = nullptr;
     std::vector<event*> signal_events_;
     unsigned reloads_ = 0;
+    bool stopping_ = false;
 };
 
 }  // namespace vigil::daemon

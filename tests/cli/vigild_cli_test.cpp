@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 #include "support/netns.h"
 #include "support/process.h"
@@ -177,6 +178,10 @@ TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
     addr.sun_family = AF_UNIX;
     std::strncpy(addr.sun_path, socket_path.c_str(), sizeof addr.sun_path - 1);
     ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    // Who sent each message: systemd (NotifyAccess=main) accepts only the main process's.
+    int on = 1;
+    ASSERT_EQ(setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on), 0);
+    std::set<pid_t> senders;
     std::vector<std::string> heard;
     auto hear = [&](const std::string& prefix, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
         auto end = std::chrono::steady_clock::now() + deadline;
@@ -191,8 +196,21 @@ TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
             pollfd p{fd, POLLIN, 0};
             if (poll(&p, 1, static_cast<int>(left)) == 1) {
                 char buf[512];
-                auto n = recv(fd, buf, sizeof buf, 0);
+                alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))];
+                iovec iov{buf, sizeof buf};
+                msghdr msg{};
+                msg.msg_iov = &iov;
+                msg.msg_iovlen = 1;
+                msg.msg_control = control;
+                msg.msg_controllen = sizeof control;
+                auto n = recvmsg(fd, &msg, 0);
                 if (n > 0) heard.emplace_back(buf, static_cast<size_t>(n));
+                for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c))
+                    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+                        ucred cred;
+                        std::memcpy(&cred, CMSG_DATA(c), sizeof cred);
+                        senders.insert(cred.pid);
+                    }
             }
         }
     };
@@ -200,7 +218,7 @@ TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
                      "--pid-file", dir.file("vigild.pid")}));
     ASSERT_TRUE(hear("READY=1\nSTATUS=1 instance(s), 0 tracker(s), 0 notifier(s)")) << slurp(log);
     EXPECT_TRUE(contains(log, "control socket")) << "READY before the control socket";
-    // The watchdog pings every 100 ms from the loop.
+    // The supervisor pings the watchdog every 100 ms (it watches the worker's loop itself).
     ASSERT_TRUE(hear("WATCHDOG=1", std::chrono::milliseconds(1000)));
     ASSERT_TRUE(hear("WATCHDOG=1", std::chrono::milliseconds(1000)));
     d.signal(SIGHUP);
@@ -216,6 +234,9 @@ TEST(VigildDaemon, TellsSystemdReadyReloadingStoppingAndWatchdog) {
     auto status = d.wait_exit();
     ASSERT_TRUE(status);
     EXPECT_EQ(*status, 0);
+    // Every message came from the process systemd started (the supervisor), none
+    // from the worker, which relays through it.
+    EXPECT_EQ(senders, std::set<pid_t>{d.pid()});
     close(fd);
 }
 
