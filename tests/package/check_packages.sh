@@ -41,7 +41,7 @@ has() {
 ## DEB contents
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb.list"
 dpkg-deb -c "$deb_dev" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb-dev.list"
-has "$work/deb.list" usr/sbin/vigild usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
+has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
   usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf \
@@ -53,7 +53,7 @@ has "$work/deb-dev.list" usr/include/vigil/plugin.h "usr/lib/$triplet/pkgconfig/
   usr/share/doc/vigil-dev/examples/Makefile usr/share/doc/vigil-dev/examples/tcp_listen_tracker.c \
   usr/share/doc/vigil-dev/examples/jsonl_notifier.c
 grep -q '^usr/include\|pkgconfig' "$work/deb.list" && fail "vigil.deb carries SDK files"
-grep -q 'plugins/.*\.so$\|^usr/sbin' "$work/deb-dev.list" && fail "vigil-dev.deb carries daemon files"
+grep -q 'plugins/.*\.so$\|^usr/sbin\|vigild-worker' "$work/deb-dev.list" && fail "vigil-dev.deb carries daemon files"
 pass "deb contents (${#plugins[@]} plugins in /usr/lib/$triplet/vigil/plugins)"
 
 ## DEB control: conffiles, Depends, maintainer scripts
@@ -62,7 +62,7 @@ dpkg-deb -e "$deb" "$work/ctrl"
 depends=$(dpkg-deb -f "$deb" Depends)
 dpkg-deb -x "$deb" "$work/root"
 # Each library a binary or plugin needs must come from a package in Depends.
-needed=$(for f in "$work/root/usr/sbin/vigild" "$work/root/usr/bin/vigilctl" "$work/root/usr/lib/$triplet/vigil/plugins/"*.so; do
+needed=$(for f in "$work/root/usr/sbin/vigild" "$work/root/usr/lib/$triplet/vigil/vigild-worker" "$work/root/usr/bin/vigilctl" "$work/root/usr/lib/$triplet/vigil/plugins/"*.so; do
   objdump -p "$f" | awk '/NEEDED/ {print $2}'; done | sort -u)
 for so in $needed; do
   pkg=$(dpkg -S "*/$so" 2>/dev/null | head -1 | cut -d: -f1 || true)
@@ -133,7 +133,7 @@ pass "lintian: no errors or warnings (and it flags a package without its copyrig
 ## RPM
 rpm -qpl "$rpm_main" 2>/dev/null | sed 's|^/||' >"$work/rpm.list"
 rpm -qpl "$rpm_dev" 2>/dev/null | sed 's|^/||' >"$work/rpm-devel.list"
-has "$work/rpm.list" usr/sbin/vigild usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d var/lib/vigil \
+has "$work/rpm.list" usr/sbin/vigild "usr/$rpm_lib/vigil/vigild-worker" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d var/lib/vigil \
   usr/lib/systemd/system/vigild.service usr/lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8 usr/share/man/man8/vigilctl.8 usr/share/man/man5/vigil.conf.5 \
   usr/share/vigil/lua/tcp_port.lua
@@ -154,14 +154,15 @@ rpm -qp --scripts "$rpm_main" 2>/dev/null >"$work/rpm.scripts"
 grep -q 'useradd -r -g vigil-script' "$work/rpm.scripts" || fail "RPM %pre does not create vigil-script"
 grep -q 'groupadd -r vigil$' "$work/rpm.scripts" || fail "RPM %pre does not create group vigil"
 grep -q 'systemctl try-restart vigild.service vigild-nonroot.service' "$work/rpm.scripts" || fail "RPM does not restart vigild on upgrade"
-# Both packages' vigild carry the distribution's hardening: full RELRO, fortified calls.
-mkdir -p "$work/rpmroot" && (cd "$work/rpmroot" && rpm2cpio "$rpm_main" | cpio -idm --quiet ./usr/sbin/vigild)
-for bin in "$work/root/usr/sbin/vigild" "$work/rpmroot/usr/sbin/vigild"; do
+# Both packages' vigild and worker carry the distribution's hardening: full RELRO, fortified calls.
+mkdir -p "$work/rpmroot" && (cd "$work/rpmroot" && rpm2cpio "$rpm_main" | cpio -idm --quiet ./usr/sbin/vigild "./usr/$rpm_lib/vigil/vigild-worker")
+for bin in "$work/root/usr/sbin/vigild" "$work/rpmroot/usr/sbin/vigild" "$work/root/usr/lib/$triplet/vigil/vigild-worker" \
+  "$work/rpmroot/usr/$rpm_lib/vigil/vigild-worker"; do
   grep -q 'FLAGS.*BIND_NOW' <<<"$(readelf -d "$bin")" || fail "$bin: not linked with -z now"
   grep -q GNU_RELRO <<<"$(readelf -lW "$bin")" || fail "$bin: no RELRO"
   grep -q '__.*_chk@' <<<"$(nm -D "$bin")" || fail "$bin: no _FORTIFY_SOURCE calls"
 done
-pass "rpm contents, %config(noreplace) 0640 root:vigil, Requires for $(wc -w <<<"$needed") libraries, %pre users, restart on upgrade; both vigild hardened"
+pass "rpm contents, %config(noreplace) 0640 root:vigil, Requires for $(wc -w <<<"$needed") libraries, %pre users, restart on upgrade; both vigild and workers hardened"
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures check(s) failed" >&2
