@@ -13,6 +13,7 @@
 #include "control/control_server.h"
 #include "control/metrics.h"
 #include "daemon/daemon.h"
+#include "daemon/stdio.h"
 #include "log/logger.h"
 #include "vigil_version.h"
 #include "notify/notify_subsystem.h"
@@ -161,5 +162,8 @@ int main(int argc, char** argv) {
         d.request_stop();
     });
     d.announce_ready();
+    // The first worker of a detached vigild still has the terminal: until now
+    // for its start-up errors, from now on for nothing.
+    if (!options.foreground) daemon::stdio_to_null();
     return d.run();
 }

@@ -13,6 +13,7 @@
 #include "config/loader.h"
 #include "daemon/options.h"
 #include "daemon/pid_file.h"
+#include "daemon/stdio.h"
 #include "log/logger.h"
 #include "supervisor/process_title.h"
 #include "supervisor/supervisor.h"
@@ -45,13 +46,7 @@ int detach(int& ready_fd) {
 
 void report_ready(int& ready_fd, char status) {
     if (ready_fd < 0) return;
-    if (status == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
-        if (null > 2) close(null);
-    }
+    if (status == 0) daemon::stdio_to_null();
     if (write(ready_fd, &status, 1) != 1) { /* the parent is gone; nothing to tell */ }
     close(ready_fd);
     ready_fd = -1;

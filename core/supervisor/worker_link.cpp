@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "log/logger.h"
@@ -41,11 +42,11 @@ void on_fatal_signal(int sig) {
     raise(sig);
 }
 
-void write_record(CallRecord& r, const char* plugin, const char* callback, const char* object) {
+void write_record(CallRecord& r, const char* plugin, const char* callback, const char* kind, const char* object) {
     r.active.store(0, std::memory_order_relaxed);
     copy_text(r.plugin, plugin);
     copy_text(r.callback, callback);
-    copy_text(r.object, object);
+    snprintf(r.object, sizeof r.object, "%s '%s'", kind, object);
     r.active.store(1, std::memory_order_release);
 }
 
@@ -209,11 +210,11 @@ void WorkerLink::install_crash_handlers() {
     for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigaction(sig, &sa, nullptr);
 }
 
-void record_call_begin(const char* plugin, const char* callback, const char* object, bool loop_thread) {
+void record_call_begin(const char* plugin, const char* callback, const char* kind, const char* object, bool loop_thread) {
     if (!g_shared) return;
-    if (loop_thread) return write_record(g_shared->loop_call, plugin, callback, object);
+    if (loop_thread) return write_record(g_shared->loop_call, plugin, callback, kind, object);
     if (t_thread_slot == kMaxThreadCalls) t_thread_slot = g_next_thread_slot.fetch_add(1);
-    if (t_thread_slot < kMaxThreadCalls) write_record(g_shared->thread_calls[t_thread_slot], plugin, callback, object);
+    if (t_thread_slot < kMaxThreadCalls) write_record(g_shared->thread_calls[t_thread_slot], plugin, callback, kind, object);
 }
 
 void record_call_end(bool loop_thread) {

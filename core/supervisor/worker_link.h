@@ -75,8 +75,9 @@ private:
 };
 
 // Plugin calls in flight, recorded into the shared state the link attached
-// (no-ops before): the loop thread's, and one per notifier thread.
-void record_call_begin(const char* plugin, const char* callback, const char* object, bool loop_thread);
+// (no-ops before): the loop thread's, and one per notifier thread. `kind` and
+// `object` say whose call it is ("tracker", "crashy").
+void record_call_begin(const char* plugin, const char* callback, const char* kind, const char* object, bool loop_thread);
 void record_call_end(bool loop_thread);
 
 }  // namespace vigil::supervisor
