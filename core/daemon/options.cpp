@@ -2,6 +2,10 @@
 
 #include <getopt.h>
 
+#include <cstdio>
+
+#include "vigil_version.h"
+
 namespace vigil::daemon {
 
 std::string usage() {
@@ -17,6 +21,22 @@ std::string usage() {
            "      --version       print the version and exit\n"
            "\n"
            "signals: TERM/INT stop gracefully, HUP reloads the configuration, USR1 logs a state dump\n";
+}
+
+std::optional<int> answer_without_running(const ParsedOptions& parsed) {
+    if (!parsed.error.empty()) {
+        fprintf(stderr, "vigild: %s\n%s", parsed.error.c_str(), usage().c_str());
+        return 2;
+    }
+    if (parsed.options.show_help) {
+        fputs(usage().c_str(), stdout);
+        return 0;
+    }
+    if (parsed.options.show_version) {
+        printf("vigild %s\n", VIGIL_VERSION);
+        return 0;
+    }
+    return std::nullopt;
 }
 
 ParsedOptions parse_options(int argc, char** argv) {

@@ -28,5 +28,8 @@ struct ParsedOptions {
 
 ParsedOptions parse_options(int argc, char** argv);
 std::string usage();
+// A usage error, --help or --version: printed, and the exit status (2 or 0);
+// nullopt when vigild has work to do.
+std::optional<int> answer_without_running(const ParsedOptions& parsed);
 
 }  // namespace vigil::daemon

@@ -15,7 +15,6 @@
 #include "daemon/daemon.h"
 #include "daemon/stdio.h"
 #include "log/logger.h"
-#include "vigil_version.h"
 #include "notify/notify_subsystem.h"
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
@@ -68,19 +67,8 @@ std::unique_ptr<supervisor::WorkerLink> attach_supervisor(const std::string& fds
 
 int main(int argc, char** argv) {
     auto parsed = daemon::parse_options(argc, argv);
-    if (!parsed.error.empty()) {
-        fprintf(stderr, "vigild: %s\n%s", parsed.error.c_str(), daemon::usage().c_str());
-        return 2;
-    }
+    if (auto status = daemon::answer_without_running(parsed)) return *status;
     auto& options = parsed.options;
-    if (options.show_help) {
-        fputs(daemon::usage().c_str(), stdout);
-        return 0;
-    }
-    if (options.show_version) {
-        printf("vigild %s\n", VIGIL_VERSION);
-        return 0;
-    }
     plugin::PluginRegistry registry;
     if (options.test_config) return check_config(options, registry);
 

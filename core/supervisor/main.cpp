@@ -17,7 +17,6 @@
 #include "log/logger.h"
 #include "supervisor/process_title.h"
 #include "supervisor/supervisor.h"
-#include "vigil_version.h"
 
 using namespace vigil;
 
@@ -67,19 +66,8 @@ void configure_logging(const daemon::Options& options) {
 
 int main(int argc, char** argv) {
     auto parsed = daemon::parse_options(argc, argv);
-    if (!parsed.error.empty()) {
-        fprintf(stderr, "vigild: %s\n%s", parsed.error.c_str(), daemon::usage().c_str());
-        return 2;
-    }
+    if (auto status = daemon::answer_without_running(parsed)) return *status;
     auto& options = parsed.options;
-    if (options.show_help) {
-        fputs(daemon::usage().c_str(), stdout);
-        return 0;
-    }
-    if (options.show_version) {
-        printf("vigild %s\n", VIGIL_VERSION);
-        return 0;
-    }
     auto worker = supervisor::worker_path();
     if (options.test_config) {
         // The check loads plugins: the worker executable does it.

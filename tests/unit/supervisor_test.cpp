@@ -20,8 +20,7 @@
 #include "supervisor/shared_state.h"
 #include "supervisor/worker_link.h"
 #include "support/event_loop.h"
-#include "support/process.h"
-#include "vrrp/instance.h"
+#include "veth_instance.h"
 
 using namespace vigil;
 using namespace std::chrono_literals;
@@ -184,84 +183,41 @@ TEST(WorkerLink, AnFdThatIsNoSharedStateIsRefused) {
 
 // --- on a real veth, in a network namespace of the test's own ---------------
 
-const std::string kIpTool = "/usr/sbin/ip";
-const auto kVip = *net::IpAddress::parse("192.0.2.251");
-
-bool ip(std::vector<std::string> args) {
-    args.insert(args.begin(), kIpTool);
-    return test::run(args).status == 0;
-}
-
-bool vip_on_vt0() { return net::read_interface("vt0").has(kVip); }
-
-bool make_veth() {
-    return ip({"link", "add", "vt0", "type", "veth", "peer", "name", "vt1"}) && ip({"link", "set", "vt1", "up"}) &&
-           ip({"link", "set", "vt0", "up"}) && ip({"addr", "add", "192.0.2.11/24", "dev", "vt0"}) &&
-           ip({"addr", "add", "192.0.2.12/24", "dev", "vt1"});
-}
-
-config::InstanceConfig instance_config() {
-    config::InstanceConfig c;
-    c.name = "VI_1";
-    c.interface = "vt0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.version = 3;
-    c.advert_int = config::Duration{100};
-    c.garp_repeat = 1;
-    c.vips.push_back({*net::IpPrefix::parse("192.0.2.251/24"), "", "", {}});
-    return c;
-}
-
-void hear(vrrp::Instance& instance, uint8_t priority) {
-    vrrp::Advert a;
-    a.version = 3;
-    a.vrid = 51;
-    a.priority = priority;
-    a.interval_cs = 10;
-    a.addresses = {kVip};
-    vrrp::Received packet;
-    packet.src = *net::IpAddress::parse("192.0.2.12");
-    packet.dst = *net::IpAddress::parse("224.0.0.18");
-    packet.ttl = 255;
-    instance.receive(a, packet);
-}
-
 // What makes resigning for a dead worker safe: at every moment the
 // registry's view covers the VIPs on the interface.
 class OrderCheckingRegistry : public vrrp::HoldRegistry {
 public:
     void holding(const vrrp::Hold& hold) override {
-        events.push_back(std::string("holding ") + (vip_on_vt0() ? "after" : "before") + " the add, " +
+        events.push_back(std::string("holding ") + (test::vip_on_vt0() ? "after" : "before") + " the add, " +
                          std::to_string(hold.vips.size()) + " VIP(s)");
     }
     void released(const std::string& instance) override {
-        events.push_back("released " + instance + (vip_on_vt0() ? " before" : " after") + " the removal");
+        events.push_back("released " + instance + (test::vip_on_vt0() ? " before" : " after") + " the removal");
     }
     std::vector<std::string> events;
 };
 
 TEST(HoldOrder, AnInstanceTellsOfAVipBeforeItAddsItAndAfterItRemovedIt) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
-    ASSERT_TRUE(make_veth());
+    ASSERT_TRUE(test::make_veth());
     test::Loop loop;
     net::AddressManager addresses;
     net::Announcer announcer;
     OrderCheckingRegistry registry;
     vrrp::Context context{loop.base, &addresses, &announcer, &registry};
-    vrrp::Instance instance(instance_config(), context);
+    vrrp::Instance instance(test::veth_instance_config(), context);
     instance.start();
-    hear(instance, 100);  // a lower-priority master: preempt
+    test::hear(instance, 100);  // a lower-priority master: preempt
     ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
-    ASSERT_TRUE(vip_on_vt0());
-    hear(instance, 200);
+    ASSERT_TRUE(test::vip_on_vt0());
+    test::hear(instance, 200);
     ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
     EXPECT_EQ(registry.events, (std::vector<std::string>{"holding before the add, 1 VIP(s)", "released VI_1 after the removal"}));
 }
 
 TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
-    ASSERT_TRUE(make_veth());
+    ASSERT_TRUE(test::make_veth());
     // Both ends are ours: vt1 must accept a packet from vt0's (local) address.
     ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status == 0);
     std::string error;
@@ -274,14 +230,14 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
         net::AddressManager addresses;
         net::Announcer announcer;
         vrrp::Context context{loop.base, &addresses, &announcer, l.link.get()};
-        vrrp::Instance instance(instance_config(), context);
+        vrrp::Instance instance(test::veth_instance_config(), context);
         instance.start();
-        hear(instance, 100);
+        test::hear(instance, 100);
         ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
-        ASSERT_TRUE(vip_on_vt0());
+        ASSERT_TRUE(test::vip_on_vt0());
         // ... and it dies here: no stop(), the hold stays published.
     }
-    ASSERT_TRUE(vip_on_vt0());
+    ASSERT_TRUE(test::vip_on_vt0());
     std::vector<uint8_t> drain;
     vrrp::Received ignored;
     while (listener->receive(drain, ignored) != net::VrrpSocket::Read::Nothing) {
@@ -295,7 +251,7 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     EXPECT_EQ(resigned[0].vips_removed, 1);
     EXPECT_EQ(resigned[0].adverts_sent, 1);
     EXPECT_TRUE(resigned[0].problems.empty()) << resigned[0].problems.front();
-    EXPECT_FALSE(vip_on_vt0()) << "the dead worker's VIP is removed";
+    EXPECT_FALSE(test::vip_on_vt0()) << "the dead worker's VIP is removed";
 
     // On the wire: a valid VRRPv3 advert for VRID 51 with priority 0.
     std::vector<uint8_t> buffer;

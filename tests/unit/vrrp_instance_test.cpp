@@ -9,51 +9,13 @@
 #include "net/announcer.h"
 #include "net/interface_info.h"
 #include "support/event_loop.h"
-#include "support/process.h"
-#include "vrrp/instance.h"
+#include "veth_instance.h"
 
 using namespace vigil;
 
-namespace {
-
-const std::string kIpTool = "/usr/sbin/ip";
-const auto kVip = *net::IpAddress::parse("192.0.2.251");
-
-bool ip(std::vector<std::string> args) {
-    args.insert(args.begin(), kIpTool);
-    return test::run(args).status == 0;
-}
-
-bool vip_on_vt0() { return net::read_interface("vt0").has(kVip); }
-
-config::InstanceConfig instance_config() {
-    config::InstanceConfig c;
-    c.name = "VI_1";
-    c.interface = "vt0";
-    c.vrid = 51;
-    c.priority = 150;
-    c.version = 3;
-    c.advert_int = config::Duration{100};
-    c.garp_repeat = 1;
-    c.vips.push_back({*net::IpPrefix::parse("192.0.2.251/24"), "", "", {}});
-    return c;
-}
-
-void hear(vrrp::Instance& instance, uint8_t priority, const char* from) {
-    vrrp::Advert a;
-    a.version = 3;
-    a.vrid = 51;
-    a.priority = priority;
-    a.interval_cs = 10;
-    a.addresses = {kVip};
-    vrrp::Received packet;
-    packet.src = *net::IpAddress::parse(from);
-    packet.dst = *net::IpAddress::parse("224.0.0.18");
-    packet.ttl = 255;
-    instance.receive(a, packet);
-}
-
-}  // namespace
+using test::hear;
+using test::ip;
+using test::vip_on_vt0;
 
 // A restart after a SIGKILL: start() removes the VIP the killed run left, and
 // an advert from a lower-priority master, already waiting, makes the instance
@@ -72,7 +34,7 @@ TEST(VrrpInstance, APreemptRightAfterAVipWasRemovedAddsItAgain) {
     net::AddressManager addresses;
     net::Announcer announcer;
     vrrp::Context context{loop.base, &addresses, &announcer};
-    vrrp::Instance instance(instance_config(), context);
+    vrrp::Instance instance(test::veth_instance_config(), context);
 
     instance.start();
     ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
