@@ -222,3 +222,25 @@ nap() {
   [[ -n $NAP_FD ]] || exec {NAP_FD}<> <(:)
   read -r -t "$1" -u "$NAP_FD" _ || true
 }
+
+# vigild_group PID: prints the pids of the vigild started as PID: PID alone for
+# a vigild of one process; once vigild is a supervisor and a worker (issue 15),
+# PID (the supervisor: its cmdline starts with "vigild: supervisor") and its
+# child whose comm is vigild-worker, waited for 10 s at most. The worker is where
+# the loop, the plugins and the checks run: CPU and memory readings must include it.
+vigild_group() {
+  local sup=$1 cmd p line deadline
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$sup/cmdline") || { echo "$sup"; return; }
+  [[ $cmd == "vigild: supervisor"* ]] || { echo "$sup"; return; }
+  deadline=$(($(now_us) + 10000000))
+  while :; do
+    for p in /proc/[0-9]*; do
+      read -r line 2>/dev/null <"$p/stat" || continue
+      [[ $line == *"(vigild-worker) "* ]] || continue
+      line=${line##*) }
+      [[ ${line#* } == "$sup "* ]] && { echo "$sup ${p#/proc/}"; return; }
+    done
+    (($(now_us) < deadline)) || die "vigild $sup is a supervisor, but no vigild-worker child of it appeared within 10 s"
+    sleep 0.05
+  done
+}
