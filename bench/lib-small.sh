@@ -241,10 +241,12 @@ for f in result["figures"]:
     for impl in ("vigild", "keepalived"):
         s = f[impl]
         vig = impl == "vigild"
-        if not s and not vig:
-            rows.append((f["id"], impl, "-", "-", "-", "-", "-", f["unit"], "", "", ""))
-            continue
         if not s:
+            # No samples: keepalived not measured, or (vigild) nothing to measure, e.g. no
+            # supervisor process; the note says which.
+            t = f["target"]
+            rows.append((f["id"], impl, "-", "-", "-", "-", "-", f["unit"],
+                         f'{f["stat"]} {t["op"]} {t["value"]:g}' if vig else "", "none" if vig else "", ""))
             continue
         t = f["target"]
         rows.append((f["id"] if vig else "", impl, str(s["n"]), fmt(s["min"]), fmt(s["p50"]), fmt(s["p95"]),

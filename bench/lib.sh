@@ -67,15 +67,17 @@ bc_sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 die() { echo "$bench: $*" >&2; exit 1; }
 
 lab='' impl='' starts=0
-declare -A PID=()
+declare -A PID=() TAG=()
 
 # Starts the daemon on host $1 in the background, with $work/$lab-h$1.conf;
 # PID[$1] is its pid (ip netns exec execs it, so $! is the daemon itself; for
 # keepalived, the parent). Every start gets fresh pid file names: a killed
-# keepalived's leftovers make the next one think it is running.
+# keepalived's leftovers make the next one think it is running. TAG[$1] is the
+# names' stem (keepalived's VRRP child writes its pid to TAG.vrrp.pid).
 start_host() {
   local h=$1 tag
   starts=$((starts + 1)); tag=$work/$lab-h$h-$starts
+  TAG[$h]=$tag
   if [[ $impl == vigild ]]; then
     ip netns exec "$lab-h$h" "$vigild" -n -f "$work/$lab-h$h.conf" --pid-file "$tag.pid" \
       >>"$work/$lab-h$h.out" 2>&1 </dev/null &
@@ -149,13 +151,14 @@ ts_us() {
   [[ -n ${DAY[$d]:-} ]] || DAY[$d]=$(date -u -d "$d 00:00:00" +%s)
   TS_US=$(( (DAY[$d] + 10#$h * 3600 + 10#$m * 60 + 10#$s) * 1000000 + 10#$f ))
 }
-# wait_vip_add T0_US: sets VIP_US to the monitor's time of the first
-# RTM_NEWADDR for the VIP on h2's eth0 stamped at or after T0_US (5 s deadline).
+# wait_vip_add T0_US [DEADLINE_US]: sets VIP_US to the monitor's time of the
+# first RTM_NEWADDR for the VIP on h2's eth0 stamped at or after T0_US (deadline
+# T0_US + 5 s unless given).
 VIP_US=
 wait_vip_add() {
   local kill_us=$1 line t re
   re="^\[([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})\] [0-9]+: eth0 +inet ${vip//./\\.}/"
-  while mon_read line $((kill_us + 5000000)); do
+  while mon_read line "${2:-$((kill_us + 5000000))}"; do
     [[ $line =~ $re ]] || continue
     ts_us "${BASH_REMATCH[@]:1:5}"; t=$TS_US
     ((t >= kill_us)) && { VIP_US=$t; return 0; }
@@ -183,3 +186,61 @@ wait_settled() {
 }
 # random_sleep MS: sleeps a random 0 .. MS milliseconds (microsecond steps).
 random_sleep() { sleep "$(printf '0.%06d' $(((RANDOM * 32768 + RANDOM) % ($1 * 1000))))"; }
+
+# A second kind of monitor, for benchmarks that need both hosts' addresses over
+# a whole trial: `ip -n <host> -ts monitor address` writing to
+# $work/$lab-h<N>-addr.log (ip flushes after each message), analysed afterwards.
+# mon_file_start N: starts it for host N and waits until it reports a marker
+# address (198.51.100.1N/32 on the host's lo; 5 s at most). MONF_PID[N] is its
+# pid: it runs inside the host's namespace, so whoever kills "every process of
+# the host" must leave it out (host_pids does).
+declare -A MONF_PID=()
+mon_file_start() {
+  local h=$1 f=$work/$lab-h$1-addr.log mark=198.51.100.1$1 deadline
+  TZ=UTC ip -n "$lab-h$h" -ts monitor address >"$f" 2>&1 </dev/null &
+  MONF_PID[$h]=$!
+  disown "${MONF_PID[$h]}"
+  deadline=$(($(now_us) + 5000000))
+  while :; do
+    ip -n "$lab-h$h" addr add "$mark/32" dev lo
+    sleep 0.05
+    ip -n "$lab-h$h" addr del "$mark/32" dev lo
+    grep -q " inet $mark/32 " "$f" && return 0
+    (($(now_us) < deadline)) || die "ip monitor in $lab-h$h did not start: $(cat "$f")"
+  done
+}
+# host_pids N: the pids in host N's namespace, without its file monitor.
+host_pids() {
+  local p
+  for p in $(ip netns pids "$lab-h$1"); do [[ $p == "${MONF_PID[$1]:-}" ]] || echo "$p"; done
+}
+
+# nap SECONDS: sleeps without a fork (read with a timeout on a pipe nobody
+# writes), for polling loops that must react within a millisecond.
+NAP_FD=
+nap() {
+  [[ -n $NAP_FD ]] || exec {NAP_FD}<> <(:)
+  read -r -t "$1" -u "$NAP_FD" _ || true
+}
+
+# vigild_group PID: prints the pids of the vigild started as PID: PID alone for
+# a vigild of one process; once vigild is a supervisor and a worker (issue 15),
+# PID (the supervisor: its cmdline starts with "vigild: supervisor") and its
+# child whose comm is vigild-worker, waited for 10 s at most. The worker is where
+# the loop, the plugins and the checks run: CPU and memory readings must include it.
+vigild_group() {
+  local sup=$1 cmd p line deadline
+  cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$sup/cmdline") || { echo "$sup"; return; }
+  [[ $cmd == "vigild: supervisor"* ]] || { echo "$sup"; return; }
+  deadline=$(($(now_us) + 10000000))
+  while :; do
+    for p in /proc/[0-9]*; do
+      read -r line 2>/dev/null <"$p/stat" || continue
+      [[ $line == *"(vigild-worker) "* ]] || continue
+      line=${line##*) }
+      [[ ${line#* } == "$sup "* ]] && { echo "$sup ${p#/proc/}"; return; }
+    done
+    (($(now_us) < deadline)) || die "vigild $sup is a supervisor, but no vigild-worker child of it appeared within 10 s"
+    sleep 0.05
+  done
+}

@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import sys
+import textwrap
 
 BEGIN = "<!-- bench/run: generated from here -->"
 END = "<!-- bench/run: generated up to here -->"
@@ -94,9 +95,15 @@ def chart(bench, figures, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # At most 5 charts a row (failover has 15 figures since issue 15).
     n = len(figures)
-    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 3.6), squeeze=False)
-    for ax, f in zip(axes[0], figures):
+    cols = min(n, 5)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
+    flat_axes = [ax for row in axes for ax in row]
+    for ax in flat_axes[n:]:
+        ax.set_visible(False)
+    for ax, f in zip(flat_axes, figures):
         data, labels, colors = [], [], []
         for impl, color in (("vigild", "#1f77b4"), ("keepalived", "#d62728")):
             side = f.get(impl)
@@ -121,7 +128,7 @@ def chart(bench, figures, path):
         flat = [x for xs in data for x in xs if isinstance(x, (int, float)) and x > 0]
         if flat and max(flat) / max(min(flat), 1e-9) > 50:
             ax.set_yscale("log")
-        ax.set_title(f["title"], fontsize=8)
+        ax.set_title(textwrap.fill(f["title"], 48), fontsize=8)
         ax.set_ylabel(f["unit"])
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle(f"bench/{bench}", fontsize=10)
