@@ -96,6 +96,10 @@ std::string MetricsServer::render() const {
         long long us = t["last"]["latency_us"];
         if (us >= 0) o << "vigil_tracker_check_latency_seconds{tracker=\"" << label(t["name"]) << "\"} " << us / 1e6 << "\n";
     }
+    family(o, "vigil_plugin_info", "gauge", "1 for each plugin file loaded, with its name and version");
+    for (const auto& p : s["plugins"])
+        o << "vigil_plugin_info{plugin=\"" << label(p["name"]) << "\",version=\"" << label(p["version"]) << "\",path=\"" << label(p["path"])
+          << "\"} 1\n";
     family(o, "vigil_notifier_queue_length", "gauge", "events waiting for delivery");
     for (const auto& n : s["notifiers"]) o << "vigil_notifier_queue_length{notifier=\"" << label(n["name"]) << "\"} " << n["queue"] << "\n";
     family(o, "vigil_notifier_delivered_total", "counter", "events delivered");

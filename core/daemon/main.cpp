@@ -18,6 +18,7 @@
 #include "vigil_version.h"
 #include "notify/notify_subsystem.h"
 #include "plugin/host.h"
+#include "plugin/loaded_plugins_log.h"
 #include "plugin/plugin_registry.h"
 #include "plugin/process.h"
 #include "track/tracking.h"
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
         report_ready(ready_fd, 1);
         return 1;
     }
+    d.add_subsystem(std::make_unique<plugin::LoadedPluginsLog>(registry));
     plugin::Host host(d.loop());
     host.set_script_user(plugin::resolve_script_user(d.config().global.script_user));
     // Added in this order: at a stop, VRRP's STOP events reach the notifiers
@@ -156,7 +158,7 @@ int main(int argc, char** argv) {
     d.add_subsystem(std::move(tracking));
 
     // The control socket (vigilctl); a socket a live daemon answers on is refused.
-    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr);
+    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr, registry);
     control::ControlServer control(d.loop(), [&api](const nlohmann::json& request) { return api.handle(request); });
     if (auto problem = control.listen(d.config().global.control_socket); !problem.empty()) {
         VLOG_ERROR("%s", problem.c_str());

@@ -13,10 +13,11 @@ bool event_wanted(unsigned mask, const std::string& state) {
     return false;
 }
 
-Notifier::Notifier(config::NotifierConfig config, const vigil_notifier_type* type, const vigil_host_api* host, RetryPolicy retry)
+Notifier::Notifier(config::NotifierConfig config, plugin::NotifierPlugin type, const vigil_host_api* host, RetryPolicy retry)
     : s_(std::make_shared<Shared>()) {
     s_->config = std::move(config);
-    s_->type = type;
+    s_->type = type.type;
+    s_->plugin = type.plugin;
     s_->host = host;
     s_->retry = retry;
 }

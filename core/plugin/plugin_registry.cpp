@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "vigil_paths.h"
 
@@ -48,6 +49,14 @@ config::TypeSchema schema_of(const Type* t) {
     return s;
 }
 
+// Every name a type answers to: its own and its aliases.
+template <typename Type>
+std::vector<std::string> names_of(const Type* t) {
+    std::vector<std::string> names{t->name};
+    for (auto a = t->aliases; a && *a; ++a) names.emplace_back(*a);
+    return names;
+}
+
 template <typename Type>
 std::string check_type(const Type* t, const char* what) {
     if (!t || t->size < offsetof(Type, destroy) + sizeof t->destroy) return std::string(what) + " type with a bad size";
@@ -83,6 +92,20 @@ PluginConfig::PluginConfig(std::string name, std::string type, const config::Opt
     config_.fall = 1;
 }
 
+template <typename Type>
+std::string PluginRegistry::first_clash(const Type* const* types, size_t count, const std::map<std::string, Entry<Type>>& taken,
+                                        const char* what) {
+    std::set<std::string> here;
+    for (size_t i = 0; i < count; ++i)
+        for (const auto& name : names_of(types[i])) {
+            if (auto it = taken.find(name); it != taken.end())
+                return std::string(what) + " type '" + name + "' is also registered by " + it->second.from->path +
+                       " (a type name may come from one plugin file only)";
+            if (!here.insert(name).second) return std::string(what) + " type '" + name + "' is registered twice in this file";
+        }
+    return "";
+}
+
 std::string PluginRegistry::load(const std::string& path) {
     if (std::any_of(loaded_.begin(), loaded_.end(), [&](const Loaded& l) { return l.path == path; })) return "";
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -107,22 +130,33 @@ std::string PluginRegistry::load(const std::string& path) {
         if (auto problem = check_type(info->trackers[i], "tracker"); !problem.empty()) return fail(problem);
     for (size_t i = 0; i < info->notifier_count; ++i)
         if (auto problem = check_type(info->notifiers[i], "notifier"); !problem.empty()) return fail(problem);
+    // The same file by another path (a link): dlopen handed back the library
+    // already loaded, and its types are already ours.
+    if (std::any_of(loaded_.begin(), loaded_.end(), [&](const Loaded& l) { return l.info == info; })) {
+        dlclose(handle);
+        return "";
+    }
+    if (auto problem = first_clash(info->trackers, info->tracker_count, trackers_, "tracker"); !problem.empty()) return fail(problem);
+    if (auto problem = first_clash(info->notifiers, info->notifier_count, notifiers_, "notifier"); !problem.empty())
+        return fail(problem);
 
+    auto& loaded = loaded_.emplace_back();
+    loaded.path = path;
+    loaded.name = info->name && *info->name ? info->name : std::filesystem::path(path).stem().string();
+    loaded.version = info->version ? info->version : "";
+    loaded.info = info;
     for (size_t i = 0; i < info->tracker_count; ++i) {
         const auto* t = info->trackers[i];
-        if (trackers_.count(t->name)) continue;  // an earlier directory wins
-        trackers_[t->name] = t;
-        for (auto a = t->aliases; a && *a; ++a) trackers_.emplace(*a, t);
+        for (const auto& name : names_of(t)) trackers_[name] = {t, &loaded};
+        loaded.trackers.emplace_back(t->name);
         schemas_.add_tracker_type(schema_of(t));
     }
     for (size_t i = 0; i < info->notifier_count; ++i) {
         const auto* n = info->notifiers[i];
-        if (notifiers_.count(n->name)) continue;
-        notifiers_[n->name] = n;
-        for (auto a = n->aliases; a && *a; ++a) notifiers_.emplace(*a, n);
+        for (const auto& name : names_of(n)) notifiers_[name] = {n, &loaded};
+        loaded.notifiers.emplace_back(n->name);
         schemas_.add_notifier_type(schema_of(n));
     }
-    loaded_.push_back({path, info->name ? info->name : "", info->version ? info->version : ""});
     return "";
 }
 
@@ -140,14 +174,14 @@ std::vector<std::string> PluginRegistry::load_directories(const std::vector<std:
     return problems;
 }
 
-const vigil_tracker_type* PluginRegistry::tracker_type(const std::string& name) const {
+TrackerPlugin PluginRegistry::tracker(const std::string& name) const {
     auto it = trackers_.find(name);
-    return it == trackers_.end() ? nullptr : it->second;
+    return it == trackers_.end() ? TrackerPlugin{} : TrackerPlugin{it->second.type, it->second.from->name.c_str()};
 }
 
-const vigil_notifier_type* PluginRegistry::notifier_type(const std::string& name) const {
+NotifierPlugin PluginRegistry::notifier(const std::string& name) const {
     auto it = notifiers_.find(name);
-    return it == notifiers_.end() ? nullptr : it->second;
+    return it == notifiers_.end() ? NotifierPlugin{} : NotifierPlugin{it->second.type, it->second.from->name.c_str()};
 }
 
 }  // namespace vigil::plugin

@@ -23,9 +23,9 @@ std::string implicit_name(const std::string& ifname) { return "interface:" + ifn
 
 }  // namespace
 
-TrackerRuntime::TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
+TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host,
                                event_base* base, std::function<void(TrackerRuntime&)> on_change)
-    : config_(std::move(config)), type_(type), host_(host), on_change_(std::move(on_change)),
+    : config_(std::move(config)), type_(type.type), plugin_(type.plugin), host_(host), on_change_(std::move(on_change)),
       state_(config_.rise, config_.fall) {
     handle_.on_report = [this](const vigil_result& r) { on_result(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
@@ -152,7 +152,7 @@ void TrackingSubsystem::apply(const config::Config& config) {
     }
     for (auto& [name, cfg] : wanted) {
         if (trackers_.count(name)) continue;
-        const auto* type = registry_.tracker_type(cfg.type);
+        auto type = registry_.tracker(cfg.type);
         if (!type) {
             VLOG_ERROR("tracker %s: type %s has no plugin in this build; the tracker is ignored (counts as UP)", name.c_str(),
                        cfg.type.c_str());

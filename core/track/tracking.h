@@ -28,8 +28,8 @@ using PriorityTarget = std::function<void(const std::string& instance, int prior
 // and the rise/fall state the reports feed.
 class TrackerRuntime {
 public:
-    TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
-                   event_base* base, std::function<void(TrackerRuntime&)> on_change);
+    TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host, event_base* base,
+                   std::function<void(TrackerRuntime&)> on_change);
     ~TrackerRuntime();
     TrackerRuntime(const TrackerRuntime&) = delete;
     TrackerRuntime& operator=(const TrackerRuntime&) = delete;
@@ -38,6 +38,7 @@ public:
     std::string start();
 
     const config::TrackerConfig& config() const { return config_; }
+    const char* plugin() const { return plugin_; }
     const TrackState& state() const { return state_; }
     int64_t last_latency_us() const { return last_latency_us_; }
     uint64_t checks() const { return checks_; }
@@ -50,6 +51,7 @@ private:
 
     config::TrackerConfig config_;
     const vigil_tracker_type* type_;
+    const char* plugin_;
     const vigil_host_api* host_;
     std::function<void(TrackerRuntime&)> on_change_;
     vigil_tracker handle_;
