@@ -14,6 +14,7 @@
 
 #include "config/model.h"
 #include "notify/event.h"
+#include "plugin/call_guard.h"
 #include "plugin/plugin_registry.h"
 #include "vigil/plugin.h"
 
@@ -55,6 +56,7 @@ private:
         config::NotifierConfig config;
         const vigil_notifier_type* type = nullptr;
         const char* plugin = "";
+        plugin::CallOwner owner;  // every call into the plugin is guarded as this notifier's
         const vigil_host_api* host = nullptr;
         RetryPolicy retry;
         void* plugin_state = nullptr;
@@ -69,6 +71,7 @@ private:
     };
     static void run(std::shared_ptr<Shared> s);
     static bool deliver_with_retries(Shared& s, const Event& e);
+    static void destroy_plugin_state(Shared& s);
 
     std::shared_ptr<Shared> s_;
     std::thread worker_;

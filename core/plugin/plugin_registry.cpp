@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "plugin/call_guard.h"
 #include "vigil_paths.h"
 
 namespace vigil::plugin {
@@ -26,26 +27,29 @@ config::OptionSpec to_spec(const vigil_key& k) {
 
 bool known_kind(uint32_t kind) { return kind >= VIGIL_KEY_TEXT && kind <= VIGIL_KEY_TEMPLATE; }
 
-// Wraps a plugin's validate() as a config-layer check.
+// Wraps a plugin's validate() as a config-layer check (guarded: it runs at
+// every reload, on the loop).
 template <typename Type>
-std::function<void(const config::Options&, const config::Location&, config::Diagnostics&)> validator(const Type* t) {
+std::function<void(const config::Options&, const config::Location&, config::Diagnostics&)> validator(const Type* t,
+                                                                                                      CallOwner owner) {
     if (!t->validate) return {};
-    return [t](const config::Options& options, const config::Location& where, config::Diagnostics& diags) {
+    return [t, owner](const config::Options& options, const config::Location& where, config::Diagnostics& diags) {
         PluginConfig pc("", t->name, options, 0, 0);
         char err[512] = {};
+        CallGuard guard(owner, "validate");
         if (t->validate(pc.get(), err, sizeof err) != 0)
             diags.error(where, std::string(t->name) + ": " + (err[0] ? err : "the plugin refused this configuration"));
     };
 }
 
 template <typename Type>
-config::TypeSchema schema_of(const Type* t) {
+config::TypeSchema schema_of(const Type* t, const CallOwner& owner) {
     config::TypeSchema s;
     s.name = t->name;
     for (auto a = t->aliases; a && *a; ++a) s.aliases.emplace_back(*a);
     for (size_t i = 0; i < t->key_count; ++i) s.options.push_back(to_spec(t->keys[i]));
     s.accepts_any_key = t->flags & VIGIL_TYPE_ANY_KEY;
-    s.check = validator(t);
+    s.check = validator(t, owner);
     return s;
 }
 
@@ -117,7 +121,11 @@ std::string PluginRegistry::load(const std::string& path) {
         return path + ": " + why;
     };
     if (!entry) return fail("not a vigil plugin (no " VIGIL_PLUGIN_ENTRY_SYMBOL " symbol)");
-    const vigil_plugin_info* info = entry();
+    const vigil_plugin_info* info;
+    {
+        CallGuard guard(CallOwner::of(std::filesystem::path(path).stem().string(), "file", path), "entry");
+        info = entry();
+    }
     if (!info || info->size < offsetof(vigil_plugin_info, notifier_count) + sizeof info->notifier_count)
         return fail("its plugin info is missing or too small");
     std::string theirs = std::to_string(info->abi_major) + "." + std::to_string(info->abi_minor);
@@ -149,13 +157,13 @@ std::string PluginRegistry::load(const std::string& path) {
         const auto* t = info->trackers[i];
         for (const auto& name : names_of(t)) trackers_[name] = {t, &loaded};
         loaded.trackers.emplace_back(t->name);
-        schemas_.add_tracker_type(schema_of(t));
+        schemas_.add_tracker_type(schema_of(t, CallOwner::of(loaded.name, "tracker type", t->name)));
     }
     for (size_t i = 0; i < info->notifier_count; ++i) {
         const auto* n = info->notifiers[i];
         for (const auto& name : names_of(n)) notifiers_[name] = {n, &loaded};
         loaded.notifiers.emplace_back(n->name);
-        schemas_.add_notifier_type(schema_of(n));
+        schemas_.add_notifier_type(schema_of(n, CallOwner::of(loaded.name, "notifier type", n->name)));
     }
     return "";
 }

@@ -25,7 +25,8 @@ std::string implicit_name(const std::string& ifname) { return "interface:" + ifn
 
 TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host,
                                event_base* base, std::function<void(TrackerRuntime&)> on_change)
-    : config_(std::move(config)), type_(type.type), plugin_(type.plugin), host_(host), on_change_(std::move(on_change)),
+    : config_(std::move(config)), type_(type.type), plugin_(type.plugin),
+      owner_(plugin::CallOwner::of(type.plugin, "tracker", config_.name)), host_(host), on_change_(std::move(on_change)),
       state_(config_.rise, config_.fall) {
     handle_.on_report = [this](const vigil_result& r) { on_result(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
@@ -37,16 +38,24 @@ TrackerRuntime::~TrackerRuntime() {
     event_free(timeout_timer_);
     // destroy() abandons a check in flight itself; cancel() is for timeouts
     // (where, say, the http tracker counts a failure).
-    if (plugin_state_) type_->destroy(plugin_state_);
+    if (!plugin_state_) return;
+    plugin::CallGuard guard(owner_, "destroy");
+    type_->destroy(plugin_state_);
 }
 
 std::string TrackerRuntime::start() {
     plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
     pc.set_rise_fall(config_.rise, config_.fall);
     char err[512] = {};
-    plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    {
+        plugin::CallGuard guard(owner_, "create");
+        plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    }
     if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
-    if (type_->start) type_->start(plugin_state_);
+    if (type_->start) {
+        plugin::CallGuard guard(owner_, "start");
+        type_->start(plugin_state_);
+    }
     if (type_->poll) {
         timeval now{0, 0};
         evtimer_add(poll_timer_, &now);  // first check right away
@@ -72,13 +81,17 @@ void TrackerRuntime::on_poll_timer(int, short, void* arg) {
     int64_t timeout_us = self->config_.timeout.count() * 1000;
     timeval tv = to_tv(timeout_us + timeout_us / 10 + 50'000);
     evtimer_add(self->timeout_timer_, &tv);
+    plugin::CallGuard guard(self->owner_, "poll");
     self->type_->poll(self->plugin_state_);
 }
 
 void TrackerRuntime::on_timeout(int, short, void* arg) {
     auto* self = static_cast<TrackerRuntime*>(arg);
     if (!self->in_flight_) return;
-    if (self->type_->cancel) self->type_->cancel(self->plugin_state_);
+    if (self->type_->cancel) {
+        plugin::CallGuard guard(self->owner_, "cancel");
+        self->type_->cancel(self->plugin_state_);
+    }
     vigil_result r = VIGIL_RESULT_INIT;
     std::string why = "no result within the timeout of " + config::format_duration(self->config_.timeout);
     r.reason = why.c_str();

@@ -12,6 +12,7 @@
 
 #include "config/model.h"
 #include "daemon/subsystem.h"
+#include "plugin/call_guard.h"
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
 #include "track/track_rules.h"
@@ -52,6 +53,7 @@ private:
     config::TrackerConfig config_;
     const vigil_tracker_type* type_;
     const char* plugin_;
+    plugin::CallOwner owner_;  // every call into the plugin is guarded as this tracker's
     const vigil_host_api* host_;
     std::function<void(TrackerRuntime&)> on_change_;
     vigil_tracker handle_;
