@@ -59,6 +59,7 @@ json ControlApi::status() const {
         trackers.push_back({{"name", t->config().name},
                             {"type", t->config().type},
                             {"plugin", t->plugin()},
+                            {"running", t->running()},
                             {"state", s.up() ? "UP" : "DOWN"},
                             {"reason", s.reason()},
                             {"last", {{"ok", s.last_ok()}, {"reason", s.last_reason()}, {"latency_us", t->last_latency_us()}}},

@@ -44,14 +44,11 @@ TrackerRuntime::~TrackerRuntime() {
 }
 
 std::string TrackerRuntime::start() {
-    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
-    pc.set_rise_fall(config_.rise, config_.fall);
-    char err[512] = {};
-    {
-        plugin::CallGuard guard(owner_, "create");
-        plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    auto problem = create();
+    if (!problem.empty()) {
+        state_.force_down("cannot start: " + problem);
+        return problem;
     }
-    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
     if (type_->start) {
         plugin::CallGuard guard(owner_, "start");
         type_->start(plugin_state_);
@@ -60,6 +57,19 @@ std::string TrackerRuntime::start() {
         timeval now{0, 0};
         evtimer_add(poll_timer_, &now);  // first check right away
     }
+    return "";
+}
+
+std::string TrackerRuntime::create() {
+    if (!type_) return "type " + config_.type + " has no plugin in this build";
+    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
+    pc.set_rise_fall(config_.rise, config_.fall);
+    char err[512] = {};
+    {
+        plugin::CallGuard guard(owner_, "create");
+        plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    }
+    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
     return "";
 }
 
@@ -155,7 +165,8 @@ void TrackingSubsystem::apply(const config::Config& config) {
 
     for (auto it = trackers_.begin(); it != trackers_.end();) {
         auto w = wanted.find(it->first);
-        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first];
+        // One that could not start is tried again.
+        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first] && it->second->running();
         if (keep) {
             ++it;
             continue;
@@ -166,16 +177,12 @@ void TrackingSubsystem::apply(const config::Config& config) {
     for (auto& [name, cfg] : wanted) {
         if (trackers_.count(name)) continue;
         auto type = registry_.tracker(cfg.type);
-        if (!type) {
-            VLOG_ERROR("tracker %s: type %s has no plugin in this build; the tracker is ignored (counts as UP)", name.c_str(),
-                       cfg.type.c_str());
-            continue;
-        }
         auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); });
-        if (auto problem = rt->start(); !problem.empty()) {
-            VLOG_ERROR("tracker %s: %s; the tracker is ignored (counts as UP)", name.c_str(), problem.c_str());
-            continue;
-        }
+        // Fail closed: a tracker that cannot check is DOWN, and counts
+        // against its instances like any other (weight 0: FAULT).
+        if (auto problem = rt->start(); !problem.empty())
+            VLOG_ERROR("tracker %s (plugin %s): cannot start: %s; it counts as DOWN until a reload starts it", name.c_str(),
+                       type ? type.plugin : "none", problem.c_str());
         fingerprints_[name] = fingerprint(cfg);
         trackers_[name] = std::move(rt);
     }

@@ -35,8 +35,11 @@ public:
     TrackerRuntime(const TrackerRuntime&) = delete;
     TrackerRuntime& operator=(const TrackerRuntime&) = delete;
 
-    // Creates the plugin's state and starts checking; "" or why not.
+    // Creates the plugin's state and starts checking; "" or why not (no
+    // plugin for the type, or its create() failed: the tracker is then DOWN
+    // with that reason and stays so, not running).
     std::string start();
+    bool running() const { return plugin_state_ != nullptr; }
 
     const config::TrackerConfig& config() const { return config_; }
     const char* plugin() const { return plugin_; }
@@ -47,6 +50,7 @@ public:
 private:
     static void on_poll_timer(int, short, void* self);
     static void on_timeout(int, short, void* self);
+    std::string create();
     void on_result(const vigil_result& r);
     void schedule_poll();
 

@@ -94,3 +94,15 @@ TEST(EffectivePriority, ReasonNamesTheTracker) {
     EXPECT_EQ(effective_priority(100, {{"maint", &down, 0}}).reason, "maint is down: down file exists");
     EXPECT_EQ(effective_priority(100, {{"maint", &down, -2}}).reason, "maint is down: down file exists");
 }
+
+TEST(TrackState, ForceDownIsDownAtOnceWhateverFallSays) {
+    TrackState s(1, 3);
+    s.force_down("cannot start: no such script");
+    EXPECT_FALSE(s.up());
+    EXPECT_FALSE(s.last_ok());
+    EXPECT_EQ(s.reason(), "cannot start: no such script");
+    auto e = effective_priority(100, {{"lua", &s, 0}});
+    EXPECT_TRUE(e.fault);
+    EXPECT_EQ(e.reason, "lua is down: cannot start: no such script");
+    EXPECT_EQ(effective_priority(100, {{"lua", &s, -30}}).priority, 70);
+}
