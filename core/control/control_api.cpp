@@ -63,7 +63,8 @@ json ControlApi::status() const {
                             {"state", s.up() ? "UP" : "DOWN"},
                             {"reason", s.reason()},
                             {"last", {{"ok", s.last_ok()}, {"reason", s.last_reason()}, {"latency_us", t->last_latency_us()}}},
-                            {"checks", t->checks()}});
+                            {"checks", t->checks()},
+                            {"reports_dropped", {{"duplicate", t->dropped().duplicate()}, {"late", t->dropped().late()}}}});
     }
     json notifiers = json::array();
     for (const auto* n : notify_.notifiers())

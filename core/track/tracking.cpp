@@ -27,8 +27,8 @@ TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlug
                                event_base* base, std::function<void(TrackerRuntime&)> on_change)
     : config_(std::move(config)), type_(type.type), plugin_(type.plugin),
       owner_(plugin::CallOwner::of(type.plugin, "tracker", config_.name)), host_(host), on_change_(std::move(on_change)),
-      state_(config_.rise, config_.fall) {
-    handle_.on_report = [this](const vigil_result& r) { on_result(r); };
+      state_(config_.rise, config_.fall), dropped_(config_.name, type.plugin) {
+    handle_.on_report = [this](const vigil_result& r) { on_report(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
     timeout_timer_ = evtimer_new(base, on_timeout, this);
 }
@@ -83,8 +83,8 @@ void TrackerRuntime::on_poll_timer(int, short, void* arg) {
     // Checks start every interval (not an interval after the last result); a
     // check still running when the next is due makes that one skip.
     self->schedule_poll();
-    if (self->in_flight_) return;
-    self->in_flight_ = true;
+    if (self->cycle_.waiting()) return;
+    self->cycle_.begin();
     self->poll_started_us_ = self->host_->now_us(self->host_->host);
     // The backstop: a plugin that enforces the timeout itself (the http
     // tracker's request timeout) reports its own, more precise reason first.
@@ -97,7 +97,9 @@ void TrackerRuntime::on_poll_timer(int, short, void* arg) {
 
 void TrackerRuntime::on_timeout(int, short, void* arg) {
     auto* self = static_cast<TrackerRuntime*>(arg);
-    if (!self->in_flight_) return;
+    if (!self->cycle_.waiting()) return;
+    // Counted as failed from now: a report even from within cancel() is late.
+    self->cycle_.time_out();
     if (self->type_->cancel) {
         plugin::CallGuard guard(self->owner_, "cancel");
         self->type_->cancel(self->plugin_state_);
@@ -105,16 +107,24 @@ void TrackerRuntime::on_timeout(int, short, void* arg) {
     vigil_result r = VIGIL_RESULT_INIT;
     std::string why = "no result within the timeout of " + config::format_duration(self->config_.timeout);
     r.reason = why.c_str();
-    self->on_result(r);
+    self->record(r);
 }
 
-void TrackerRuntime::on_result(const vigil_result& r) {
-    bool polled = type_->poll != nullptr;
-    if (polled) {
-        if (!in_flight_) return;  // a late answer after a timeout
-        in_flight_ = false;
+void TrackerRuntime::on_report(const vigil_result& r) {
+    // An event-driven tracker reports whenever what it watches changes.
+    if (type_->poll) {
+        auto fate = cycle_.report();
+        if (fate != ReportFate::Accepted) {
+            dropped_.drop(fate, r, host_->now_us(host_->host));
+            return;
+        }
         evtimer_del(timeout_timer_);
     }
+    record(r);
+}
+
+void TrackerRuntime::record(const vigil_result& r) {
+    bool polled = type_->poll != nullptr;
     ++checks_;
     last_latency_us_ = r.latency_us >= 0 ? r.latency_us : (polled ? host_->now_us(host_->host) - poll_started_us_ : -1);
     Result result{r.ok != 0, r.reason ? r.reason : "", std::nullopt};

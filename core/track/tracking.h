@@ -15,6 +15,8 @@
 #include "plugin/call_guard.h"
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
+#include "track/check_cycle.h"
+#include "track/dropped_reports.h"
 #include "track/track_rules.h"
 
 struct event;
@@ -26,7 +28,7 @@ namespace vigil::track {
 using PriorityTarget = std::function<void(const std::string& instance, int priority, bool fault, const std::string& reason)>;
 
 // One tracker at run time: the plugin's state, its poll and timeout timers,
-// and the rise/fall state the reports feed.
+// the rise/fall state the reports feed, and the reports it dropped.
 class TrackerRuntime {
 public:
     TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host, event_base* base,
@@ -46,12 +48,16 @@ public:
     const TrackState& state() const { return state_; }
     int64_t last_latency_us() const { return last_latency_us_; }
     uint64_t checks() const { return checks_; }
+    const DroppedReports& dropped() const { return dropped_; }
 
 private:
     static void on_poll_timer(int, short, void* self);
     static void on_timeout(int, short, void* self);
     std::string create();
-    void on_result(const vigil_result& r);
+    // A report from the plugin: kept if it answers the check in flight.
+    void on_report(const vigil_result& r);
+    // A result that counts: the plugin's, or the host's timeout.
+    void record(const vigil_result& r);
     void schedule_poll();
 
     config::TrackerConfig config_;
@@ -64,9 +70,10 @@ private:
     void* plugin_state_ = nullptr;
     event* poll_timer_ = nullptr;
     event* timeout_timer_ = nullptr;
-    bool in_flight_ = false;
+    CheckCycle cycle_;
     int64_t poll_started_us_ = 0;
     TrackState state_;
+    DroppedReports dropped_;
     int64_t last_latency_us_ = -1;
     uint64_t checks_ = 0;
 };

@@ -1,7 +1,7 @@
 // A misbehaving plugin (tests/plugins/faulty_plugin.c) against running
 // daemons: a tracker whose create() fails keeps its instance out of MASTER
 // and is shown DOWN with the plugin's message; the plugin file is logged and
-// listed.
+// listed; duplicate and late reports are counted in status and metrics.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -107,4 +107,45 @@ TEST(PluginFaultE2E, EachPluginFileIsLoggedAndListed) {
     EXPECT_EQ(faulty, json({{"path", kFaultyPlugin}, {"name", "faulty"}, {"version", "1.0"}, {"trackers", {"faulty"}},
                             {"notifiers", json::array()}}))
         << s["plugins"].dump(2);
+}
+
+TEST(PluginFaultE2E, DroppedReportsAreCountedInStatusAndMetrics) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, with_faulty_plugin("[global]\nmetrics_listen = 127.0.0.1:9203\n" +
+                                           vrrp_instance("VI_1", 51, 100, kVip + "/24", fast("track = twice:-1 lazy:-1\n")) +
+                                           "[tracker twice]\ntype = faulty\nreport_twice = yes\ninterval = 0.2s\n"
+                                           "[tracker lazy]\ntype = faulty\nreport_late = yes\ninterval = 0.5s\ntimeout = 0.1s\n"));
+    auto dropped = [&](const json& s, const std::string& tracker, const std::string& reason) -> uint64_t {
+        const auto* t = tracker_named(s, tracker);
+        return t ? (*t)["reports_dropped"][reason].get<uint64_t>() : 0;
+    };
+    json s;
+    ASSERT_TRUE(wait_for([&] {
+        s = status(lab, 1);
+        return !s.is_null() && dropped(s, "twice", "duplicate") >= 3 && dropped(s, "lazy", "late") >= 2;
+    })) << s.dump(2) << lab.log(1);
+    EXPECT_EQ(dropped(s, "twice", "late"), 0u);
+    EXPECT_EQ(dropped(s, "lazy", "duplicate"), 0u);
+    EXPECT_EQ((*tracker_named(s, "twice"))["state"], "UP");
+    EXPECT_EQ((*tracker_named(s, "lazy"))["state"], "DOWN") << "the late reports did not count";
+    EXPECT_EQ(s["instances"][0]["priority"]["effective"], 99);
+
+    auto metrics = run({kIp, "netns", "exec", lab.ns(1), "/usr/bin/curl", "-sf", "http://127.0.0.1:9203/metrics"});
+    ASSERT_EQ(metrics.status, 0) << lab.log(1);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(metrics.out, m, std::regex(R"(vigil_tracker_reports_dropped_total\{tracker="twice",reason="duplicate"\} (\d+))")))
+        << metrics.out;
+    EXPECT_GE(std::stoi(m[1]), 3);
+    ASSERT_TRUE(std::regex_search(metrics.out, m, std::regex(R"(vigil_tracker_reports_dropped_total\{tracker="lazy",reason="late"\} (\d+))")))
+        << metrics.out;
+    EXPECT_GE(std::stoi(m[1]), 2);
+    EXPECT_NE(metrics.out.find("vigil_tracker_reports_dropped_total{tracker=\"lazy\",reason=\"duplicate\"} 0"), std::string::npos);
+
+    auto table = ctl(lab, 1, {"status"}).out;
+    EXPECT_TRUE(std::regex_search(table, std::regex(R"(\ntwice .* \(dropped reports: \d+ duplicate\)\n)"))) << table;
+    // Rate-limited: one line per tracker and kind, though there were several.
+    auto log = lab.log(1);
+    EXPECT_EQ(count_of(log, "warning: tracker twice (plugin faulty): dropped a duplicate report"), 1u) << log;
+    EXPECT_EQ(count_of(log, "warning: tracker lazy (plugin faulty): dropped a late report"), 1u) << log;
 }

@@ -21,12 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-size_t count_of(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 size_t lines_in(const std::string& text) { return count_of(text, "\n"); }
 
 // --- a broken config is refused ----------------------------------------------

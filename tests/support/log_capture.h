@@ -23,12 +23,7 @@ public:
     std::string text() const { return slurp(dir_.file("vigild.log")); }
     bool has(const std::string& part) const { return text().find(part) != std::string::npos; }
     // How often `part` occurs.
-    size_t count(const std::string& part) const {
-        auto all = text();
-        size_t n = 0;
-        for (auto at = all.find(part); at != std::string::npos; at = all.find(part, at + part.size())) ++n;
-        return n;
-    }
+    size_t count(const std::string& part) const { return count_of(text(), part); }
 
 private:
     TempDir dir_;

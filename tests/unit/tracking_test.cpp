@@ -1,6 +1,7 @@
 // The tracking engine with the deliberately faulty plugin, through the real
 // host: a tracker whose create() fails is DOWN with the plugin's message and
-// counts against its instances like any DOWN tracker.
+// counts against its instances like any DOWN tracker; duplicate and late
+// reports are dropped, counted and logged once, and change nothing.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -91,4 +92,43 @@ TEST(Tracking, AFailedCreateCountsAgainstItsInstancesLikeAnyDownTracker) {
     EXPECT_EQ(e.pushed["VI_1"].priority, 100);
     EXPECT_EQ(e.pushed["VI_2"].priority, 100);
     EXPECT_TRUE(e.tracking.tracker("broken")->running());
+}
+
+TEST(Tracking, ASecondReportForOnePollIsDroppedCountedAndLoggedOnce) {
+    LogCapture log;
+    Loop loop;
+    plugin::Host host(loop.base);
+    int changes = 0;
+    track::TrackerRuntime t(faulty_tracker("twice", {{"report_twice", "yes", {}}}, 50ms, 50ms), faulty_type(), host.api(), loop.base,
+                            [&](track::TrackerRuntime&) { ++changes; });
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.checks() >= 4; }));
+    EXPECT_EQ(t.dropped().duplicate(), t.checks()) << "each poll: one report kept, one dropped";
+    EXPECT_EQ(t.dropped().late(), 0u);
+    EXPECT_EQ(t.state().last_reason(), "fine") << "the dropped \"fine again\" was never applied";
+    EXPECT_EQ(changes, 0);
+    EXPECT_EQ(log.count("warning: tracker twice (plugin faulty): dropped a duplicate report (no check was waiting for it): ok, "
+                        "\"fine again\"\n"),
+              1u)
+        << "once, not at every poll:\n"
+        << log.text();
+}
+
+TEST(Tracking, AReportAfterTheTimeoutIsDroppedAndTheCheckStaysFailed) {
+    LogCapture log;
+    Loop loop;
+    plugin::Host host(loop.base);
+    // Timeout 100 ms: the host gives up at 160 ms, the report comes at 300 ms, the next poll at 400 ms.
+    track::TrackerRuntime t(faulty_tracker("lazy", {{"report_late", "yes", {}}}, 400ms, 100ms), faulty_type(), host.api(), loop.base,
+                            [](track::TrackerRuntime&) {});
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.dropped().late() >= 2; }));
+    EXPECT_EQ(t.dropped().duplicate(), 0u);
+    EXPECT_FALSE(t.state().up()) << "the late \"ok\" did not bring it back";
+    EXPECT_EQ(t.state().last_reason(), "no result within the timeout of 100ms");
+    EXPECT_EQ(t.checks(), t.dropped().late()) << "only the timeouts counted as checks";
+    EXPECT_EQ(log.count("warning: tracker lazy (plugin faulty): dropped a late report (its check had already timed out): ok, "
+                        "\"late on purpose\"\n"),
+              1u)
+        << log.text();
 }
