@@ -17,6 +17,7 @@
 #include "log/logger.h"
 #include "vigil_version.h"
 #include "notify/notify_subsystem.h"
+#include "plugin/call_guard.h"
 #include "plugin/host.h"
 #include "plugin/loaded_plugins_log.h"
 #include "plugin/plugin_registry.h"
@@ -103,6 +104,9 @@ int main(int argc, char** argv) {
         printf("vigild %s\n", VIGIL_VERSION);
         return 0;
     }
+    // This thread runs the loop: plugin calls from here (the entry points and
+    // validate() at the first load too) go to the loop's call hook.
+    plugin::mark_loop_thread();
     plugin::PluginRegistry registry;
     if (options.test_config) return check_config(options, registry);
 

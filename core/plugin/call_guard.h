@@ -62,8 +62,9 @@ void set_call_hook(CallHook hook);
 // come on the same thread. nullptr removes the hook.
 void set_thread_call_hook(CallHook hook);
 
-// Marks the calling thread as the one that runs the event loop (plugin::Host
-// does, on the thread that creates it).
+// Marks the calling thread as the one that runs the event loop. vigild's
+// main() does, before it loads any plugin; plugin::Host does too, on the
+// thread that creates it (so tests that drive a loop need not).
 void mark_loop_thread();
 
 class CallGuard {

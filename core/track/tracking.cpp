@@ -225,9 +225,10 @@ void TrackingSubsystem::stop() { stopping_ = true; }
 void TrackingSubsystem::dump() const {
     for (const auto& [name, t] : trackers_) {
         const auto& s = t->state();
-        VLOG_NOTICE("  tracker %s (%s): %s, last %s \"%s\", %llu checks, latency %lld us", name.c_str(), t->config().type.c_str(),
-                    s.up() ? "UP" : "DOWN", s.last_ok() ? "ok" : "failed", s.last_reason().c_str(),
-                    (unsigned long long)t->checks(), (long long)t->last_latency_us());
+        VLOG_NOTICE("  tracker %s (%s): %s, last %s \"%s\", %llu checks, latency %lld us, dropped reports %llu duplicate %llu late",
+                    name.c_str(), t->config().type.c_str(), s.up() ? "UP" : "DOWN", s.last_ok() ? "ok" : "failed",
+                    s.last_reason().c_str(), (unsigned long long)t->checks(), (long long)t->last_latency_us(),
+                    (unsigned long long)t->dropped().duplicate(), (unsigned long long)t->dropped().late());
     }
 }
 
