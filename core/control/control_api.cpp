@@ -71,15 +71,19 @@ json ControlApi::status() const {
         const auto& s = t->state();
         trackers.push_back({{"name", t->config().name},
                             {"type", t->config().type},
+                            {"plugin", t->plugin()},
+                            {"running", t->running()},
                             {"state", s.up() ? "UP" : "DOWN"},
                             {"reason", s.reason()},
                             {"last", {{"ok", s.last_ok()}, {"reason", s.last_reason()}, {"latency_us", t->last_latency_us()}}},
-                            {"checks", t->checks()}});
+                            {"checks", t->checks()},
+                            {"reports_dropped", {{"duplicate", t->dropped().duplicate()}, {"late", t->dropped().late()}}}});
     }
     json notifiers = json::array();
     for (const auto* n : notify_.notifiers())
         notifiers.push_back({{"name", n->config().name},
                              {"type", n->config().type},
+                             {"plugin", n->plugin()},
                              {"queue", n->queued()},
                              {"delivered", n->delivered()},
                              {"failed_attempts", n->failures()},
@@ -91,8 +95,12 @@ json ControlApi::status() const {
             if (ep->drops()[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = ep->drops()[i];
         endpoints.push_back({{"interface", ep->ifname()}, {"family", net::family_name(ep->family())}, {"drops", drops}});
     }
+    json plugins = json::array();
+    for (const auto& p : plugins_.loaded())
+        plugins.push_back({{"path", p.path}, {"name", p.name}, {"version", p.version}, {"trackers", p.trackers}, {"notifiers", p.notifiers}});
     return {{"ok", true},       {"router_id", cfg.global.router_id}, {"worker", worker_json(worker_)}, {"instances", instances},
-            {"groups", groups},     {"trackers", trackers},           {"notifiers", notifiers},              {"endpoints", endpoints}};
+            {"groups", groups},     {"trackers", trackers},           {"notifiers", notifiers},              {"endpoints", endpoints},
+            {"plugins", plugins}};
 }
 
 json ControlApi::reload() {

@@ -10,6 +10,7 @@
 
 #include "daemon/daemon.h"
 #include "notify/notify_subsystem.h"
+#include "plugin/plugin_registry.h"
 #include "track/tracking.h"
 #include "vrrp/vrrp_subsystem.h"
 
@@ -28,8 +29,8 @@ struct WorkerInfo {
 class ControlApi {
 public:
     ControlApi(daemon::Daemon& daemon, vrrp::VrrpSubsystem& vrrp, track::TrackingSubsystem& tracking,
-               notify::NotifySubsystem& notify)
-        : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify) {}
+               notify::NotifySubsystem& notify, const plugin::PluginRegistry& plugins)
+        : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify), plugins_(plugins) {}
 
     nlohmann::json handle(const nlohmann::json& request);
     nlohmann::json status() const;
@@ -49,6 +50,7 @@ private:
     vrrp::VrrpSubsystem& vrrp_;
     track::TrackingSubsystem& tracking_;
     notify::NotifySubsystem& notify_;
+    const plugin::PluginRegistry& plugins_;
     WorkerInfo worker_;
 };
 

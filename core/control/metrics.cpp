@@ -91,11 +91,20 @@ std::string MetricsServer::render() const {
     for (const auto& t : s["trackers"]) o << "vigil_tracker_up{tracker=\"" << label(t["name"]) << "\"} " << (t["state"] == "UP" ? 1 : 0) << "\n";
     family(o, "vigil_tracker_checks_total", "counter", "results the tracker reported");
     for (const auto& t : s["trackers"]) o << "vigil_tracker_checks_total{tracker=\"" << label(t["name"]) << "\"} " << t["checks"] << "\n";
+    family(o, "vigil_tracker_reports_dropped_total", "counter",
+           "reports a plugin sent that answered no check: a second one for a check (duplicate) or one after its timeout (late)");
+    for (const auto& t : s["trackers"])
+        for (const auto& [reason, n] : t["reports_dropped"].items())
+            o << "vigil_tracker_reports_dropped_total{tracker=\"" << label(t["name"]) << "\",reason=\"" << reason << "\"} " << n << "\n";
     family(o, "vigil_tracker_check_latency_seconds", "gauge", "how long the last check took");
     for (const auto& t : s["trackers"]) {
         long long us = t["last"]["latency_us"];
         if (us >= 0) o << "vigil_tracker_check_latency_seconds{tracker=\"" << label(t["name"]) << "\"} " << us / 1e6 << "\n";
     }
+    family(o, "vigil_plugin_info", "gauge", "1 for each plugin file loaded, with its name and version");
+    for (const auto& p : s["plugins"])
+        o << "vigil_plugin_info{plugin=\"" << label(p["name"]) << "\",version=\"" << label(p["version"]) << "\",path=\"" << label(p["path"])
+          << "\"} 1\n";
     family(o, "vigil_notifier_queue_length", "gauge", "events waiting for delivery");
     for (const auto& n : s["notifiers"]) o << "vigil_notifier_queue_length{notifier=\"" << label(n["name"]) << "\"} " << n["queue"] << "\n";
     family(o, "vigil_notifier_delivered_total", "counter", "events delivered");

@@ -77,6 +77,15 @@ std::string pad(std::string s, size_t width) {
     return s;
 }
 
+// " (dropped reports: 3 duplicate, 1 late)", or "" when the plugin sent none.
+std::string dropped_reports(const json& tracker) {
+    if (!tracker.contains("reports_dropped")) return "";
+    std::string counts;
+    for (const auto& [reason, n] : tracker["reports_dropped"].items())
+        if (n.get<uint64_t>() > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(n.get<uint64_t>()) + " " + reason;
+    return counts.empty() ? "" : " (dropped reports: " + counts + ")";
+}
+
 void print_status(const json& s) {
     std::cout << "router " << s.value("router_id", "") << "\n";
     if (s.contains("worker")) {
@@ -114,7 +123,8 @@ void print_status(const json& s) {
             long long us = t["last"]["latency_us"];
             std::string latency = us < 0 ? "-" : us < 10000 ? std::to_string(us) + "us" : std::to_string(us / 1000) + "ms";
             std::cout << pad(t["name"], 20) << pad(t["type"], 11) << pad(t["state"], 7) << pad(latency, 10)
-                      << (t["last"]["ok"].get<bool>() ? "ok: " : "failed: ") << t["last"]["reason"].get<std::string>() << "\n";
+                      << (t["last"]["ok"].get<bool>() ? "ok: " : "failed: ") << t["last"]["reason"].get<std::string>()
+                      << dropped_reports(t) << "\n";
         }
     }
     if (!s["notifiers"].empty()) {

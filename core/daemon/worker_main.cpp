@@ -16,7 +16,9 @@
 #include "daemon/stdio.h"
 #include "log/logger.h"
 #include "notify/notify_subsystem.h"
+#include "plugin/call_guard.h"
 #include "plugin/host.h"
+#include "plugin/loaded_plugins_log.h"
 #include "plugin/plugin_registry.h"
 #include "plugin/process.h"
 #include "supervisor/worker_link.h"
@@ -63,12 +65,23 @@ std::unique_ptr<supervisor::WorkerLink> attach_supervisor(const std::string& fds
     return link;
 }
 
+// The plugin callback in flight, for the supervisor to name if we die in it.
+void record_call(const plugin::CallSite* site) {
+    thread_local bool loop_thread = false;
+    if (!site) return supervisor::record_call_end(loop_thread);
+    loop_thread = site->loop_thread;
+    supervisor::record_call_begin(site->plugin, site->callback, site->kind, site->object, site->loop_thread);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     auto parsed = daemon::parse_options(argc, argv);
     if (auto status = daemon::answer_without_running(parsed)) return *status;
     auto& options = parsed.options;
+    // This thread runs the loop: plugin calls from here (the entry points and
+    // validate() at the first load too) go to the loop's call hook.
+    plugin::mark_loop_thread();
     plugin::PluginRegistry registry;
     if (options.test_config) return check_config(options, registry);
 
@@ -81,6 +94,8 @@ int main(int argc, char** argv) {
         link = attach_supervisor(options.supervised_fds);
         if (!link) return 1;
         link->install_crash_handlers();
+        plugin::set_call_hook(record_call);
+        plugin::set_thread_call_hook(record_call);
     } else {
         options.foreground = true;
         VLOG_WARNING("running without a supervisor: if this process dies, nothing resigns for it");
@@ -89,6 +104,7 @@ int main(int argc, char** argv) {
     d.set_lifecycle(link.get());
     d.set_before_load([&](const std::string& path) { return load_plugins(registry, path); });
     if (!d.start()) return 1;
+    d.add_subsystem(std::make_unique<plugin::LoadedPluginsLog>(registry));
     plugin::Host host(d.loop());
     host.set_script_user(plugin::resolve_script_user(d.config().global.script_user));
     // Added in this order: at a stop, VRRP's STOP events reach the notifiers
@@ -118,7 +134,7 @@ int main(int argc, char** argv) {
     d.add_subsystem(std::move(tracking));
 
     // The control socket (vigilctl); a socket a live daemon answers on is refused.
-    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr);
+    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr, registry);
     control::ControlServer control(d.loop(), [&api](const nlohmann::json& request) { return api.handle(request); });
     if (auto problem = control.listen(d.config().global.control_socket); !problem.empty()) {
         VLOG_ERROR("%s", problem.c_str());

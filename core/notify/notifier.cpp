@@ -13,10 +13,12 @@ bool event_wanted(unsigned mask, const std::string& state) {
     return false;
 }
 
-Notifier::Notifier(config::NotifierConfig config, const vigil_notifier_type* type, const vigil_host_api* host, RetryPolicy retry)
+Notifier::Notifier(config::NotifierConfig config, plugin::NotifierPlugin type, const vigil_host_api* host, RetryPolicy retry)
     : s_(std::make_shared<Shared>()) {
     s_->config = std::move(config);
-    s_->type = type;
+    s_->type = type.type;
+    s_->plugin = type.plugin;
+    s_->owner = plugin::CallOwner::of(type.plugin, "notifier", s_->config.name);
     s_->host = host;
     s_->retry = retry;
 }
@@ -24,13 +26,23 @@ Notifier::Notifier(config::NotifierConfig config, const vigil_notifier_type* typ
 Notifier::~Notifier() {
     stop(std::chrono::steady_clock::now());
     std::lock_guard lock(s_->mu);
-    if (!s_->detached && s_->plugin_state) s_->type->destroy(s_->plugin_state);
+    if (!s_->detached) destroy_plugin_state(*s_);
+}
+
+void Notifier::destroy_plugin_state(Shared& s) {
+    if (!s.plugin_state) return;
+    plugin::CallGuard guard(s.owner, "destroy");
+    s.type->destroy(s.plugin_state);
+    s.plugin_state = nullptr;
 }
 
 std::string Notifier::start() {
     plugin::PluginConfig pc(s_->config.name, s_->config.type, s_->config.options, 0, s_->config.timeout.count());
     char err[512] = {};
-    s_->plugin_state = s_->type->create(s_->host, pc.get(), err, sizeof err);
+    {
+        plugin::CallGuard guard(s_->owner, "create");
+        s_->plugin_state = s_->type->create(s_->host, pc.get(), err, sizeof err);
+    }
     if (!s_->plugin_state) return err[0] ? err : "the plugin could not create it";
     worker_ = std::thread(run, s_);
     return "";
@@ -108,10 +120,7 @@ void Notifier::run(std::shared_ptr<Shared> sp) {
     }
     // Left behind by stop(): nobody else will free the plugin's state.
     std::lock_guard lock(s.mu);
-    if (s.detached && s.plugin_state) {
-        s.type->destroy(s.plugin_state);
-        s.plugin_state = nullptr;
-    }
+    if (s.detached) destroy_plugin_state(s);
 }
 
 bool Notifier::deliver_with_retries(Shared& s, const Event& e) {
@@ -124,12 +133,12 @@ bool Notifier::deliver_with_retries(Shared& s, const Event& e) {
     const auto& name = s.config.name;
     for (int attempt = 1;; ++attempt) {
         char err[512] = {};
-        auto started = std::chrono::steady_clock::now();
-        int rc = s.type->deliver(s.plugin_state, &ev, s.config.timeout.count(), err, sizeof err);
-        auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        if (took > s.config.timeout)
-            VLOG_WARNING("notifier %s: a delivery took %lld ms, over its timeout of %lld ms", name.c_str(), (long long)took.count(),
-                         (long long)s.config.timeout.count());
+        int rc;
+        {
+            // deliver() may block (that is what its thread is for), up to its timeout.
+            plugin::CallGuard guard(s.owner, "deliver", s.config.timeout);
+            rc = s.type->deliver(s.plugin_state, &ev, s.config.timeout.count(), err, sizeof err);
+        }
         if (rc == 0) {
             ++s.delivered;
             return true;

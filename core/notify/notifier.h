@@ -14,6 +14,8 @@
 
 #include "config/model.h"
 #include "notify/event.h"
+#include "plugin/call_guard.h"
+#include "plugin/plugin_registry.h"
 #include "vigil/plugin.h"
 
 namespace vigil::notify {
@@ -26,8 +28,7 @@ struct RetryPolicy {
 
 class Notifier {
 public:
-    Notifier(config::NotifierConfig config, const vigil_notifier_type* type, const vigil_host_api* host,
-             RetryPolicy retry = {});
+    Notifier(config::NotifierConfig config, plugin::NotifierPlugin type, const vigil_host_api* host, RetryPolicy retry = {});
     ~Notifier();  // stops the worker (see stop())
     Notifier(const Notifier&) = delete;
     Notifier& operator=(const Notifier&) = delete;
@@ -42,6 +43,7 @@ public:
     void stop(std::chrono::steady_clock::time_point deadline);
 
     const config::NotifierConfig& config() const { return s_->config; }
+    const char* plugin() const { return s_->plugin; }
     size_t queued() const;
     uint64_t delivered() const { return s_->delivered; }
     uint64_t failures() const { return s_->failures; }   // failed attempts
@@ -53,6 +55,8 @@ private:
     struct Shared {
         config::NotifierConfig config;
         const vigil_notifier_type* type = nullptr;
+        const char* plugin = "";
+        plugin::CallOwner owner;  // every call into the plugin is guarded as this notifier's
         const vigil_host_api* host = nullptr;
         RetryPolicy retry;
         void* plugin_state = nullptr;
@@ -67,6 +71,7 @@ private:
     };
     static void run(std::shared_ptr<Shared> s);
     static bool deliver_with_retries(Shared& s, const Event& e);
+    static void destroy_plugin_state(Shared& s);
 
     std::shared_ptr<Shared> s_;
     std::thread worker_;

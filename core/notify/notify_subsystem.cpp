@@ -43,7 +43,7 @@ void NotifySubsystem::apply(const config::Config& config) {
     }
     for (const auto& [name, cfg] : wanted) {
         if (notifiers_.count(name)) continue;
-        const auto* type = registry_.notifier_type(cfg->type);
+        auto type = registry_.notifier(cfg->type);
         if (!type) {
             VLOG_ERROR("notifier %s: type %s has no plugin in this build; its events are not delivered", name.c_str(),
                        cfg->type.c_str());

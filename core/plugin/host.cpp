@@ -11,21 +11,30 @@
 #include <cstring>
 
 #include "log/logger.h"
+#include "plugin/call_guard.h"
 #include "plugin/process.h"
+
+// Each thing a plugin makes through the host remembers whose call made it:
+// its callbacks are guarded as calls of that tracker or notifier.
+using vigil::plugin::CallGuard;
+using vigil::plugin::CallOwner;
 
 struct vigil_timer {
     event* ev = nullptr;
     vigil_timer_fn fn = nullptr;
     void* arg = nullptr;
+    CallOwner owner;
 };
 
 struct vigil_watch {
     event* ev = nullptr;
     vigil_fd_fn fn = nullptr;
     void* arg = nullptr;
+    CallOwner owner;
 };
 
 struct vigil_process {
+    CallOwner owner;
     pid_t pid = -1;
     int pidfd = -1;
     int output_fd = -1;
@@ -61,9 +70,10 @@ timeval to_tv(int64_t us) {
 // ---------------------------------------------------------------- timers
 
 vigil_timer* timer_new(vigil_host* h, vigil_timer_fn fn, void* arg) {
-    auto* t = new vigil_timer{nullptr, fn, arg};
+    auto* t = new vigil_timer{nullptr, fn, arg, CallGuard::current_owner()};
     t->ev = evtimer_new(h->base, [](int, short, void* p) {
         auto* t = static_cast<vigil_timer*>(p);
+        CallGuard guard(t->owner, "timer");
         t->fn(t->arg);
     }, t);
     return t;
@@ -85,24 +95,18 @@ void timer_free(vigil_timer* t) {
 
 // ---------------------------------------------------------------- fd watches
 
-vigil_watch* watch_readable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) {
-    auto* w = new vigil_watch{nullptr, fn, arg};
-    w->ev = event_new(h->base, fd, EV_READ | EV_PERSIST, [](int fd, short, void* p) {
+vigil_watch* watch(vigil_host* h, int fd, short what, vigil_fd_fn fn, void* arg) {
+    auto* w = new vigil_watch{nullptr, fn, arg, CallGuard::current_owner()};
+    w->ev = event_new(h->base, fd, what | EV_PERSIST, [](int fd, short, void* p) {
         auto* w = static_cast<vigil_watch*>(p);
+        CallGuard guard(w->owner, "fd");
         w->fn(fd, w->arg);
     }, w);
     event_add(w->ev, nullptr);
     return w;
 }
-vigil_watch* watch_writable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) {
-    auto* w = new vigil_watch{nullptr, fn, arg};
-    w->ev = event_new(h->base, fd, EV_WRITE | EV_PERSIST, [](int fd, short, void* p) {
-        auto* w = static_cast<vigil_watch*>(p);
-        w->fn(fd, w->arg);
-    }, w);
-    event_add(w->ev, nullptr);
-    return w;
-}
+vigil_watch* watch_readable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) { return watch(h, fd, EV_READ, fn, arg); }
+vigil_watch* watch_writable(vigil_host* h, int fd, vigil_fd_fn fn, void* arg) { return watch(h, fd, EV_WRITE, fn, arg); }
 
 void unwatch(vigil_watch* w) {
     if (!w) return;
@@ -149,9 +153,11 @@ void on_process_exit(int, short, void* arg) {
                  p->timed_out, now_us(nullptr) - p->started_us, p->output.c_str()};
     auto fn = p->on_exit;
     auto fn_arg = p->arg;
+    auto owner = p->owner;
     std::string output = std::move(p->output);
     e.output = output.c_str();
     release(p);
+    CallGuard guard(owner, "exit");
     fn(fn_arg, &e);
 }
 
@@ -167,6 +173,7 @@ vigil_process* spawn(vigil_host* h, const vigil_spawn* spec, vigil_exit_fn on_ex
     pid_t pid = start(launch, output_fd, error);
     if (pid < 0) return fail(error);
     auto* p = new vigil_process;
+    p->owner = CallGuard::current_owner();
     p->pid = pid;
     p->output_fd = output_fd;
     p->on_exit = on_exit;
@@ -253,7 +260,7 @@ vigil_http_request* http_request(vigil_host* h, const vigil_http_spec* spec, vig
     std::memcpy(&full, spec, std::min<size_t>(spec->size, sizeof full));
     full.size = sizeof full;
     std::string error;
-    auto* r = h->http->start(full, on_done, arg, error);
+    auto* r = h->http->start(full, on_done, arg, CallGuard::current_owner(), error);
     if (!r && err && errlen) snprintf(err, errlen, "%s", error.c_str());
     return r;
 }
@@ -273,6 +280,7 @@ vigil_result normalize(const vigil_result* r) {
 }
 
 Host::Host(event_base* base) : http_(base) {
+    mark_loop_thread();
     host_.base = base;
     host_.http = &http_;
     host_.script_user = resolve_script_user("");

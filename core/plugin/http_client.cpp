@@ -15,6 +15,7 @@ struct vigil_http_request {
     std::string post;
     vigil_http_fn on_done = nullptr;
     void* arg = nullptr;
+    vigil::plugin::CallOwner caller;  // on_done is a call of theirs
     std::chrono::steady_clock::time_point started;
 };
 
@@ -72,7 +73,8 @@ HttpClient::~HttpClient() {
     event_free(timer_);
 }
 
-vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, std::string& error) {
+vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, const CallOwner& caller,
+                                      std::string& error) {
     if (!spec.url) {
         error = "no URL";
         return nullptr;
@@ -86,6 +88,7 @@ vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn
     r->easy = curl_easy_init();
     r->on_done = on_done;
     r->arg = arg;
+    r->caller = caller;
     if (spec.max_body) r->max_body = spec.max_body;
     CURL* e = r->easy;
     curl_easy_setopt(e, CURLOPT_URL, spec.url);
@@ -200,11 +203,13 @@ void HttpClient::finish_done() {
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - r->started).count();
         auto fn = r->on_done;
         auto arg = r->arg;
+        auto caller = r->caller;
         // The callback may start the next request; the finished one is gone first.
         std::string body = std::move(r->body);
         result.body = body.c_str();
         active_.erase(r);
         release(r);
+        CallGuard guard(caller, "http");
         fn(arg, &result);
     }
 }

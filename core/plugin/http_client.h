@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "plugin/call_guard.h"
 #include "vigil/plugin.h"
 
 struct event;
@@ -20,7 +21,9 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
-    vigil_http_request* start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, std::string& error);
+    // on_done is called as a call of `caller` (plugin/call_guard.h).
+    vigil_http_request* start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, const CallOwner& caller,
+                              std::string& error);
     void cancel(vigil_http_request* request);
     // The same, for callers that only hold the request (the host service).
     static void cancel_request(vigil_http_request* request);

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
+#include "plugin/call_guard.h"
 #include "vigil_paths.h"
 
 namespace vigil::plugin {
@@ -25,27 +27,38 @@ config::OptionSpec to_spec(const vigil_key& k) {
 
 bool known_kind(uint32_t kind) { return kind >= VIGIL_KEY_TEXT && kind <= VIGIL_KEY_TEMPLATE; }
 
-// Wraps a plugin's validate() as a config-layer check.
+// Wraps a plugin's validate() as a config-layer check (guarded: it runs at
+// every reload, on the loop).
 template <typename Type>
-std::function<void(const config::Options&, const config::Location&, config::Diagnostics&)> validator(const Type* t) {
+std::function<void(const config::Options&, const config::Location&, config::Diagnostics&)> validator(const Type* t,
+                                                                                                      CallOwner owner) {
     if (!t->validate) return {};
-    return [t](const config::Options& options, const config::Location& where, config::Diagnostics& diags) {
+    return [t, owner](const config::Options& options, const config::Location& where, config::Diagnostics& diags) {
         PluginConfig pc("", t->name, options, 0, 0);
         char err[512] = {};
+        CallGuard guard(owner, "validate");
         if (t->validate(pc.get(), err, sizeof err) != 0)
             diags.error(where, std::string(t->name) + ": " + (err[0] ? err : "the plugin refused this configuration"));
     };
 }
 
 template <typename Type>
-config::TypeSchema schema_of(const Type* t) {
+config::TypeSchema schema_of(const Type* t, const CallOwner& owner) {
     config::TypeSchema s;
     s.name = t->name;
     for (auto a = t->aliases; a && *a; ++a) s.aliases.emplace_back(*a);
     for (size_t i = 0; i < t->key_count; ++i) s.options.push_back(to_spec(t->keys[i]));
     s.accepts_any_key = t->flags & VIGIL_TYPE_ANY_KEY;
-    s.check = validator(t);
+    s.check = validator(t, owner);
     return s;
+}
+
+// Every name a type answers to: its own and its aliases.
+template <typename Type>
+std::vector<std::string> names_of(const Type* t) {
+    std::vector<std::string> names{t->name};
+    for (auto a = t->aliases; a && *a; ++a) names.emplace_back(*a);
+    return names;
 }
 
 template <typename Type>
@@ -84,6 +97,20 @@ PluginConfig::PluginConfig(std::string name, std::string type, const config::Opt
     config_.fall = 1;
 }
 
+template <typename Type>
+std::string PluginRegistry::first_clash(const Type* const* types, size_t count, const std::map<std::string, Entry<Type>>& taken,
+                                        const char* what) {
+    std::set<std::string> here;
+    for (size_t i = 0; i < count; ++i)
+        for (const auto& name : names_of(types[i])) {
+            if (auto it = taken.find(name); it != taken.end())
+                return std::string(what) + " type '" + name + "' is also registered by " + it->second.from->path +
+                       " (a type name may come from one plugin file only)";
+            if (!here.insert(name).second) return std::string(what) + " type '" + name + "' is registered twice in this file";
+        }
+    return "";
+}
+
 std::string PluginRegistry::load(const std::string& path) {
     if (std::any_of(loaded_.begin(), loaded_.end(), [&](const Loaded& l) { return l.path == path; })) return "";
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -95,7 +122,11 @@ std::string PluginRegistry::load(const std::string& path) {
         return path + ": " + why;
     };
     if (!entry) return fail("not a vigil plugin (no " VIGIL_PLUGIN_ENTRY_SYMBOL " symbol)");
-    const vigil_plugin_info* info = entry();
+    const vigil_plugin_info* info;
+    {
+        CallGuard guard(CallOwner::of(std::filesystem::path(path).stem().string(), "file", path), "entry");
+        info = entry();
+    }
     if (!info || info->size < offsetof(vigil_plugin_info, notifier_count) + sizeof info->notifier_count)
         return fail("its plugin info is missing or too small");
     std::string theirs = std::to_string(info->abi_major) + "." + std::to_string(info->abi_minor);
@@ -108,22 +139,33 @@ std::string PluginRegistry::load(const std::string& path) {
         if (auto problem = check_type(info->trackers[i], "tracker"); !problem.empty()) return fail(problem);
     for (size_t i = 0; i < info->notifier_count; ++i)
         if (auto problem = check_type(info->notifiers[i], "notifier"); !problem.empty()) return fail(problem);
+    // The same file by another path (a link): dlopen handed back the library
+    // already loaded, and its types are already ours.
+    if (std::any_of(loaded_.begin(), loaded_.end(), [&](const Loaded& l) { return l.info == info; })) {
+        dlclose(handle);
+        return "";
+    }
+    if (auto problem = first_clash(info->trackers, info->tracker_count, trackers_, "tracker"); !problem.empty()) return fail(problem);
+    if (auto problem = first_clash(info->notifiers, info->notifier_count, notifiers_, "notifier"); !problem.empty())
+        return fail(problem);
 
+    auto& loaded = loaded_.emplace_back();
+    loaded.path = path;
+    loaded.name = info->name && *info->name ? info->name : std::filesystem::path(path).stem().string();
+    loaded.version = info->version ? info->version : "";
+    loaded.info = info;
     for (size_t i = 0; i < info->tracker_count; ++i) {
         const auto* t = info->trackers[i];
-        if (trackers_.count(t->name)) continue;  // an earlier directory wins
-        trackers_[t->name] = t;
-        for (auto a = t->aliases; a && *a; ++a) trackers_.emplace(*a, t);
-        schemas_.add_tracker_type(schema_of(t));
+        for (const auto& name : names_of(t)) trackers_[name] = {t, &loaded};
+        loaded.trackers.emplace_back(t->name);
+        schemas_.add_tracker_type(schema_of(t, CallOwner::of(loaded.name, "tracker type", t->name)));
     }
     for (size_t i = 0; i < info->notifier_count; ++i) {
         const auto* n = info->notifiers[i];
-        if (notifiers_.count(n->name)) continue;
-        notifiers_[n->name] = n;
-        for (auto a = n->aliases; a && *a; ++a) notifiers_.emplace(*a, n);
-        schemas_.add_notifier_type(schema_of(n));
+        for (const auto& name : names_of(n)) notifiers_[name] = {n, &loaded};
+        loaded.notifiers.emplace_back(n->name);
+        schemas_.add_notifier_type(schema_of(n, CallOwner::of(loaded.name, "notifier type", n->name)));
     }
-    loaded_.push_back({path, info->name ? info->name : "", info->version ? info->version : ""});
     return "";
 }
 
@@ -141,14 +183,14 @@ std::vector<std::string> PluginRegistry::load_directories(const std::vector<std:
     return problems;
 }
 
-const vigil_tracker_type* PluginRegistry::tracker_type(const std::string& name) const {
+TrackerPlugin PluginRegistry::tracker(const std::string& name) const {
     auto it = trackers_.find(name);
-    return it == trackers_.end() ? nullptr : it->second;
+    return it == trackers_.end() ? TrackerPlugin{} : TrackerPlugin{it->second.type, it->second.from->name.c_str()};
 }
 
-const vigil_notifier_type* PluginRegistry::notifier_type(const std::string& name) const {
+NotifierPlugin PluginRegistry::notifier(const std::string& name) const {
     auto it = notifiers_.find(name);
-    return it == notifiers_.end() ? nullptr : it->second;
+    return it == notifiers_.end() ? NotifierPlugin{} : NotifierPlugin{it->second.type, it->second.from->name.c_str()};
 }
 
 }  // namespace vigil::plugin

@@ -4,6 +4,7 @@
 // plugin's section as strictly as a built-in one. Plugins are never unloaded.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,17 @@
 
 namespace vigil::plugin {
 
+// A registered type and the name of the plugin that registered it (for logs,
+// status and the call guard). `plugin` lives as long as the registry.
+template <typename Type>
+struct Registered {
+    const Type* type = nullptr;
+    const char* plugin = "";
+    explicit operator bool() const { return type != nullptr; }
+};
+using TrackerPlugin = Registered<vigil_tracker_type>;
+using NotifierPlugin = Registered<vigil_notifier_type>;
+
 class PluginRegistry {
 public:
     PluginRegistry() = default;
@@ -20,15 +32,17 @@ public:
     PluginRegistry& operator=(const PluginRegistry&) = delete;
 
     // Loads one shared object; "" or a message naming the file (and, for an
-    // ABI mismatch, both versions).
+    // ABI mismatch, both versions; for a type name another file registered
+    // already, both files: which one was meant is the operator's call, not
+    // the load order's). A file that registers nothing new is not loaded.
     std::string load(const std::string& path);
-    // Loads every *.so of each directory in order (a type registered earlier
-    // wins: plugin_path comes before the built-in directory). Returns the
-    // problems; a missing directory is not one.
+    // Loads every *.so of each directory in order. Returns the problems; a
+    // missing directory is not one.
     std::vector<std::string> load_directories(const std::vector<std::string>& dirs);
 
-    const vigil_tracker_type* tracker_type(const std::string& name) const;
-    const vigil_notifier_type* notifier_type(const std::string& name) const;
+    // By name or alias; empty when no plugin registered it.
+    TrackerPlugin tracker(const std::string& name) const;
+    NotifierPlugin notifier(const std::string& name) const;
 
     // The config layer's view of every registered type. The object stays the
     // same as plugins are added; its contents grow.
@@ -36,15 +50,30 @@ public:
 
     struct Loaded {
         std::string path;
-        std::string name;
+        std::string name;     // the plugin's own, or the file's stem when it gives none
         std::string version;
+        std::vector<std::string> trackers;   // the type names it registered
+        std::vector<std::string> notifiers;
+        const vigil_plugin_info* info = nullptr;
     };
-    const std::vector<Loaded>& loaded() const { return loaded_; }
+    // A deque: entries never move, so the names handed out stay valid.
+    const std::deque<Loaded>& loaded() const { return loaded_; }
 
 private:
-    std::vector<Loaded> loaded_;
-    std::map<std::string, const vigil_tracker_type*> trackers_;    // by name and alias
-    std::map<std::string, const vigil_notifier_type*> notifiers_;  // by name and alias
+    template <typename Type>
+    struct Entry {
+        const Type* type;
+        const Loaded* from;
+    };
+    // The first name of `types` that is taken already, or twice among them,
+    // as a message; "" when none is.
+    template <typename Type>
+    static std::string first_clash(const Type* const* types, size_t count, const std::map<std::string, Entry<Type>>& taken,
+                                   const char* what);
+
+    std::deque<Loaded> loaded_;
+    std::map<std::string, Entry<vigil_tracker_type>> trackers_;    // by name and alias
+    std::map<std::string, Entry<vigil_notifier_type>> notifiers_;  // by name and alias
     config::TypeRegistry schemas_;
 };
 

@@ -26,6 +26,15 @@ bool TrackState::apply(const Result& r) {
     return up_ != was_up || value_ != old_value;
 }
 
+void TrackState::force_down(const std::string& reason) {
+    up_ = false;
+    last_ok_ = false;
+    successes_ = 0;
+    failures_ = fall_;
+    reason_ = last_reason_ = reason;
+    value_.reset();
+}
+
 Effective effective_priority(int base, const std::vector<Contribution>& contributions) {
     Effective e;
     int delta = 0;

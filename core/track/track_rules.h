@@ -24,6 +24,9 @@ public:
 
     // Applies one result; true when UP/DOWN or the value changed.
     bool apply(const Result& r);
+    // A tracker that cannot check at all (its plugin could not create it) is
+    // DOWN at once, whatever `fall` says: it fails closed, never "counts as UP".
+    void force_down(const std::string& reason);
 
     bool up() const { return up_; }
     const std::string& reason() const { return reason_; }

@@ -23,11 +23,12 @@ std::string implicit_name(const std::string& ifname) { return "interface:" + ifn
 
 }  // namespace
 
-TrackerRuntime::TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
+TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host,
                                event_base* base, std::function<void(TrackerRuntime&)> on_change)
-    : config_(std::move(config)), type_(type), host_(host), on_change_(std::move(on_change)),
-      state_(config_.rise, config_.fall) {
-    handle_.on_report = [this](const vigil_result& r) { on_result(r); };
+    : config_(std::move(config)), type_(type.type), plugin_(type.plugin),
+      owner_(plugin::CallOwner::of(type.plugin, "tracker", config_.name)), host_(host), on_change_(std::move(on_change)),
+      state_(config_.rise, config_.fall), dropped_(config_.name, type.plugin) {
+    handle_.on_report = [this](const vigil_result& r) { on_report(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
     timeout_timer_ = evtimer_new(base, on_timeout, this);
 }
@@ -37,20 +38,38 @@ TrackerRuntime::~TrackerRuntime() {
     event_free(timeout_timer_);
     // destroy() abandons a check in flight itself; cancel() is for timeouts
     // (where, say, the http tracker counts a failure).
-    if (plugin_state_) type_->destroy(plugin_state_);
+    if (!plugin_state_) return;
+    plugin::CallGuard guard(owner_, "destroy");
+    type_->destroy(plugin_state_);
 }
 
 std::string TrackerRuntime::start() {
-    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
-    pc.set_rise_fall(config_.rise, config_.fall);
-    char err[512] = {};
-    plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
-    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
-    if (type_->start) type_->start(plugin_state_);
+    auto problem = create();
+    if (!problem.empty()) {
+        state_.force_down("cannot start: " + problem);
+        return problem;
+    }
+    if (type_->start) {
+        plugin::CallGuard guard(owner_, "start");
+        type_->start(plugin_state_);
+    }
     if (type_->poll) {
         timeval now{0, 0};
         evtimer_add(poll_timer_, &now);  // first check right away
     }
+    return "";
+}
+
+std::string TrackerRuntime::create() {
+    if (!type_) return "type " + config_.type + " has no plugin in this build";
+    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
+    pc.set_rise_fall(config_.rise, config_.fall);
+    char err[512] = {};
+    {
+        plugin::CallGuard guard(owner_, "create");
+        plugin_state_ = type_->create(host_, &handle_, pc.get(), err, sizeof err);
+    }
+    if (!plugin_state_) return err[0] ? err : "the plugin could not create it";
     return "";
 }
 
@@ -64,34 +83,48 @@ void TrackerRuntime::on_poll_timer(int, short, void* arg) {
     // Checks start every interval (not an interval after the last result); a
     // check still running when the next is due makes that one skip.
     self->schedule_poll();
-    if (self->in_flight_) return;
-    self->in_flight_ = true;
+    if (self->cycle_.waiting()) return;
+    self->cycle_.begin();
     self->poll_started_us_ = self->host_->now_us(self->host_->host);
     // The backstop: a plugin that enforces the timeout itself (the http
     // tracker's request timeout) reports its own, more precise reason first.
     int64_t timeout_us = self->config_.timeout.count() * 1000;
     timeval tv = to_tv(timeout_us + timeout_us / 10 + 50'000);
     evtimer_add(self->timeout_timer_, &tv);
+    plugin::CallGuard guard(self->owner_, "poll");
     self->type_->poll(self->plugin_state_);
 }
 
 void TrackerRuntime::on_timeout(int, short, void* arg) {
     auto* self = static_cast<TrackerRuntime*>(arg);
-    if (!self->in_flight_) return;
-    if (self->type_->cancel) self->type_->cancel(self->plugin_state_);
+    if (!self->cycle_.waiting()) return;
+    // Counted as failed from now: a report even from within cancel() is late.
+    self->cycle_.time_out();
+    if (self->type_->cancel) {
+        plugin::CallGuard guard(self->owner_, "cancel");
+        self->type_->cancel(self->plugin_state_);
+    }
     vigil_result r = VIGIL_RESULT_INIT;
     std::string why = "no result within the timeout of " + config::format_duration(self->config_.timeout);
     r.reason = why.c_str();
-    self->on_result(r);
+    self->record(r);
 }
 
-void TrackerRuntime::on_result(const vigil_result& r) {
-    bool polled = type_->poll != nullptr;
-    if (polled) {
-        if (!in_flight_) return;  // a late answer after a timeout
-        in_flight_ = false;
+void TrackerRuntime::on_report(const vigil_result& r) {
+    // An event-driven tracker reports whenever what it watches changes.
+    if (type_->poll) {
+        auto fate = cycle_.report();
+        if (fate != ReportFate::Accepted) {
+            dropped_.drop(fate, r, host_->now_us(host_->host));
+            return;
+        }
         evtimer_del(timeout_timer_);
     }
+    record(r);
+}
+
+void TrackerRuntime::record(const vigil_result& r) {
+    bool polled = type_->poll != nullptr;
     ++checks_;
     last_latency_us_ = r.latency_us >= 0 ? r.latency_us : (polled ? host_->now_us(host_->host) - poll_started_us_ : -1);
     Result result{r.ok != 0, r.reason ? r.reason : "", std::nullopt};
@@ -142,7 +175,8 @@ void TrackingSubsystem::apply(const config::Config& config) {
 
     for (auto it = trackers_.begin(); it != trackers_.end();) {
         auto w = wanted.find(it->first);
-        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first];
+        // One that could not start is tried again.
+        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first] && it->second->running();
         if (keep) {
             ++it;
             continue;
@@ -152,17 +186,13 @@ void TrackingSubsystem::apply(const config::Config& config) {
     }
     for (auto& [name, cfg] : wanted) {
         if (trackers_.count(name)) continue;
-        const auto* type = registry_.tracker_type(cfg.type);
-        if (!type) {
-            VLOG_ERROR("tracker %s: type %s has no plugin in this build; the tracker is ignored (counts as UP)", name.c_str(),
-                       cfg.type.c_str());
-            continue;
-        }
+        auto type = registry_.tracker(cfg.type);
         auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); });
-        if (auto problem = rt->start(); !problem.empty()) {
-            VLOG_ERROR("tracker %s: %s; the tracker is ignored (counts as UP)", name.c_str(), problem.c_str());
-            continue;
-        }
+        // Fail closed: a tracker that cannot check is DOWN, and counts
+        // against its instances like any other (weight 0: FAULT).
+        if (auto problem = rt->start(); !problem.empty())
+            VLOG_ERROR("tracker %s (plugin %s): cannot start: %s; it counts as DOWN until a reload starts it", name.c_str(),
+                       type ? type.plugin : "none", problem.c_str());
         fingerprints_[name] = fingerprint(cfg);
         trackers_[name] = std::move(rt);
     }
@@ -195,9 +225,10 @@ void TrackingSubsystem::stop() { stopping_ = true; }
 void TrackingSubsystem::dump() const {
     for (const auto& [name, t] : trackers_) {
         const auto& s = t->state();
-        VLOG_NOTICE("  tracker %s (%s): %s, last %s \"%s\", %llu checks, latency %lld us", name.c_str(), t->config().type.c_str(),
-                    s.up() ? "UP" : "DOWN", s.last_ok() ? "ok" : "failed", s.last_reason().c_str(),
-                    (unsigned long long)t->checks(), (long long)t->last_latency_us());
+        VLOG_NOTICE("  tracker %s (%s): %s, last %s \"%s\", %llu checks, latency %lld us, dropped reports %llu duplicate %llu late",
+                    name.c_str(), t->config().type.c_str(), s.up() ? "UP" : "DOWN", s.last_ok() ? "ok" : "failed",
+                    s.last_reason().c_str(), (unsigned long long)t->checks(), (long long)t->last_latency_us(),
+                    (unsigned long long)t->dropped().duplicate(), (unsigned long long)t->dropped().late());
     }
 }
 

@@ -12,8 +12,11 @@
 
 #include "config/model.h"
 #include "daemon/subsystem.h"
+#include "plugin/call_guard.h"
 #include "plugin/host.h"
 #include "plugin/plugin_registry.h"
+#include "track/check_cycle.h"
+#include "track/dropped_reports.h"
 #include "track/track_rules.h"
 
 struct event;
@@ -25,40 +28,52 @@ namespace vigil::track {
 using PriorityTarget = std::function<void(const std::string& instance, int priority, bool fault, const std::string& reason)>;
 
 // One tracker at run time: the plugin's state, its poll and timeout timers,
-// and the rise/fall state the reports feed.
+// the rise/fall state the reports feed, and the reports it dropped.
 class TrackerRuntime {
 public:
-    TrackerRuntime(config::TrackerConfig config, const vigil_tracker_type* type, const vigil_host_api* host,
-                   event_base* base, std::function<void(TrackerRuntime&)> on_change);
+    TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host, event_base* base,
+                   std::function<void(TrackerRuntime&)> on_change);
     ~TrackerRuntime();
     TrackerRuntime(const TrackerRuntime&) = delete;
     TrackerRuntime& operator=(const TrackerRuntime&) = delete;
 
-    // Creates the plugin's state and starts checking; "" or why not.
+    // Creates the plugin's state and starts checking; "" or why not (no
+    // plugin for the type, or its create() failed: the tracker is then DOWN
+    // with that reason and stays so, not running).
     std::string start();
+    bool running() const { return plugin_state_ != nullptr; }
 
     const config::TrackerConfig& config() const { return config_; }
+    const char* plugin() const { return plugin_; }
     const TrackState& state() const { return state_; }
     int64_t last_latency_us() const { return last_latency_us_; }
     uint64_t checks() const { return checks_; }
+    const DroppedReports& dropped() const { return dropped_; }
 
 private:
     static void on_poll_timer(int, short, void* self);
     static void on_timeout(int, short, void* self);
-    void on_result(const vigil_result& r);
+    std::string create();
+    // A report from the plugin: kept if it answers the check in flight.
+    void on_report(const vigil_result& r);
+    // A result that counts: the plugin's, or the host's timeout.
+    void record(const vigil_result& r);
     void schedule_poll();
 
     config::TrackerConfig config_;
     const vigil_tracker_type* type_;
+    const char* plugin_;
+    plugin::CallOwner owner_;  // every call into the plugin is guarded as this tracker's
     const vigil_host_api* host_;
     std::function<void(TrackerRuntime&)> on_change_;
     vigil_tracker handle_;
     void* plugin_state_ = nullptr;
     event* poll_timer_ = nullptr;
     event* timeout_timer_ = nullptr;
-    bool in_flight_ = false;
+    CheckCycle cycle_;
     int64_t poll_started_us_ = 0;
     TrackState state_;
+    DroppedReports dropped_;
     int64_t last_latency_us_ = -1;
     uint64_t checks_ = 0;
 };

@@ -18,11 +18,6 @@ namespace {
 
 const std::string kVip = "192.0.2.251";
 
-RunResult ctl(Lab& lab, int host, std::vector<std::string> args) {
-    args.insert(args.begin(), {VIGILCTL_PATH, "--socket", lab.socket_path(host)});
-    return run(args);
-}
-
 std::string pair(int prio) {
     return vrrp_instance("VI_1", 51, prio, kVip + "/24", fast("track = flag\n")) +
            "[tracker flag]\ntype = file\npath = /nonexistent/flag\nmode = exists-down\nweight = -2\n"

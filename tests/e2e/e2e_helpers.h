@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
 
@@ -20,6 +21,19 @@ inline std::string vrrp_instance(const std::string& name, int vrid, int priority
                                  const std::string& extra = "", const std::string& interface = "eth0") {
     return "[instance " + name + "]\ninterface = " + interface + "\nvrid = " + std::to_string(vrid) +
            "\npriority = " + std::to_string(priority) + "\nvip = " + vip + "\n" + extra;
+}
+
+// vigilctl ARGS against host h's daemon.
+inline RunResult ctl(const Lab& lab, int host, std::vector<std::string> args) {
+    args.insert(args.begin(), {VIGILCTL_PATH, "--socket", lab.socket_path(host)});
+    return run(args);
+}
+
+// `vigilctl status --json` of host h; null when it does not answer.
+inline nlohmann::json status(const Lab& lab, int host) {
+    auto r = ctl(lab, host, {"status", "--json"});
+    auto reply = r.status == 0 ? nlohmann::json::parse(r.out, nullptr, false) : nlohmann::json();
+    return reply.is_discarded() ? nlohmann::json() : reply;
 }
 
 // VRRPv3 at 0.1 s: failovers in well under a second.

@@ -87,12 +87,6 @@ private:
     bool ready_ = false;
 };
 
-json status(const Lab& lab, int host) {
-    auto r = run({VIGILCTL_PATH, "--socket", lab.socket_path(host), "status", "--json"});
-    if (r.status != 0) return json();
-    return json::parse(r.out, nullptr, false);
-}
-
 using Counts = std::map<std::string, uint64_t>;
 
 uint64_t total(const Counts& c) {

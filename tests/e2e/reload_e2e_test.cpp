@@ -21,22 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-RunResult ctl(Lab& lab, int host, std::vector<std::string> args) {
-    args.insert(args.begin(), {VIGILCTL_PATH, "--socket", lab.socket_path(host)});
-    return run(args);
-}
-
-json status(Lab& lab, int host) {
-    auto r = ctl(lab, host, {"status", "--json"});
-    return r.status == 0 ? json::parse(r.out) : json();
-}
-
-size_t count_of(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 size_t lines_in(const std::string& text) { return count_of(text, "\n"); }
 
 // --- a broken config is refused ----------------------------------------------

@@ -8,7 +8,10 @@
  *   block_for = DURATION  (default 10s)
  *   fail_create = yes   create() fails with "refusing to start on purpose"
  *   report_twice = yes  every poll reports twice
- *   report_late = yes   every poll reports once, after the tracker's timeout
+ *   report_late = yes   every poll reports once, late: at 2 x timeout + 100 ms,
+ *                       after the host's own deadline (timeout + 10% + 50 ms)
+ *                       has counted the check as failed (keep the interval
+ *                       longer, or the report lands in the next poll)
  * Otherwise every poll reports success. Before it crashes or blocks, poll()
  * writes CLOCK_MONOTONIC in nanoseconds to PATH.fired: the moment of the
  * fault, for tests that time what follows. */
@@ -101,7 +104,7 @@ static void poll_once(void *state) {
         }
     }
     if (f->report_late) {
-        f->host->timer_arm(f->late, f->timeout_us + 100000);
+        f->host->timer_arm(f->late, 2 * f->timeout_us + 100000);
         return;
     }
     report(f, "fine");

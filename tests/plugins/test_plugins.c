@@ -1,4 +1,7 @@
-/* Purpose-built plugins for the loader tests; TEST_PLUGIN selects which. */
+/* Purpose-built plugins for the loader tests; TEST_PLUGIN selects which:
+ * 0 good (also built a second time as good_twin), 1 wrong_major,
+ * 2 newer_minor, 3 no_entry, 5 bad_key, 6 alias_twin (type aliascheck,
+ * alias testcheck). */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,8 +33,17 @@ static const vigil_key keys[] = {
     {"target", VIGIL_KEY_TEXT, VIGIL_KEY_REQUIRED, 0, 0, NULL},
     {"level", KIND, 0, 1, 5, NULL},
 };
+#if TEST_PLUGIN == 6
+static const char *const aliases[] = {"testcheck", NULL};
+#define NAME "aliascheck"
+#define ALIASES aliases
+#else
+#define NAME "testcheck"
+#define ALIASES NULL
+#endif
+
 static const vigil_tracker_type type = {
-    sizeof(vigil_tracker_type), "testcheck", NULL, keys, 2, 0, validate, create, NULL, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), NAME, ALIASES, keys, 2, 0, validate, create, NULL, NULL, NULL, destroy,
 };
 static const vigil_tracker_type *const trackers[] = {&type};
 

@@ -81,6 +81,13 @@ inline std::string slurp(const std::string& path) {
     return ss.str();
 }
 
+// How often `what` occurs in `text`.
+inline size_t count_of(const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
 // A file's lines (none if it does not exist).
 inline std::vector<std::string> lines(const std::string& path) {
     std::ifstream in(path);

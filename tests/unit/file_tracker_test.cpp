@@ -29,7 +29,7 @@ config::TrackerConfig value_tracker(const std::string& path) {
 std::string first_reason(const std::string& path) {
     Loop loop;
     plugin::Host host(loop.base);
-    const auto* type = plugins().tracker_type("file");
+    auto type = plugins().tracker("file");
     EXPECT_TRUE(type);
     if (!type) return "";
     track::TrackerRuntime t(value_tracker(path), type, host.api(), loop.base, [](track::TrackerRuntime&) {});

@@ -54,7 +54,7 @@ protected:
         c.timeout = timeout;
         c.options = {{"script", path, {}}};
         for (auto& o : extra) c.options.push_back(o);
-        const auto* type = plugins().tracker_type("lua");
+        auto type = plugins().tracker("lua");
         EXPECT_TRUE(type);
         track::TrackerRuntime t(c, type, host.api(), loop.base, [](track::TrackerRuntime&) {});
         auto problem = t.start();
@@ -211,7 +211,7 @@ TEST_F(LuaTest, ANotifierGetsEveryFieldAndCanFail) {
     c.type = "lua";
     c.timeout = 1s;
     c.options = {{"script", path, {}}, {"channel", "ops", {}}};
-    notify::Notifier n(c, plugins().notifier_type("lua"), host.api(), notify::RetryPolicy{1, 1ms, 1ms});
+    notify::Notifier n(c, plugins().notifier("lua"), host.api(), notify::RetryPolicy{1, 1ms, 1ms});
     ASSERT_EQ(n.start(), "");
     notify::Event e;
     e.seq = 7;

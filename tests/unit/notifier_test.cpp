@@ -39,7 +39,8 @@ int deliver(void* state, const vigil_event* ev, int64_t, char* err, size_t errle
     return 0;
 }
 void destroy(void*) {}
-const vigil_notifier_type kType = {sizeof(vigil_notifier_type), "recorder", nullptr, nullptr, 0, 0, nullptr, create, deliver, destroy};
+const vigil_notifier_type kRecorderType = {sizeof(vigil_notifier_type), "recorder", nullptr, nullptr, 0, 0, nullptr, create, deliver, destroy};
+const plugin::NotifierPlugin kType{&kRecorderType, "recorder"};
 
 vigil_host_api no_host() {
     vigil_host_api h{};
@@ -72,7 +73,7 @@ TEST(Notifier, DeliversEveryEventInOrder) {
     Recorder rec;
     g_recorder = &rec;
     auto host = no_host();
-    Notifier n(cfg(), &kType, &host);
+    Notifier n(cfg(), kType, &host);
     ASSERT_EQ(n.start(), "");
     for (uint64_t i = 1; i <= 100; ++i) n.publish(event(i, i % 2 ? "MASTER" : "BACKUP"));
     ASSERT_TRUE(test::wait_for([&] { return n.delivered() == 100; }));
@@ -84,7 +85,7 @@ TEST(Notifier, TheEventsFilterDropsOtherStates) {
     Recorder rec;
     g_recorder = &rec;
     auto host = no_host();
-    Notifier n(cfg(config::kEventMaster | config::kEventFault), &kType, &host);
+    Notifier n(cfg(config::kEventMaster | config::kEventFault), kType, &host);
     ASSERT_EQ(n.start(), "");
     n.publish(event(1, "BACKUP"));
     n.publish(event(2, "MASTER"));
@@ -100,7 +101,7 @@ TEST(Notifier, RetriesWithBackoffThenDeliversInOrder) {
     rec.fail_first = 2;
     g_recorder = &rec;
     auto host = no_host();
-    Notifier n(cfg(), &kType, &host, RetryPolicy{5, 20ms, 1s});
+    Notifier n(cfg(), kType, &host, RetryPolicy{5, 20ms, 1s});
     ASSERT_EQ(n.start(), "");
     auto t0 = std::chrono::steady_clock::now();
     n.publish(event(1, "MASTER"));
@@ -117,7 +118,7 @@ TEST(Notifier, GivesUpAfterItsAttemptsAndCountsIt) {
     rec.fail_first = 1000;
     g_recorder = &rec;
     auto host = no_host();
-    Notifier n(cfg(), &kType, &host, RetryPolicy{3, 1ms, 2ms});
+    Notifier n(cfg(), kType, &host, RetryPolicy{3, 1ms, 2ms});
     ASSERT_EQ(n.start(), "");
     n.publish(event(1, "MASTER"));
     ASSERT_TRUE(test::wait_for([&] { return n.abandoned() == 1; }));
@@ -130,10 +131,10 @@ TEST(Notifier, AHungNotifierDelaysNobodyElse) {
     slow.hang = true;
     auto host = no_host();
     g_recorder = &slow;
-    Notifier a(cfg(), &kType, &host);
+    Notifier a(cfg(), kType, &host);
     ASSERT_EQ(a.start(), "");
     g_recorder = &fast;
-    Notifier b(cfg(), &kType, &host);
+    Notifier b(cfg(), kType, &host);
     ASSERT_EQ(b.start(), "");
     auto t0 = std::chrono::steady_clock::now();
     a.publish(event(1, "MASTER"));  // never returns while hung

@@ -1,10 +1,17 @@
 // The loader against purpose-built plugins: ABI checks, a missing entry
-// symbol, bad declarations, and a plugin's keys driving the config check.
+// symbol, bad declarations, a plugin's keys driving the config check, one
+// type name from two files, and what is listed of each file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
+#include "daemon/daemon.h"
+#include "plugin/loaded_plugins_log.h"
 #include "plugin/plugin_registry.h"
 #include "support/config_helpers.h"
 #include "support/process.h"
+#include "support/temp_dir.h"
 
 using namespace vigil;
 using namespace vigil::test;
@@ -16,7 +23,7 @@ std::string test_plugin(const char* name) { return std::string(TEST_PLUGIN_DIR) 
 TEST(PluginLoader, AcceptsAGoodPlugin) {
     plugin::PluginRegistry r;
     EXPECT_EQ(r.load(test_plugin("good")), "");
-    ASSERT_TRUE(r.tracker_type("testcheck"));
+    ASSERT_TRUE(r.tracker("testcheck"));
     EXPECT_TRUE(r.schemas().tracker_type("testcheck"));
 }
 
@@ -26,7 +33,7 @@ TEST(PluginLoader, RefusesAnotherMajorNamingFileAndVersions) {
     EXPECT_EQ(r.load(test_plugin("wrong_major")), test_plugin("wrong_major") + ": built for plugin ABI " +
                                                       std::to_string(VIGIL_ABI_MAJOR + 1) + "." + std::to_string(VIGIL_ABI_MINOR) +
                                                       ", this vigild speaks " + ours + " (a different major version)");
-    EXPECT_FALSE(r.tracker_type("testcheck"));
+    EXPECT_FALSE(r.tracker("testcheck"));
 }
 
 TEST(PluginLoader, RefusesANewerMinor) {
@@ -78,8 +85,8 @@ TEST(PluginLoader, APluginsKeysDriveTheConfigCheck) {
 
 TEST(PluginLoader, TheBuiltInPluginsLoadAndExportOnlyTheEntry) {
     const auto& r = plugins();
-    for (const char* t : {"file", "interface", "exec"}) EXPECT_TRUE(r.tracker_type(t)) << t;
-    for (const char* n : {"log", "exec"}) EXPECT_TRUE(r.notifier_type(n)) << n;
+    for (const char* t : {"file", "interface", "exec"}) EXPECT_TRUE(r.tracker(t)) << t;
+    for (const char* n : {"log", "exec"}) EXPECT_TRUE(r.notifier(n)) << n;
     for (const auto& l : r.loaded()) {
         auto syms = run({"/usr/bin/nm", "-D", "--defined-only", l.path}).out;
         std::istringstream in(syms);
@@ -90,4 +97,57 @@ TEST(PluginLoader, TheBuiltInPluginsLoadAndExportOnlyTheEntry) {
         }
         EXPECT_EQ(exported, std::vector<std::string>{"vigil_plugin_entry"}) << l.path;
     }
+}
+
+TEST(PluginLoader, ATypeNameFromTwoFilesIsAnErrorNamingBoth) {
+    auto clash = [](const std::string& second, const std::string& name, const std::string& first) {
+        return test_plugin(second.c_str()) + ": tracker type '" + name + "' is also registered by " + test_plugin(first.c_str()) +
+               " (a type name may come from one plugin file only)";
+    };
+    plugin::PluginRegistry r;
+    ASSERT_EQ(r.load(test_plugin("good")), "");
+    EXPECT_EQ(r.load(test_plugin("good_twin")), clash("good_twin", "testcheck", "good"));
+    EXPECT_EQ(r.load(test_plugin("alias_twin")), clash("alias_twin", "testcheck", "good")) << "an alias is a name too";
+    ASSERT_EQ(r.loaded().size(), 1u) << "the refused files registered nothing";
+    EXPECT_FALSE(r.tracker("aliascheck")) << "not even their other names";
+    EXPECT_EQ(r.tracker("testcheck").type, r.loaded().front().info->trackers[0]);
+
+    // No order decides: the other way round, the other file is refused.
+    plugin::PluginRegistry reversed;
+    ASSERT_EQ(reversed.load(test_plugin("good_twin")), "");
+    EXPECT_EQ(reversed.load(test_plugin("good")), clash("good", "testcheck", "good_twin"));
+
+    // As a config error: `vigild -t` and a start or reload refuse it (daemon::load).
+    TempDir dir;
+    auto conf = dir.write("vigil.conf", instance());
+    auto problems = reversed.load_directories({TEST_PLUGIN_DIR});
+    auto result = daemon::load(conf, reversed.schemas(), problems);
+    EXPECT_FALSE(result.ok());
+    std::vector<std::string> lines = messages(result);
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "plugin: " + clash("good", "testcheck", "good_twin")), lines.end())
+        << ::testing::PrintToString(lines);
+}
+
+TEST(PluginLoader, TheSameFileThroughALinkIsNoClash) {
+    TempDir dir;
+    auto link = dir.file("good.so");
+    std::filesystem::create_symlink(test_plugin("good"), link);
+    plugin::PluginRegistry r;
+    ASSERT_EQ(r.load(test_plugin("good")), "");
+    EXPECT_EQ(r.load(link), "");
+    EXPECT_EQ(r.loaded().size(), 1u);
+}
+
+TEST(PluginLoader, EachFileIsListedWithItsNameVersionAndTypes) {
+    plugin::PluginRegistry r;
+    ASSERT_EQ(r.load(test_plugin("good")), "");
+    ASSERT_EQ(r.loaded().size(), 1u);
+    const auto& p = r.loaded().front();
+    EXPECT_EQ(p.path, test_plugin("good"));
+    EXPECT_EQ(p.name, "testcheck");
+    EXPECT_EQ(p.version, "0.1");
+    EXPECT_EQ(p.trackers, std::vector<std::string>{"testcheck"});
+    EXPECT_TRUE(p.notifiers.empty());
+    EXPECT_STREQ(r.tracker("testcheck").plugin, "testcheck");
+    EXPECT_EQ(plugin::describe(p), "testcheck 0.1 from " + test_plugin("good") + " (trackers: testcheck; notifiers: none)");
 }

@@ -86,7 +86,7 @@ TEST(ProcessTracker, SeesExecAndExitAtOnceThroughTheConnector) {
     if (!connector_available()) GTEST_SKIP() << "the proc connector only works in the initial network namespace, as root";
     Loop loop;
     plugin::Host host(loop.base);
-    const auto* type = test::plugins().tracker_type("process");
+    auto type = test::plugins().tracker("process");
     ASSERT_TRUE(type);
     std::string name = "vglp" + std::to_string(getpid());
     int changes = 0;
@@ -107,7 +107,7 @@ TEST(ProcessTracker, SeesExecAndExitAtOnceThroughTheConnector) {
 TEST(ProcessTracker, CountsAgainstMinAndMax) {
     Loop loop;
     plugin::Host host(loop.base);
-    const auto* type = test::plugins().tracker_type("process");
+    auto type = test::plugins().tracker("process");
     ASSERT_TRUE(type);
     std::string name = "vglq" + std::to_string(getpid());
     std::vector<pid_t> children;
@@ -143,7 +143,7 @@ TEST(ProcessTracker, SeesADaemonForkingAwayWithoutExec) {
     std::string name = "vglf" + std::to_string(getpid());
     auto cfg = tracker_config(name, 60s);
     cfg.options.push_back({"min", "2", {}});
-    track::TrackerRuntime t(cfg, test::plugins().tracker_type("process"), host.api(), loop.base, [](track::TrackerRuntime&) {});
+    track::TrackerRuntime t(cfg, test::plugins().tracker("process"), host.api(), loop.base, [](track::TrackerRuntime&) {});
     ASSERT_EQ(t.start(), "");
     ASSERT_TRUE(loop.until([&] { return t.checks() >= 1; }));
     // A parent that renames itself, then forks a child that never execs (a daemonizing service).
@@ -184,7 +184,7 @@ TEST(ProcessTracker, AnOverlappingRestartStaysUpWithoutTheConnector) {
     };
     ASSERT_TRUE(test::wait_for(named(old_one)));
     // A 60 s interval: no periodic scan happens during the test.
-    track::TrackerRuntime t(tracker_config(name, 60s), test::plugins().tracker_type("process"), host.api(), loop.base,
+    track::TrackerRuntime t(tracker_config(name, 60s), test::plugins().tracker("process"), host.api(), loop.base,
                             [](track::TrackerRuntime&) {});
     ASSERT_EQ(t.start(), "");
     ASSERT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();

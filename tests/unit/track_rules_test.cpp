@@ -1,6 +1,8 @@
-// Tracking rules: rise/fall streaks, weights, file values, clamping.
+// Tracking rules: rise/fall streaks, weights, file values, clamping; which
+// reports a polled tracker keeps.
 #include <gtest/gtest.h>
 
+#include "track/check_cycle.h"
 #include "track/track_rules.h"
 
 using namespace vigil::track;
@@ -93,4 +95,35 @@ TEST(EffectivePriority, ReasonNamesTheTracker) {
     down.apply(bad("down file exists"));
     EXPECT_EQ(effective_priority(100, {{"maint", &down, 0}}).reason, "maint is down: down file exists");
     EXPECT_EQ(effective_priority(100, {{"maint", &down, -2}}).reason, "maint is down: down file exists");
+}
+
+TEST(TrackState, ForceDownIsDownAtOnceWhateverFallSays) {
+    TrackState s(1, 3);
+    s.force_down("cannot start: no such script");
+    EXPECT_FALSE(s.up());
+    EXPECT_FALSE(s.last_ok());
+    EXPECT_EQ(s.reason(), "cannot start: no such script");
+    auto e = effective_priority(100, {{"lua", &s, 0}});
+    EXPECT_TRUE(e.fault);
+    EXPECT_EQ(e.reason, "lua is down: cannot start: no such script");
+    EXPECT_EQ(effective_priority(100, {{"lua", &s, -30}}).priority, 70);
+}
+
+TEST(CheckCycle, OneReportPerPollTheRestAreDuplicatesOrLate) {
+    CheckCycle c;
+    EXPECT_EQ(c.report(), ReportFate::Duplicate) << "before any poll, no check waits";
+    c.begin();
+    EXPECT_TRUE(c.waiting());
+    EXPECT_EQ(c.report(), ReportFate::Accepted);
+    EXPECT_FALSE(c.waiting());
+    EXPECT_EQ(c.report(), ReportFate::Duplicate) << "a second report for one poll";
+    c.begin();
+    c.time_out();
+    EXPECT_FALSE(c.waiting()) << "the next poll may start";
+    EXPECT_EQ(c.report(), ReportFate::Late);
+    EXPECT_EQ(c.report(), ReportFate::Duplicate) << "one late report per check; more are duplicates";
+    c.begin();
+    EXPECT_EQ(c.report(), ReportFate::Accepted) << "a new poll is answered as usual";
+    EXPECT_STREQ(fate_name(ReportFate::Duplicate), "duplicate");
+    EXPECT_STREQ(fate_name(ReportFate::Late), "late");
 }

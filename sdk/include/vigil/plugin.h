@@ -278,14 +278,16 @@ typedef struct vigil_tracker_type {
      * Return 0, or nonzero with a message in err. */
     int (*validate)(const vigil_config *cfg, char *err, size_t errlen);
 
-    /* Returns the plugin's state for one [tracker], or NULL with err. */
+    /* Returns the plugin's state for one [tracker], or NULL with err: the
+     * tracker is then DOWN with err as its reason until a reload. */
     void *(*create)(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err,
                     size_t errlen);
     /* Optional: begin watching (event-driven trackers report on their own). */
     void (*start)(void *state);
-    /* Optional: run one check and report() when done (polled every interval;
-     * the host reports a timeout failure and calls cancel() if no result
-     * arrives within the timeout). */
+    /* Optional: run one check and report() once when done (polled every
+     * interval; the host reports a timeout failure and calls cancel() if no
+     * result arrives within the timeout). A second report for one poll, or
+     * one after the timeout, is dropped, counted and logged. */
     void (*poll)(void *state);
     void (*cancel)(void *state);
     /* Frees everything, abandoning a check in flight (no report, no side
