@@ -117,13 +117,15 @@ TEST_P(Faults, APluginCrashHandsTheVipToThePeerWithinItsSkewTimeAndNeverToBoth) 
     figure(std::string("plugin crash, ") + p.variant.name, took, skew_ns(p.variant) + 50 * kMs);
     EXPECT_LE(took, skew_ns(p.variant) + 50 * kMs) << took / 1e6 << " ms";
     EXPECT_TRUE(p.lab.wait_log(1, "supervisor: worker (pid ")) << p.lab.log(1);
-    EXPECT_TRUE(p.lab.log_has(1, "killed by signal SIGSEGV")) << p.lab.log(1);
+    EXPECT_TRUE(p.lab.log_has(1, "killed by signal SIGSEGV in plugin 'faulty' poll of tracker 'crashy'")) << p.lab.log(1);
     // The new worker serves, as BACKUP: the VIP stays on h2.
     ASSERT_TRUE(wait_for([&] { return p.status(1).value("worker", json::object()).value("restarts", 0) == 1; }, 5s)) << p.lab.log(1);
     auto s = p.status(1);
     EXPECT_EQ(s["instances"][0]["state"], "BACKUP");
     EXPECT_EQ(s["worker"]["restarts_by_cause"]["signal"], 1);
-    EXPECT_NE(s["worker"]["last_cause"].get<std::string>().find("SIGSEGV"), std::string::npos) << s.dump();
+    EXPECT_NE(s["worker"]["last_cause"].get<std::string>().find("SIGSEGV in plugin 'faulty' poll"), std::string::npos) << s.dump();
+    // Notifiers and the log hear of it in the new worker's first transition.
+    EXPECT_TRUE(p.lab.log_has(1, "VI_1: INIT -> BACKUP (starting; the worker restarted (restart 1): worker pid ")) << p.lab.log(1);
     EXPECT_EQ(p.watch.holders(), std::vector<int>{2});
     EXPECT_EQ(p.watch.overlap_ns(fault, monotonic_ns()), 0) << "both hosts held the VIP";
 }
@@ -139,6 +141,7 @@ TEST_P(Faults, ABlockedLoopIsEndedAfterStallTimeoutAndTheVipMovesOnce) {
     figure(std::string("plugin stall, ") + p.variant.name, took, stall_ns(p.variant) + skew_ns(p.variant) + 50 * kMs);
     EXPECT_LE(took, stall_ns(p.variant) + skew_ns(p.variant) + 50 * kMs) << took / 1e6 << " ms";
     EXPECT_TRUE(p.lab.wait_log(1, "stalled: its loop did not turn for")) << p.lab.log(1);
+    EXPECT_TRUE(p.lab.log_has(1, "ms) in plugin 'faulty' poll of tracker 'crashy'; sending SIGABRT")) << p.lab.log(1);
     ASSERT_TRUE(wait_for([&] { return p.status(1).value("worker", json::object()).value("restarts", 0) == 1; }, 5s)) << p.lab.log(1);
     EXPECT_EQ(p.status(1)["worker"]["restarts_by_cause"]["stall"], 1);
     EXPECT_EQ(p.watch.holders(), std::vector<int>{2});
