@@ -223,6 +223,9 @@ TEST(Supervisor, ASigkilledSupervisorMakesTheWorkerResignAndExit) {
 TEST(Supervisor, ACrashLoopBacksOffAndTheSupervisorStays) {
     Pair p(kFast, "", "keep_trigger = yes\n");
     REQUIRE_PAIR(p);
+    // Maintenance (persisted under state_dir) must outlive the workers.
+    ASSERT_EQ(run({VIGILCTL_PATH, "--socket", p.lab.socket_path(1), "maintenance", "on"}).status, 0);
+    ASSERT_TRUE(p.watch.wait_holders({2}, 5s));
     std::ofstream(p.crash_file).close();
     // Deaths within a minute of their start wait 1 s, 2 s, 4 s ...
     ASSERT_TRUE(p.lab.wait_log(1, "supervisor: starting a new worker in 2 s", 10s)) << p.lab.log(1);
@@ -231,6 +234,7 @@ TEST(Supervisor, ACrashLoopBacksOffAndTheSupervisorStays) {
     EXPECT_EQ(kill(p.lab.pid_of_vigild(1), 0), 0) << "the supervisor stays";
     std::remove(p.crash_file.c_str());
     ASSERT_TRUE(wait_for([&] { return p.status(1).value("worker", json::object()).value("restarts", 0) >= 3; }, 10s)) << p.lab.log(1);
+    EXPECT_EQ(p.status(1)["instances"][0]["maintenance"], true) << "maintenance survives the restarts";
     EXPECT_EQ(p.watch.holders(), std::vector<int>{2});
     EXPECT_EQ(p.watch.overlap_ns(0, monotonic_ns()), 0) << "both hosts held the VIP";
 }
