@@ -255,7 +255,10 @@ const std::vector<KeyRule<GlobalConfig>> kGlobalRules = {
     {"state_dir", false, [](GlobalConfig& g, Value& v) { assign(v.absolute_path(), g.state_dir); }},
     {"stall_timeout", false,
      [](GlobalConfig& g, Value& v) {
-         if (auto d = v.duration()) g.stall_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+         auto d = v.duration();
+         // The worker's heartbeat needs room (it beats every quarter of it, 10 ms at least).
+         if (d && d->count() != 0 && *d < Duration{100}) v.error("'" + v.text() + "' is below 100ms (0 turns the stall watch off)");
+         else if (d) g.stall_timeout = *d;
      }},
 };
 

@@ -7,8 +7,15 @@
 namespace vigil::supervisor {
 namespace {
 
+// Bounded: the worker wrote them, and may have died mid-write.
+template <size_t N>
+std::string text(const char (&field)[N]) {
+    return std::string(field, strnlen(field, N));
+}
+
 std::string describe(const CallRecord& r) {
-    return std::string("plugin '") + r.plugin + "' " + r.callback + (r.object[0] ? std::string(" of ") + r.object : "");
+    auto object = text(r.object);
+    return "plugin '" + text(r.plugin) + "' " + text(r.callback) + (object.empty() ? "" : " of " + object);
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <filesystem>
 
-#include "config/loader.h"
 #include "daemon/options.h"
 #include "daemon/pid_file.h"
 #include "daemon/stdio.h"
@@ -49,17 +48,6 @@ void report_ready(int& ready_fd, char status) {
     if (write(ready_fd, &status, 1) != 1) { /* the parent is gone; nothing to tell */ }
     close(ready_fd);
     ready_fd = -1;
-}
-
-// [global] log and log_level as the worker will read them (the worker checks
-// them; a bad value leaves the default here).
-void configure_logging(const daemon::Options& options) {
-    auto global = config::peek_global(options.config_path);
-    auto dest = global.log;
-    // Detached, stderr is /dev/null: the default destination becomes syslog.
-    if (!options.foreground && dest.kind == log::Destination::Kind::Stderr) dest.kind = log::Destination::Kind::Syslog;
-    auto problem = log::Logger::get().configure(dest, options.log_level.value_or(global.log_level), options.log_console);
-    if (!problem.empty()) VLOG_ERROR("%s", problem.c_str());
 }
 
 }  // namespace
@@ -102,7 +90,7 @@ int main(int argc, char** argv) {
         report_ready(ready_fd, 1);
         return 1;
     }
-    configure_logging(options);
+    supervisor::configure_logging(options);
     supervisor::Supervisor s(options, worker, [&ready_fd](char status) { report_ready(ready_fd, status); });
     int status = s.run();
     VLOG_NOTICE("vigild stopped");

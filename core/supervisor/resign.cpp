@@ -1,6 +1,7 @@
 #include "supervisor/resign.h"
 
-#include <map>
+#include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "net/vrrp_socket.h"
@@ -15,6 +16,15 @@ net::IpAddress address(uint8_t family, const uint8_t* bytes) {
                               static_cast<uint32_t>(bytes[2]) << 8 | bytes[3]);
 }
 
+// The worker wrote these, and a plugin in the worker may have scribbled on
+// them: every count is clamped and every string bounded before use.
+template <size_t N>
+std::string text(const char (&field)[N]) {
+    return std::string(field, strnlen(field, N));
+}
+
+size_t clamped(size_t count, size_t limit) { return std::min(count, limit); }
+
 vrrp::Advert resign_advert(const HeldInstance& h) {
     vrrp::Advert a;
     a.version = h.version;
@@ -23,7 +33,7 @@ vrrp::Advert resign_advert(const HeldInstance& h) {
     a.interval_cs = h.interval_cs;
     a.auth_type = h.auth_type;
     std::copy(std::begin(h.auth_data), std::end(h.auth_data), a.auth_data.begin());
-    for (size_t i = 0; i < h.address_count; ++i) a.addresses.push_back(address(h.family, h.addresses[i]));
+    for (size_t i = 0; i < clamped(h.address_count, kMaxHeldVips); ++i) a.addresses.push_back(address(h.family, h.addresses[i]));
     return a;
 }
 
@@ -34,15 +44,16 @@ void send_resign(const HeldInstance& h, Resignation& out) {
     }
     std::string error;
     auto family = h.family == 4 ? net::Family::V4 : net::Family::V6;
-    auto socket = net::VrrpSocket::open(family, h.ifname, h.ifindex, error);
+    auto ifname = text(h.ifname);
+    auto socket = net::VrrpSocket::open(family, ifname, h.ifindex, error);
     if (!socket) {
-        out.problems.push_back("no VRRP socket on " + std::string(h.ifname) + ": " + error);
+        out.problems.push_back("no VRRP socket on " + ifname + ": " + error);
         return;
     }
     auto advert = resign_advert(h);
     auto src = address(h.family, h.src);
-    auto checksum = static_cast<vrrp::Checksum>(h.checksum);
-    for (size_t i = 0; i < h.destination_count; ++i) {
+    auto checksum = h.checksum == static_cast<uint8_t>(vrrp::Checksum::Rfc9568) ? vrrp::Checksum::Rfc9568 : vrrp::Checksum::PseudoHeader;
+    for (size_t i = 0; i < clamped(h.destination_count, kMaxDestinations); ++i) {
         auto dst = address(h.family, h.destinations[i]);
         auto problem = socket->send(vrrp::encode(advert, src, dst, checksum), src, dst);
         if (problem.empty()) ++out.adverts_sent;
@@ -54,23 +65,27 @@ void send_resign(const HeldInstance& h, Resignation& out) {
 
 std::vector<Resignation> Resigner::resign(const SharedState& shared, std::set<std::string>& done) {
     std::vector<Resignation> out;
-    for (const auto& slot : shared.held) {
-        uint32_t current = slot.current.load(std::memory_order_acquire);
+    for (size_t slot = 0; slot < kMaxHeld; ++slot) {
+        uint32_t current = shared.held_current[slot].load(std::memory_order_acquire);
         if (current != 1 && current != 2) continue;
-        const auto& h = slot.buffer[current - 1];
-        if (!done.insert(h.name).second) continue;
+        const auto& h = shared.held[slot].buffer[current - 1];
         Resignation r;
-        r.instance = h.name;
+        r.instance = text(h.name);
+        r.owner = h.owner;
         // The VIPs first: once the backup hears priority 0 it may add them
         // after its skew time, and two hosts must never hold them at once.
-        for (size_t i = 0; i < h.vip_count; ++i) {
+        for (size_t i = 0; i < clamped(h.vip_count, kMaxHeldVips); ++i) {
             const auto& v = h.vips[i];
-            net::IpPrefix prefix{address(v.family, v.bytes), v.prefix_len};
+            if (v.family != 4 && v.family != 6) continue;
+            net::IpPrefix prefix{address(v.family, v.bytes), std::min<int>(v.prefix_len, v.family == 4 ? 32 : 128)};
             auto problem = addresses_.remove(v.ifindex, prefix);
             if (problem.empty()) ++r.vips_removed;
             else r.problems.push_back("cannot remove " + prefix.str() + ": " + problem);
         }
-        send_resign(h, r);
+        if (!done.insert(std::to_string(slot) + " " + r.instance).second) continue;
+        // An owner's addresses stay (they are its own): a peer taking over
+        // would hold them too. The next worker reclaims the role at once.
+        if (!h.owner) send_resign(h, r);
         out.push_back(std::move(r));
     }
     return out;

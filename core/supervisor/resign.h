@@ -15,6 +15,7 @@ namespace vigil::supervisor {
 
 struct Resignation {
     std::string instance;
+    bool owner = false;  // priority 255: no priority 0 (its addresses are its own)
     int adverts_sent = 0;
     int vips_removed = 0;
     std::vector<std::string> problems;
@@ -22,8 +23,12 @@ struct Resignation {
 
 class Resigner {
 public:
-    // Resigns for each held instance not in `done`, and adds it there (a
-    // worker's death may be seen twice: its "dying" word, then its exit).
+    // A worker's death may be seen twice: its "dying" word (or a stall), then
+    // its exit. Each time, the VIPs of every held instance are removed again
+    // (removing an absent one is harmless, and a worker not yet quite dead
+    // may have added one since); priority 0 goes out once per hold, the
+    // holds in `done` (slot and name) being left out and the others added.
+    // Returns the holds resigned for the first time.
     std::vector<Resignation> resign(const SharedState& shared, std::set<std::string>& done);
 
 private:

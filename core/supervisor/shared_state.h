@@ -19,7 +19,7 @@
 namespace vigil::supervisor {
 
 inline constexpr uint32_t kSharedMagic = 0x56474c31;  // "VGL1"
-inline constexpr uint32_t kSharedVersion = 1;
+inline constexpr uint32_t kSharedVersion = 2;
 inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER at once
 inline constexpr size_t kMaxHeldVips = 255;        // the advert's address count is 8 bits
 inline constexpr size_t kMaxDestinations = 64;     // unicast peers of one instance
@@ -34,7 +34,7 @@ struct SharedAddress {
 };
 
 struct HeldInstance {
-    char name[64];
+    char name[72];  // instance names have up to 64 characters
     char ifname[16];
     int32_t ifindex;
     uint8_t family;  // 4 or 6
@@ -42,6 +42,7 @@ struct HeldInstance {
     uint8_t checksum;  // vrrp::Checksum
     uint8_t version;
     uint8_t vrid;
+    uint8_t owner;  // priority 255: the addresses are its own, nothing to hand over
     uint8_t auth_type;
     uint16_t interval_cs;
     uint8_t auth_data[8];
@@ -55,8 +56,6 @@ struct HeldInstance {
 };
 
 struct HeldSlot {
-    std::atomic<uint32_t> current;  // 0: holds nothing; 1 or 2: buffer[current - 1]
-    uint32_t pad;
     HeldInstance buffer[2];
 };
 
@@ -88,6 +87,10 @@ struct SharedState {
     CallRecord thread_calls[kMaxThreadCalls];
     // Supervisor → worker (read once at start).
     RestartRecord restart;
+    // Per slot, 0: holds nothing; 1 or 2: held[slot].buffer[current - 1]. Apart
+    // from the slots so that clearing or scanning them touches one page, not
+    // one per slot.
+    std::atomic<uint32_t> held_current[kMaxHeld];
     HeldSlot held[kMaxHeld];
 };
 

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "config/loader.h"
 #include "daemon/service_notify.h"
 #include "log/logger.h"
 #include "vigil_paths.h"
@@ -22,6 +23,9 @@ namespace vigil::supervisor {
 namespace {
 
 constexpr std::chrono::seconds kKillAfterAbort{1};
+// A worker that has not served by then (plugins that hang in create(), say)
+// is ended as stalled: its loop is not watched before it runs.
+constexpr std::chrono::seconds kStartTimeout{30};
 
 int64_t monotonic_ns() {
     timespec ts{};
@@ -58,6 +62,15 @@ std::string worker_path() {
     return access(relative.c_str(), X_OK) == 0 ? relative.string() : VIGIL_WORKER_ABSOLUTE;
 }
 
+void configure_logging(const daemon::Options& options) {
+    auto global = config::peek_global(options.config_path);
+    auto dest = global.log;
+    // Detached, stderr is /dev/null: the default destination becomes syslog.
+    if (!options.foreground && dest.kind == log::Destination::Kind::Stderr) dest.kind = log::Destination::Kind::Syslog;
+    auto problem = log::Logger::get().configure(dest, options.log_level.value_or(global.log_level), options.log_console);
+    if (!problem.empty()) VLOG_ERROR("%s", problem.c_str());
+}
+
 Supervisor::Supervisor(daemon::Options options, std::string worker, std::function<void(char)> report_ready)
     : options_(std::move(options)), worker_(std::move(worker)), report_ready_(std::move(report_ready)) {}
 
@@ -77,6 +90,11 @@ int Supervisor::run() {
     auto signals = handled_signals();
     sigprocmask(SIG_BLOCK, &signals, nullptr);
     signal_fd_ = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (signal_fd_ < 0) {
+        VLOG_ERROR("supervisor: signalfd: %s", strerror(errno));
+        report_ready_(1);
+        return 1;
+    }
     signal(SIGPIPE, SIG_IGN);
     // systemd's watchdog watches the supervisor; the worker's loop is ours to watch.
     watchdog_ = daemon::service_watchdog_interval();
@@ -167,6 +185,7 @@ int Supervisor::poll_timeout_ms(Clock::time_point now) const {
     if (watchdog_.count() > 0) earliest(next_watchdog_);
     if (restart_at_) earliest(*restart_at_);
     if (abort_sent_) earliest(*abort_sent_ + kKillAfterAbort);
+    if (worker_pid_ && !worker_ready_ && !abort_sent_) earliest(worker_started_ + kStartTimeout + std::chrono::milliseconds(1));
     int64_t timeout = worker_pid_ && !abort_sent_ ? shared_->stall_timeout_ms.load(std::memory_order_acquire) : 0;
     if (timeout > 0) {
         // Wake when the last beat would be too old.
@@ -189,12 +208,16 @@ void Supervisor::check_stall(Clock::time_point now) {
         }
         return;
     }
-    int64_t timeout = shared_->stall_timeout_ms.load(std::memory_order_acquire);
-    if (timeout <= 0) return;
-    int64_t age_ms = (monotonic_ns() - shared_->heartbeat_ns.load(std::memory_order_acquire)) / 1'000'000;
-    if (age_ms <= timeout) return;
-    stall_cause_ = "stalled: its loop did not turn for " + std::to_string(age_ms) + " ms (stall_timeout " +
-                   std::to_string(timeout) + " ms)" + describe_calls(*shared_);
+    if (!worker_ready_ && now - worker_started_ > kStartTimeout) {
+        stall_cause_ = "stalled: not ready " + std::to_string(kStartTimeout.count()) + " s after its start" + describe_calls(*shared_);
+    } else {
+        int64_t timeout = shared_->stall_timeout_ms.load(std::memory_order_acquire);
+        if (timeout <= 0) return;
+        int64_t age_ms = (monotonic_ns() - shared_->heartbeat_ns.load(std::memory_order_acquire)) / 1'000'000;
+        if (age_ms <= timeout) return;
+        stall_cause_ = "stalled: its loop did not turn for " + std::to_string(age_ms) + " ms (stall_timeout " +
+                       std::to_string(timeout) + " ms)" + describe_calls(*shared_);
+    }
     VLOG_ERROR("supervisor: worker (pid %d) %s; sending SIGABRT", static_cast<int>(worker_pid_), stall_cause_.c_str());
     // To the loop's thread (the main thread: tid = pid), so that the thread
     // that might still add a VIP is the one that stops.
@@ -205,8 +228,11 @@ void Supervisor::check_stall(Clock::time_point now) {
 
 void Supervisor::resign(const char* when) {
     for (const auto& r : resigner_.resign(*shared_, resigned_)) {
-        VLOG_NOTICE("supervisor: resigned %s for the %s worker: priority 0 sent %d time(s), %d VIP(s) removed", r.instance.c_str(),
-                    when, r.adverts_sent, r.vips_removed);
+        if (r.owner)
+            VLOG_NOTICE("supervisor: %s, the address owner, keeps its addresses for the next worker (no priority 0)", r.instance.c_str());
+        else
+            VLOG_NOTICE("supervisor: resigned %s for the %s worker: priority 0 sent %d time(s), %d VIP(s) removed", r.instance.c_str(),
+                        when, r.adverts_sent, r.vips_removed);
         for (const auto& p : r.problems) VLOG_ERROR("supervisor: %s: %s", r.instance.c_str(), p.c_str());
     }
 }
@@ -231,7 +257,9 @@ void Supervisor::on_worker_message() {
             }
             break;
         case 'L': daemon::service_reloading(); break;
-        case 'S': daemon::service_stopping(); break;
+        case 'S':  // a worker stopped by someone else is restarted: not a service stop
+            if (stopping_) daemon::service_stopping();
+            break;
         case 'D':
             VLOG_ERROR("supervisor: worker (pid %d) is dying of %s%s", static_cast<int>(worker_pid_),
                        message.size() > 1 ? signal_name(static_cast<unsigned char>(message[1])).c_str() : "a fatal signal",
@@ -256,7 +284,7 @@ void Supervisor::on_signal() {
                 else done_ = true;
                 break;
             case SIGHUP:
-                log::Logger::get().reopen();
+                configure_logging(options_);
                 if (worker_pid_) kill(worker_pid_, SIGHUP);
                 break;
             case SIGUSR1:
@@ -285,7 +313,9 @@ void Supervisor::on_worker_exit(int status) {
     // Whatever it held when it died (a graceful stop left nothing).
     resign("dead");
     if (stopping_) {
-        exit_status_ = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+        // Killed by our TERM before its handlers were in place is a stop too.
+        bool clean = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        exit_status_ = clean ? 0 : 1;
         if (exit_status_ != 0) VLOG_ERROR("supervisor: worker (pid %d) %s while stopping", static_cast<int>(pid), describe_exit(status).c_str());
         done_ = true;
         return;

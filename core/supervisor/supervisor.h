@@ -26,6 +26,10 @@ namespace vigil::supervisor {
 // relative to vigild, else its configured absolute path.
 std::string worker_path();
 
+// [global] log and log_level as the worker will read them (the worker checks
+// them; a bad value leaves the default here): at start and on HUP.
+void configure_logging(const daemon::Options& options);
+
 class Supervisor {
 public:
     using Clock = std::chrono::steady_clock;

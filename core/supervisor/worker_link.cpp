@@ -1,6 +1,7 @@
 #include "supervisor/worker_link.h"
 
 #include <event2/event.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -62,10 +63,12 @@ std::unique_ptr<WorkerLink> WorkerLink::attach(int shared_fd, int socket_fd, std
         error = "fd " + std::to_string(shared_fd) + " is not a supervisor's shared state";
         return nullptr;
     }
+    // Not for the processes a plugin may fork: only we speak for the worker.
+    fcntl(socket_fd, F_SETFD, FD_CLOEXEC);
     std::unique_ptr<WorkerLink> link(new WorkerLink(shared, socket_fd));
     for (size_t i = kMaxHeld; i-- > 0;) link->free_slots_.push_back(i);
     // A new worker holds nothing, whatever the last one left.
-    for (auto& slot : shared->held) slot.current.store(0, std::memory_order_release);
+    for (auto& current : shared->held_current) current.store(0, std::memory_order_release);
     shared->loop_call.active.store(0);
     for (auto& r : shared->thread_calls) r.active.store(0);
     shared->heartbeat_ns.store(monotonic_ns());
@@ -134,16 +137,26 @@ void WorkerLink::send(const std::string& message) {
 }
 
 void WorkerLink::ready(const std::string& status) {
-    beat();
+    if (beat_) publish_stall_timeout();  // after a reload's allowance
     send("R" + status);
 }
 
 void WorkerLink::reloading() {
+    // A reload holds the loop on purpose (the config read, plugins loaded and
+    // created, instances restarted): a large one may take longer than a
+    // stall_timeout of a few adverts. It gets kReloadAllowance, and is still
+    // ended if a plugin hangs in it.
+    shared_->stall_timeout_ms.store(std::max<int64_t>(stall_timeout_.count(), kReloadAllowance.count()), std::memory_order_release);
     beat();
     send("L");
 }
 
-void WorkerLink::stopping() { send("S"); }
+void WorkerLink::stopping() {
+    // A graceful stop waits for the notifiers to deliver the STOP events (up
+    // to their timeout): not a stall. The supervisor's stop waits for the exit.
+    shared_->stall_timeout_ms.store(0, std::memory_order_release);
+    send("S");
+}
 
 void WorkerLink::holding(const vrrp::Hold& hold) {
     auto it = slots_.find(hold.instance);
@@ -156,10 +169,9 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
         it = slots_.emplace(hold.instance, free_slots_.back()).first;
         free_slots_.pop_back();
     }
-    auto& slot = shared_->held[it->second];
-    uint32_t current = slot.current.load(std::memory_order_relaxed);
-    uint32_t next = current == 1 ? 2 : 1;
-    auto& h = slot.buffer[next - 1];
+    auto& current = shared_->held_current[it->second];
+    uint32_t next = current.load(std::memory_order_relaxed) == 1 ? 2 : 1;
+    auto& h = shared_->held[it->second].buffer[next - 1];
     std::memset(&h, 0, sizeof h);
     copy_text(h.name, hold.instance.c_str());
     copy_text(h.ifname, hold.ifname.c_str());
@@ -168,6 +180,7 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
     h.checksum = static_cast<uint8_t>(hold.checksum);
     h.version = hold.resign.version;
     h.vrid = hold.resign.vrid;
+    h.owner = hold.owner;
     h.auth_type = hold.resign.auth_type;
     h.interval_cs = hold.resign.interval_cs;
     std::memcpy(h.auth_data, hold.resign.auth_data.data(), sizeof h.auth_data);
@@ -185,13 +198,13 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
         if (h.address_count == kMaxHeldVips) break;
         std::memcpy(h.addresses[h.address_count++], a.bytes().data(), 16);
     }
-    slot.current.store(next, std::memory_order_release);
+    current.store(next, std::memory_order_release);
 }
 
 void WorkerLink::released(const std::string& instance) {
     auto it = slots_.find(instance);
     if (it == slots_.end()) return;
-    shared_->held[it->second].current.store(0, std::memory_order_release);
+    shared_->held_current[it->second].store(0, std::memory_order_release);
     free_slots_.push_back(it->second);
     slots_.erase(it);
 }

@@ -23,6 +23,9 @@ namespace vigil::supervisor {
 
 class WorkerLink : public vrrp::HoldRegistry, public daemon::Lifecycle {
 public:
+    // How long a reload may hold the loop (or stall_timeout, if longer).
+    static constexpr std::chrono::milliseconds kReloadAllowance{5000};
+
     // The fds the supervisor handed down (--supervised SHM,SOCKET); nullptr
     // and `error` set when they are not what a supervisor makes.
     static std::unique_ptr<WorkerLink> attach(int shared_fd, int socket_fd, std::string& error);

@@ -32,6 +32,9 @@ struct Hold {
     std::vector<net::IpAddress> destinations;
     // The VIPs this process added (an owner's own address is not among them).
     std::vector<HeldVip> vips;
+    // Priority 255: the addresses are this host's own. Nobody should take
+    // them over while the next worker starts (it reclaims them at once).
+    bool owner = false;
 };
 
 class HoldRegistry {

@@ -28,12 +28,15 @@ MachineParams params_of(const config::InstanceConfig& c, const Context& context)
     p.advert_cs = static_cast<uint16_t>(c.advert_int.count() / 10);
     p.preempt = c.preempt;
     p.preempt_delay = std::chrono::duration_cast<Time>(c.preempt_delay);
-    p.start_as_master = c.state == config::InitialState::Master && !context.restarted;
-    p.start_as_backup = context.restarted;
     // A worker that just died may die again: its successor leaves the role
     // with the peer until it has run as long as the supervisor's crash-loop
-    // window, so the VIP moves once, not back and forth.
-    if (context.restarted) p.preempt_delay = std::max(p.preempt_delay, kRestartedPreemptDelay);
+    // window, so the VIP moves once, not back and forth. Not an address
+    // owner: its addresses are its own, and the supervisor did not hand the
+    // role over (two hosts would hold them).
+    bool hand_over = context.restarted && c.priority != 255;
+    p.start_as_master = c.state == config::InitialState::Master && !hand_over;
+    p.start_as_backup = hand_over;
+    if (hand_over) p.preempt_delay = std::max(p.preempt_delay, kRestartedPreemptDelay);
     return p;
 }
 
@@ -223,6 +226,7 @@ void Instance::publish_hold(const std::vector<net::InterfaceInfo>& infos, const 
     hold.resign = advert(0);
     hold.checksum = config_.v3_checksum == config::V3Checksum::Rfc9568 ? Checksum::Rfc9568 : Checksum::PseudoHeader;
     hold.src = src;
+    hold.owner = config_.priority == 255;
     if (config_.unicast_peers.empty()) hold.destinations.push_back(multicast_group(config_.family));
     else hold.destinations = config_.unicast_peers;
     for (size_t i = 0; i < config_.vips.size(); ++i)

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -162,14 +163,29 @@ private:
         while (!stop_) {
             if (poll(pfds.data(), pfds.size(), 20) <= 0) continue;
             int64_t now = monotonic_ns();
+            std::vector<Change> batch;
             for (size_t i = 0; i < pfds.size(); ++i) {
                 if (!(pfds[i].revents & POLLIN)) continue;
                 ssize_t n = recv(pfds[i].fd, buf, sizeof buf, MSG_DONTWAIT);
                 for (auto* h = reinterpret_cast<nlmsghdr*>(buf); n > 0 && NLMSG_OK(h, static_cast<unsigned>(n)); h = NLMSG_NEXT(h, n))
                     if (h->nlmsg_type == RTM_NEWADDR || h->nlmsg_type == RTM_DELADDR)
-                        if (matches(h)) record({now, host_of[i], h->nlmsg_type == RTM_NEWADDR});
+                        if (matches(h)) batch.push_back({now, host_of[i], h->nlmsg_type == RTM_NEWADDR});
             }
+            // Changes of different hosts read in one wake-up came close together,
+            // in an order the sockets do not tell: a host that gains the address
+            // goes first, so that an add on one host and a removal on another
+            // count as an overlap, never hide one. Each host keeps its own order.
+            std::stable_sort(batch.begin(), batch.end(), [&](const Change& a, const Change& b) {
+                return a.host != b.host && first_is_add(batch, a.host) && !first_is_add(batch, b.host);
+            });
+            for (const auto& c : batch) record(c);
         }
+    }
+
+    static bool first_is_add(const std::vector<Change>& batch, int host) {
+        for (const auto& c : batch)
+            if (c.host == host) return c.present;
+        return false;
     }
 
     bool matches(nlmsghdr* h) const {

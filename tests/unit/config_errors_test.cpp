@@ -71,6 +71,8 @@ TEST(ConfigErrors, BadValues) {
     expect_error("[global]\nstate_dir = var/lib\n", "t.conf:2: state_dir: 'var/lib' is not an absolute path");
     expect_error("[global]\nplugin_path = /a:rel\n", "t.conf:2: plugin_path: 'rel' is not an absolute directory");
     expect_error("[global]\nmetrics_listen = 9100\n", "t.conf:2: metrics_listen: '9100' is not ADDR:PORT (IPv6 as [ADDR]:PORT)");
+    expect_error("[global]\nstall_timeout = 50ms\n", "t.conf:2: stall_timeout: '50ms' is below 100ms (0 turns the stall watch off)");
+    expect_error("[global]\nstall_timeout = soon\n", "t.conf:2: stall_timeout: 'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)");
     expect_error("[tracker t]\ntype = file\npath = /x\ninterval = 0\n", "t.conf:4: interval: must be greater than 0");
     expect_error("[notifier n]\ntype = log\nsyslog = yes\nevents = master promote\n",
                  "t.conf:4: events: 'promote' is not one of master, backup, fault, stop");

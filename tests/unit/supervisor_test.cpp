@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <cstring>
 #include <thread>
 
 #include "config/model.h"
@@ -105,8 +106,8 @@ struct Linked {
     }
     std::vector<const supervisor::HeldInstance*> held() const {
         std::vector<const supervisor::HeldInstance*> out;
-        for (const auto& slot : shared->held)
-            if (uint32_t c = slot.current.load()) out.push_back(&slot.buffer[c - 1]);
+        for (size_t slot = 0; slot < supervisor::kMaxHeld; ++slot)
+            if (uint32_t c = shared->held_current[slot].load()) out.push_back(&shared->held[slot].buffer[c - 1]);
         return out;
     }
 };
@@ -155,7 +156,7 @@ TEST(WorkerLink, HoldsArePublishedIntoTheSharedStateAndAReplacementNeverTearsThe
 TEST(WorkerLink, ANewWorkerStartsHoldingNothingAndSeesWhyTheLastOneDied) {
     int fd = -1;
     auto* shared = supervisor::create_shared_state(fd);
-    shared->held[7].current = 1;  // what a dead worker left
+    shared->held_current[7] = 1;  // what a dead worker left
     shared->restart.restarts = 2;
     supervisor::copy_text(shared->restart.last_cause, "worker pid 42 killed by signal SIGSEGV");
     supervisor::copy_text(shared->restart.resigned, "VI_1");
@@ -164,7 +165,7 @@ TEST(WorkerLink, ANewWorkerStartsHoldingNothingAndSeesWhyTheLastOneDied) {
     std::string error;
     auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
     ASSERT_TRUE(link) << error;
-    EXPECT_EQ(shared->held[7].current.load(), 0u);
+    EXPECT_EQ(shared->held_current[7].load(), 0u);
     EXPECT_EQ(link->restart_note(),
               "the worker restarted (restart 2): worker pid 42 killed by signal SIGSEGV; the supervisor resigned for it as MASTER of VI_1");
     link.reset();
@@ -264,8 +265,49 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     EXPECT_EQ(advert.advert->priority, 0);
     EXPECT_EQ(packet.src.str(), "192.0.2.11");
 
-    // Seen twice (the "dying" word, then the exit): resigned once.
+    // Seen twice (the "dying" word, then the exit): priority 0 once, but the
+    // VIPs are removed again, in case the not-quite-dead worker added one.
+    ASSERT_TRUE(test::ip({"addr", "add", "192.0.2.251/24", "dev", "vt0"}));
     EXPECT_TRUE(resigner.resign(*l.shared, done).empty());
+    EXPECT_FALSE(test::vip_on_vt0()) << "a VIP added after the first resignation stays";
+    std::vector<uint8_t> again;
+    EXPECT_EQ(listener->receive(again, packet), net::VrrpSocket::Read::Nothing) << "priority 0 sent twice";
+}
+
+TEST(Resigner, AnAddressOwnerKeepsItsAddressesAndSendsNoPriorityZero) {
+    // Resigning touches interfaces: only ever those of a namespace of our own.
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    Linked l;
+    auto owner = hold("VI_O", "192.0.2.11/24");
+    owner.vips.clear();  // its own address: not added by the worker
+    owner.owner = true;
+    l.link->holding(owner);
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);
+    ASSERT_EQ(resigned.size(), 1u);
+    EXPECT_TRUE(resigned[0].owner);
+    EXPECT_EQ(resigned[0].adverts_sent, 0) << "a peer taking over would hold the owner's own address too";
+    EXPECT_TRUE(resigned[0].problems.empty());
+}
+
+TEST(Resigner, ScribbledCountsAndNamesAreBounded) {
+    // Resigning touches interfaces: only ever those of a namespace of our own.
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    Linked l;
+    l.link->holding(hold("VI_1", "192.0.2.251/24"));
+    auto& h = l.shared->held[0].buffer[l.shared->held_current[0].load() - 1];
+    ASSERT_STREQ(h.name, "VI_1");
+    h.vip_count = 65535;
+    h.address_count = 65535;
+    h.destination_count = 65535;
+    h.has_src = 0;
+    std::memset(h.name, 'x', sizeof h.name);  // no terminator
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);  // must not read past the slot
+    ASSERT_EQ(resigned.size(), 1u);
+    EXPECT_EQ(resigned[0].instance, std::string(sizeof h.name, 'x'));
 }
 
 }  // namespace
