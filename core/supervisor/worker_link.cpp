@@ -106,10 +106,12 @@ void WorkerLink::applied(const config::Config& config) {
 }
 
 void WorkerLink::publish_stall_timeout() {
-    // A beat a quarter of the timeout apart: a stall is seen at most a
-    // quarter late, and an idle loop wakes no more than it must.
+    // A beat a quarter of the timeout apart: far enough inside it that a
+    // loaded machine's late timer is no stall, and no more wake-ups of an idle
+    // loop than that. (The stall is timed from the last beat, so the period
+    // does not delay its detection.)
     beat_period_ = stall_timeout_.count() > 0
-                       ? std::clamp(stall_timeout_ / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(250))
+                       ? std::clamp(stall_timeout_ / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000))
                        : std::chrono::milliseconds(1000);
     beat();
     shared_->stall_timeout_ms.store(stall_timeout_.count(), std::memory_order_release);
