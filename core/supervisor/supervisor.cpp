@@ -313,8 +313,11 @@ void Supervisor::on_worker_exit(int status) {
     // Whatever it held when it died (a graceful stop left nothing).
     resign("dead");
     if (stopping_) {
-        // Killed by our TERM before its handlers were in place is a stop too.
-        bool clean = (WIFEXITED(status) && WEXITSTATUS(status) == 0) || (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+        // Killed by our TERM before its handlers were in place (a restarted
+        // worker starting up) is a stop too; not when vigild never served: a
+        // first worker failing to start may be dying as the TERM comes.
+        bool clean = (WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
+                     (ever_ready_ && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
         exit_status_ = clean ? 0 : 1;
         if (exit_status_ != 0) VLOG_ERROR("supervisor: worker (pid %d) %s while stopping", static_cast<int>(pid), describe_exit(status).c_str());
         done_ = true;
