@@ -355,7 +355,7 @@ void Supervisor::record_death(DeathKind kind, const std::string& cause) {
     }
     r.last_time_ms = unix_ms();
     std::string resigned;
-    for (const auto& name : resigned_) resigned += (resigned.empty() ? "" : " ") + name;
+    for (const auto& key : resigned_) resigned += (resigned.empty() ? "" : " ") + key.substr(key.find(' ') + 1);  // "SLOT NAME"
     copy_text(r.last_cause, cause.c_str());
     copy_text(r.resigned, resigned.c_str());
 }

@@ -66,7 +66,7 @@ private:
     bool worker_ready_ = false;
     bool ever_ready_ = false;
     bool stopping_ = false;
-    std::set<std::string> resigned_;  // for the current worker
+    std::set<std::string> resigned_;  // "SLOT NAME" of the holds resigned for, for the current worker
     std::optional<Clock::time_point> abort_sent_;  // a stalled worker was sent SIGABRT
     std::string stall_cause_;
     std::optional<Clock::time_point> restart_at_;

@@ -126,6 +126,7 @@ TEST_P(Faults, APluginCrashHandsTheVipToThePeerWithinItsSkewTimeAndNeverToBoth) 
     EXPECT_NE(s["worker"]["last_cause"].get<std::string>().find("SIGSEGV in plugin 'faulty' poll"), std::string::npos) << s.dump();
     // Notifiers and the log hear of it in the new worker's first transition.
     EXPECT_TRUE(p.lab.log_has(1, "VI_1: INIT -> BACKUP (starting; the worker restarted (restart 1): worker pid ")) << p.lab.log(1);
+    EXPECT_TRUE(p.lab.log_has(1, "poll of tracker 'crashy'; the supervisor resigned for it as MASTER of VI_1)")) << p.lab.log(1);
     EXPECT_EQ(p.watch.holders(), std::vector<int>{2});
     EXPECT_EQ(p.watch.overlap_ns(fault, monotonic_ns()), 0) << "both hosts held the VIP";
 }
