@@ -172,6 +172,7 @@ bool Supervisor::start_worker() {
     worker_ready_ = false;
     resigned_.clear();
     abort_sent_.reset();
+    kill_sent_ = false;
     stall_cause_.clear();
     VLOG_INFO("supervisor: worker started (pid %d)", static_cast<int>(pid));
     return true;
@@ -184,7 +185,7 @@ int Supervisor::poll_timeout_ms(Clock::time_point now) const {
     };
     if (watchdog_.count() > 0) earliest(next_watchdog_);
     if (restart_at_) earliest(*restart_at_);
-    if (abort_sent_) earliest(*abort_sent_ + kKillAfterAbort);
+    if (abort_sent_ && !kill_sent_) earliest(*abort_sent_ + kKillAfterAbort);
     if (worker_pid_ && !worker_ready_ && !abort_sent_) earliest(worker_started_ + kStartTimeout + std::chrono::milliseconds(1));
     int64_t timeout = worker_pid_ && !abort_sent_ ? shared_->stall_timeout_ms.load(std::memory_order_acquire) : 0;
     if (timeout > 0) {
@@ -200,11 +201,11 @@ int Supervisor::poll_timeout_ms(Clock::time_point now) const {
 void Supervisor::check_stall(Clock::time_point now) {
     if (!worker_pid_) return;
     if (abort_sent_) {
-        if (now - *abort_sent_ >= kKillAfterAbort) {
+        if (!kill_sent_ && now - *abort_sent_ >= kKillAfterAbort) {
             VLOG_ERROR("supervisor: worker (pid %d) still alive %lld s after SIGABRT; sending SIGKILL", static_cast<int>(worker_pid_),
                        static_cast<long long>(kKillAfterAbort.count()));
             kill(worker_pid_, SIGKILL);
-            abort_sent_ = now + std::chrono::hours(24);  // once
+            kill_sent_ = true;
         }
         return;
     }

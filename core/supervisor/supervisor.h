@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,6 +69,7 @@ private:
     bool stopping_ = false;
     std::set<std::string> resigned_;  // "SLOT NAME" of the holds resigned for, for the current worker
     std::optional<Clock::time_point> abort_sent_;  // a stalled worker was sent SIGABRT
+    bool kill_sent_ = false;                        // ... and, still there 1 s later, SIGKILL
     std::string stall_cause_;
     std::optional<Clock::time_point> restart_at_;
     Clock::time_point next_watchdog_;
