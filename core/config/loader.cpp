@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "config/section_keys.h"
 #include "config/values.h"
 
 namespace vigil::config {
@@ -24,158 +25,24 @@ struct Section {
     std::string label() const { return "[" + type + (name.empty() ? "" : " " + name) + "]"; }
 };
 
-// One key's value, with the helpers that parse it or report why they cannot.
-class Value {
-public:
-    Value(const RawEntry& entry, Diagnostics& diags) : entry_(entry), diags_(diags) {}
-
-    const std::string& text() const { return entry_.value; }
-    const Location& where() const { return entry_.where; }
-    void error(const std::string& problem) { diags_.error(entry_.where, entry_.key + ": " + problem); }
-    void warning(const std::string& problem) { diags_.warning(entry_.where, entry_.key + ": " + problem); }
-
-    bool present() {
-        if (!text().empty()) return true;
-        error("needs a value");
-        return false;
-    }
-
-    std::optional<int64_t> integer(int64_t min, int64_t max) {
-        if (!present()) return std::nullopt;
-        auto v = parse_integer(text());
-        if (!v) error("'" + text() + "' is not an integer");
-        else if (*v < min || *v > max)
-            error(text() + " is out of range (" + std::to_string(min) + "-" + std::to_string(max) + ")");
-        else return v;
-        return std::nullopt;
-    }
-
-    std::optional<Duration> duration() {
-        if (!present()) return std::nullopt;
-        auto d = parse_duration(text());
-        if (!d) error("'" + text() + "' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)");
-        return d;
-    }
-
-    std::optional<Duration> positive_duration() {
-        auto d = duration();
-        if (d && d->count() == 0) {
-            error("must be greater than 0");
-            return std::nullopt;
-        }
-        return d;
-    }
-
-    std::optional<bool> boolean() {
-        if (!present()) return std::nullopt;
-        auto b = parse_bool(text());
-        if (!b) error("'" + text() + "' is not a boolean (yes/no/true/false/on/off/1/0)");
-        return b;
-    }
-
-    std::optional<std::string> one_of(std::initializer_list<const char*> choices) {
-        if (!present()) return std::nullopt;
-        std::string list;
-        for (const char* c : choices) {
-            if (text() == c) return text();
-            list += (list.empty() ? "" : ", ") + std::string(c);
-        }
-        error("'" + text() + "' is not one of: " + list);
-        return std::nullopt;
-    }
-
-    std::optional<std::string> absolute_path() {
-        if (!present()) return std::nullopt;
-        if (text().front() == '/') return text();
-        error("'" + text() + "' is not an absolute path");
-        return std::nullopt;
-    }
-
-    std::optional<std::string> interface_name(const std::string& text) {
-        if (is_valid_interface_name(text)) return text;
-        error("'" + text + "' is not a valid interface name");
-        return std::nullopt;
-    }
-
-    // Whitespace-separated names, each checked. An empty list is allowed only
-    // where it means "none" (notify = opts out of [global] notify).
-    std::vector<NameRef> names(bool may_be_empty = false) {
-        auto words = split_words(text());
-        if (words.empty() && !may_be_empty) error("needs at least one name");
-        std::vector<NameRef> out;
-        for (auto& w : words) {
-            if (is_valid_name(w)) out.push_back({std::move(w), where()});
-            else error("'" + w + "' is not a valid name (letters, digits, '_', '-', '.')");
-        }
-        return out;
-    }
-
-    // A unicast address a host may hold or send to.
-    std::optional<net::IpAddress> host_address(const std::string& word) {
-        auto a = net::IpAddress::parse(word);
-        if (!a) error("'" + word + "' is not an IPv4 or IPv6 address");
-        else if (a->is_multicast() || a->is_unspecified() || a->is_broadcast())
-            error("'" + word + "' is not a unicast address");
-        else return a;
-        return std::nullopt;
-    }
-
-    std::vector<TrackRef> weighted_names(bool interfaces) {
-        auto words = split_words(text());
-        if (words.empty()) error("needs at least one name");
-        std::vector<TrackRef> out;
-        for (const auto& w : words) {
-            auto item = parse_weighted_name(w);
-            if (!item) {
-                error("'" + w + "' is not NAME or NAME:WEIGHT");
-                continue;
-            }
-            if (item->weight && (*item->weight < -253 || *item->weight > 253)) {
-                error("weight " + std::to_string(*item->weight) + " of '" + item->name + "' is out of range (-253-253)");
-                continue;
-            }
-            bool name_ok = interfaces ? interface_name(item->name).has_value() : is_valid_name(item->name);
-            if (!name_ok) {
-                if (!interfaces) error("'" + item->name + "' is not a valid name");
-                continue;
-            }
-            std::optional<int> weight;
-            if (item->weight) weight = static_cast<int>(*item->weight);
-            out.push_back({item->name, weight, where()});
-        }
-        return out;
-    }
-
-private:
-    const RawEntry& entry_;
-    Diagnostics& diags_;
-};
-
-template <typename T>
-struct KeyRule {
-    const char* name;
-    bool list;  // repeated lines add to the value instead of replacing it
-    void (*apply)(T&, Value&);
-};
-
 // Where each key of a section was last set, for messages about key combinations.
 using KeyLocations = std::map<std::string, Location>;
 
 // Applies a section's entries through its key table. Keys not in the table go
 // to `other` when given (tracker/notifier type keys), else are errors.
 template <typename T>
-KeyLocations apply_rules(const Section& section, const std::vector<KeyRule<T>>& rules, T& target,
-                         Diagnostics& diags, Options* other = nullptr) {
+KeyLocations apply_keys(const Section& section, const KeyTable<T>& table, T& target, Diagnostics& diags,
+                        Options* other = nullptr) {
     KeyLocations at;
     for (const auto& entry : section.entries) {
-        auto rule = std::find_if(rules.begin(), rules.end(), [&](const KeyRule<T>& r) { return entry.key == r.name; });
-        if (rule == rules.end()) {
+        auto key = std::find_if(table.begin(), table.end(), [&](const Key<T>& k) { return entry.key == k.name; });
+        if (key == table.end()) {
             if (other) {
                 other->push_back({entry.key, entry.value, entry.where});
                 continue;
             }
             std::vector<std::string> known;
-            for (const auto& r : rules) known.emplace_back(r.name);
+            for (const auto& k : table) known.emplace_back(k.name);
             std::string msg = "unknown key '" + entry.key + "' in " + section.label();
             auto hint = closest_word(entry.key, known);
             if (!hint.empty()) msg += " (did you mean '" + hint + "'?)";
@@ -183,223 +50,37 @@ KeyLocations apply_rules(const Section& section, const std::vector<KeyRule<T>>& 
             continue;
         }
         auto prev = at.find(entry.key);
-        if (!rule->list && prev != at.end() && prev->second.file == entry.where.file)
+        if (!key->repeatable && prev != at.end() && prev->second.file == entry.where.file)
             diags.warning(entry.where, "'" + entry.key + "' set again; this value replaces the one on line " +
                                            std::to_string(prev->second.line));
         at[entry.key] = entry.where;
-        Value v(entry, diags);
-        rule->apply(target, v);
+        Value v(entry, key->kind, key->limits, diags);
+        key->field.apply(target, v);
     }
     return at;
 }
 
+// Required keys the section lacks; `except` is checked by the caller, with
+// a message of its own.
 template <typename T>
-void assign(std::optional<T> v, T& out) {
-    if (v) out = std::move(*v);
-}
-
-template <typename Out, typename T>
-void assign_int(std::optional<int64_t> v, T& out) {
-    if (v) out = static_cast<Out>(*v);
-}
-
-template <typename T>
-void append(std::vector<T>& out, std::vector<T> more) {
-    out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
-// ---------------------------------------------------------------- [global]
-
-const std::vector<KeyRule<GlobalConfig>> kGlobalRules = {
-    {"router_id", false, [](GlobalConfig& g, Value& v) { if (v.present()) g.router_id = v.text(); }},
-    {"log", false,
-     [](GlobalConfig& g, Value& v) {
-         if (!v.present()) return;
-         if (v.text() == "stderr") g.log = {LogTarget::Kind::Stderr, ""};
-         else if (v.text() == "syslog") g.log = {LogTarget::Kind::Syslog, ""};
-         else if (v.text().rfind("file:/", 0) == 0) g.log = {LogTarget::Kind::File, v.text().substr(5)};
-         else v.error("'" + v.text() + "' is not stderr, syslog or file:/ABSOLUTE/PATH");
-     }},
-    {"log_level", false,
-     [](GlobalConfig& g, Value& v) {
-         if (auto s = v.one_of({"debug", "info", "notice", "warning", "error"})) g.log_level = *log::parse_level(*s);
-     }},
-    {"control_socket", false, [](GlobalConfig& g, Value& v) { assign(v.absolute_path(), g.control_socket); }},
-    {"plugin_path", false,
-     [](GlobalConfig& g, Value& v) {
-         if (!v.present()) return;
-         g.plugin_path.clear();
-         std::string_view rest = v.text();
-         while (true) {
-             auto colon = rest.find(':');
-             auto dir = std::string(rest.substr(0, colon));
-             if (dir.empty() || dir.front() != '/') v.error("'" + dir + "' is not an absolute directory");
-             else g.plugin_path.push_back(dir);
-             if (colon == std::string_view::npos) break;
-             rest.remove_prefix(colon + 1);
-         }
-     }},
-    {"script_user", false,
-     [](GlobalConfig& g, Value& v) {
-         if (!v.present()) return;
-         if (v.text().find_first_of(" \t:/") != std::string::npos) v.error("'" + v.text() + "' is not a user name");
-         else g.script_user = v.text();
-     }},
-    {"notify", true, [](GlobalConfig& g, Value& v) { append(g.notify, v.names(true)); }},
-    {"metrics_listen", false,
-     [](GlobalConfig& g, Value& v) {
-         if (!v.present()) return;
-         if (auto a = net::SocketAddress::parse(v.text())) g.metrics_listen = *a;
-         else v.error("'" + v.text() + "' is not ADDR:PORT (IPv6 as [ADDR]:PORT)");
-     }},
-    {"state_dir", false, [](GlobalConfig& g, Value& v) { assign(v.absolute_path(), g.state_dir); }},
-    {"stall_timeout", false,
-     [](GlobalConfig& g, Value& v) {
-         auto d = v.duration();
-         // The worker's heartbeat needs room (it beats every quarter of it, 10 ms at least).
-         if (d && d->count() != 0 && *d < Duration{100}) v.error("'" + v.text() + "' is below 100ms (0 turns the stall watch off)");
-         else if (d) g.stall_timeout = *d;
-     }},
-};
-
-// ---------------------------------------------------------------- [instance]
-
-void parse_vip(InstanceConfig& c, Value& v) {
-    auto words = split_words(v.text());
-    if (words.empty()) {
-        v.error("needs ADDR/PREFIX [dev IF] [label LABEL]");
-        return;
-    }
-    auto prefix = net::IpPrefix::parse(words[0]);
-    if (!prefix) {
-        v.error("'" + words[0] + "' is not an address with an optional /PREFIX");
-        return;
-    }
-    if (!v.host_address(prefix->address.str())) return;
-    VirtualIp vip{*prefix, "", "", v.where()};
-    for (size_t i = 1; i < words.size(); i += 2) {
-        if (i + 1 >= words.size()) {
-            v.error("'" + words[i] + "' needs a value");
-            return;
+void check_required(const Section& section, const KeyTable<T>& table, const KeyLocations& keys, Diagnostics& diags,
+                    std::string_view except = {}) {
+    for (const auto& k : table)
+        if (k.required && k.name != except && !keys.count(k.name)) {
+            // A key with one item a line wants at least one line; a list on one line, the key.
+            bool item_per_line = k.repeatable && k.kind != ValueKind::Names;
+            diags.error(section.where, section.label() + " needs " + (item_per_line ? "at least one '" : "'") + k.name + "'");
         }
-        if (words[i] == "dev") {
-            if (!v.interface_name(words[i + 1])) return;
-            vip.dev = words[i + 1];
-        } else if (words[i] == "label") {
-            if (prefix->address.family() == net::Family::V6) {
-                v.error("IPv6 addresses have no labels");
-                return;
-            }
-            if (words[i + 1].size() > 15) {
-                v.error("label '" + words[i + 1] + "' is longer than 15 characters");
-                return;
-            }
-            vip.label = words[i + 1];
-        } else {
-            v.error("unknown word '" + words[i] + "' (expected dev or label)");
-            return;
-        }
-    }
-    c.vips.push_back(std::move(vip));
 }
-
-const std::vector<KeyRule<InstanceConfig>> kInstanceRules = {
-    {"interface", false, [](InstanceConfig& c, Value& v) { if (v.present()) assign(v.interface_name(v.text()), c.interface); }},
-    {"vrid", false, [](InstanceConfig& c, Value& v) { assign_int<int>(v.integer(1, 255), c.vrid); }},
-    {"priority", false, [](InstanceConfig& c, Value& v) { assign_int<int>(v.integer(1, 255), c.priority); }},
-    {"state", false,
-     [](InstanceConfig& c, Value& v) {
-         if (auto s = v.one_of({"master", "backup"})) c.state = *s == "master" ? InitialState::Master : InitialState::Backup;
-     }},
-    {"version", false, [](InstanceConfig& c, Value& v) { assign_int<int>(v.integer(2, 3), c.version); }},
-    {"advert_int", false, [](InstanceConfig& c, Value& v) { assign(v.positive_duration(), c.advert_int); }},
-    {"preempt", false, [](InstanceConfig& c, Value& v) { assign(v.boolean(), c.preempt); }},
-    {"preempt_delay", false,
-     [](InstanceConfig& c, Value& v) {
-         auto d = v.duration();
-         if (d && *d > Duration{1'000'000}) v.error("at most 1000s");
-         else assign(d, c.preempt_delay);
-     }},
-    {"auth_pass", false,
-     [](InstanceConfig& c, Value& v) {
-         if (!v.present()) return;
-         c.auth_pass = v.text();
-         if (c.auth_pass.size() > 8) {
-             // Not quoted back: the warning goes to logs, and the password is a secret.
-             v.warning("longer than 8 characters; only the first 8 are used, as keepalived does");
-             c.auth_pass.resize(8);
-         }
-     }},
-    {"vip", true, parse_vip},
-    {"unicast_src", false,
-     [](InstanceConfig& c, Value& v) {
-         if (v.present()) if (auto a = v.host_address(v.text())) c.unicast_src = *a;
-     }},
-    {"unicast_peer", true,
-     [](InstanceConfig& c, Value& v) {
-         auto words = split_words(v.text());
-         if (words.empty()) v.error("needs an address");
-         for (const auto& w : words)
-             if (auto a = v.host_address(w)) c.unicast_peers.push_back(*a);
-     }},
-    {"track", true, [](InstanceConfig& c, Value& v) { for (auto& t : v.weighted_names(false)) c.track.push_back(std::move(t)); }},
-    {"track_interface", true,
-     [](InstanceConfig& c, Value& v) { for (auto& t : v.weighted_names(true)) c.track_interface.push_back(std::move(t)); }},
-    {"notify", true, [](InstanceConfig& c, Value& v) { append(c.notify, v.names(true)); }},
-    {"garp_repeat", false, [](InstanceConfig& c, Value& v) { assign_int<int>(v.integer(0, 100), c.garp_repeat); }},
-    {"garp_delay", false, [](InstanceConfig& c, Value& v) { assign(v.duration(), c.garp_delay); }},
-    {"garp_refresh", false, [](InstanceConfig& c, Value& v) { assign(v.duration(), c.garp_refresh); }},
-    {"v3_checksum", false,
-     [](InstanceConfig& c, Value& v) {
-         if (auto s = v.one_of({"pseudo-header", "rfc9568"}))
-             c.v3_checksum = *s == "rfc9568" ? V3Checksum::Rfc9568 : V3Checksum::PseudoHeader;
-     }},
-};
-
-// ---------------------------------------------------------------- [group]
-
-const std::vector<KeyRule<GroupConfig>> kGroupRules = {
-    {"instances", true, [](GroupConfig& g, Value& v) { append(g.instances, v.names()); }},
-    {"notify", true, [](GroupConfig& g, Value& v) { append(g.notify, v.names(true)); }},
-};
-
-// ---------------------------------------------------------------- [tracker] / [notifier]
-
-const std::vector<KeyRule<TrackerConfig>> kTrackerRules = {
-    {"type", false, [](TrackerConfig& t, Value& v) { if (v.present()) t.type = v.text(); }},
-    {"interval", false, [](TrackerConfig& t, Value& v) { assign(v.positive_duration(), t.interval); }},
-    {"timeout", false, [](TrackerConfig& t, Value& v) { assign(v.positive_duration(), t.timeout); }},
-    {"rise", false, [](TrackerConfig& t, Value& v) { assign_int<int>(v.integer(1, 1000), t.rise); }},
-    {"fall", false, [](TrackerConfig& t, Value& v) { assign_int<int>(v.integer(1, 1000), t.fall); }},
-    {"weight", false, [](TrackerConfig& t, Value& v) { assign_int<int>(v.integer(-253, 253), t.weight); }},
-};
-
-const std::vector<KeyRule<NotifierConfig>> kNotifierRules = {
-    {"type", false, [](NotifierConfig& n, Value& v) { if (v.present()) n.type = v.text(); }},
-    {"events", false,
-     [](NotifierConfig& n, Value& v) {
-         auto words = split_words(v.text());
-         if (words.empty()) v.error("needs at least one of master, backup, fault, stop");
-         unsigned mask = 0;
-         for (const auto& w : words) {
-             if (w == "master") mask |= kEventMaster;
-             else if (w == "backup") mask |= kEventBackup;
-             else if (w == "fault") mask |= kEventFault;
-             else if (w == "stop") mask |= kEventStop;
-             else v.error("'" + w + "' is not one of master, backup, fault, stop");
-         }
-         if (mask) n.events = mask;
-     }},
-    {"timeout", false, [](NotifierConfig& n, Value& v) { assign(v.positive_duration(), n.timeout); }},
-};
 
 // Common keys through `rules`, the rest checked against the section's type.
 template <typename T>
-KeyLocations apply_typed(const Section& s, const std::vector<KeyRule<T>>& rules, T& target, const char* kind,
+KeyLocations apply_typed(const Section& s, const KeyTable<T>& table, T& target, const char* kind,
                          const TypeRegistry& types, Diagnostics& diags) {
     target.name = s.name;
     target.where = s.where;
-    auto keys = apply_rules(s, rules, target, diags, &target.options);
+    auto keys = apply_keys(s, table, target, diags, &target.options);
+    check_required(s, table, keys, diags, "type");
     bool tracker = std::string_view(kind) == "tracker";
     auto known = tracker ? types.tracker_type_names() : types.notifier_type_names();
     const TypeSchema* schema = nullptr;
@@ -421,7 +102,7 @@ public:
     Validator(Config& config, const LoadOptions& options, Diagnostics& diags)
         : c_(config), options_(options), diags_(diags) {}
 
-    std::map<std::string, KeyLocations> instance_keys, group_keys;
+    std::map<std::string, KeyLocations> instance_key_locations;
     KeyLocations global_keys;
 
 
@@ -463,11 +144,7 @@ private:
     }
 
     void check_instance(InstanceConfig& inst) {
-        auto& keys = instance_keys[inst.name];
-        std::string label = "[instance " + inst.name + "]";
-        if (!keys.count("interface")) diags_.error(inst.where, label + " needs 'interface'");
-        if (!keys.count("vrid")) diags_.error(inst.where, label + " needs 'vrid'");
-        if (inst.vips.empty() && !keys.count("vip")) diags_.error(inst.where, label + " needs at least one 'vip'");
+        auto& keys = instance_key_locations[inst.name];
 
         if (!inst.vips.empty()) inst.family = inst.vips.front().prefix.address.family();
         for (const auto& vip : inst.vips)
@@ -531,7 +208,7 @@ private:
             auto [it, fresh] = owners.emplace(std::make_tuple(inst.interface, inst.family, inst.vrid), &inst);
             if (fresh) continue;
             const auto* first = it->second;
-            diags_.error(at(instance_keys[inst.name], "vrid", inst.where),
+            diags_.error(at(instance_key_locations[inst.name], "vrid", inst.where),
                          "vrid " + std::to_string(inst.vrid) + " on " + inst.interface + " (" + net::family_name(inst.family) +
                              ") is already used by [instance " + first->name + "] at " + first->where.file + ":" +
                              std::to_string(first->where.line));
@@ -551,9 +228,6 @@ private:
     }
 
     void check_group(GroupConfig& group) {
-        auto& keys = group_keys[group.name];
-        if (group.instances.empty() && !keys.count("instances"))
-            diags_.error(group.where, "[group " + group.name + "] needs 'instances'");
         for (const auto& ref : group.instances) {
             if (!c_.instance(ref.name)) {
                 diags_.error(ref.where, "instances: no [instance " + ref.name + "] is defined");
@@ -651,27 +325,29 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
 
     for (const auto& s : sections) {
         if (s.type == "global") {
-            validator.global_keys = apply_rules(s, kGlobalRules, c.global, diags);
+            validator.global_keys = apply_keys(s, global_keys(), c.global, diags);
         } else if (s.type == "instance") {
             InstanceConfig inst;
             inst.name = s.name;
             inst.where = s.where;
-            validator.instance_keys[s.name] = apply_rules(s, kInstanceRules, inst, diags);
+            auto& keys = validator.instance_key_locations[s.name] = apply_keys(s, instance_keys(), inst, diags);
+            check_required(s, instance_keys(), keys, diags);
             c.instances.push_back(std::move(inst));
         } else if (s.type == "group") {
             GroupConfig g;
             g.name = s.name;
             g.where = s.where;
-            validator.group_keys[s.name] = apply_rules(s, kGroupRules, g, diags);
+            auto keys = apply_keys(s, group_keys(), g, diags);
+            check_required(s, group_keys(), keys, diags);
             c.groups.push_back(std::move(g));
         } else if (s.type == "tracker") {
             TrackerConfig t;
-            auto keys = apply_typed(s, kTrackerRules, t, "tracker", *options.types, diags);
+            auto keys = apply_typed(s, tracker_keys(), t, "tracker", *options.types, diags);
             if (!keys.count("timeout")) t.timeout = t.interval;
             c.trackers.push_back(std::move(t));
         } else if (s.type == "notifier") {
             NotifierConfig n;
-            apply_typed(s, kNotifierRules, n, "notifier", *options.types, diags);
+            apply_typed(s, notifier_keys(), n, "notifier", *options.types, diags);
             c.notifiers.push_back(std::move(n));
         }
     }
@@ -729,7 +405,7 @@ GlobalConfig peek_global(const std::string& main_path) {
     for (const auto& f : config_files(main_path)) parse_ini_file(f, raw, ignored);
     GlobalConfig global;
     for (const auto& s : merge_sections(raw, ignored))
-        if (s.type == "global") apply_rules(s, kGlobalRules, global, ignored);
+        if (s.type == "global") apply_keys(s, global_keys(), global, ignored);
     return global;
 }
 

@@ -41,7 +41,7 @@ struct GlobalConfig {
     std::optional<Duration> stall_timeout;
 };
 
-enum class InitialState { Backup, Master };
+enum class InitialState { Master, Backup };  // in the order of `state`'s choices
 enum class V3Checksum { PseudoHeader, Rfc9568 };
 
 struct VirtualIp {

@@ -26,88 +26,6 @@ std::string TypeRegistry::names(const std::vector<TypeSchema>& types) {
     return out;
 }
 
-namespace {
-
-bool is_header_token_char(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string check_status_list(const std::string& value) {
-    std::string spaced = value;
-    std::replace(spaced.begin(), spaced.end(), ',', ' ');
-    auto items = split_words(spaced);
-    if (items.empty()) return "expected HTTP status codes such as '200' or '200-299'";
-    for (const auto& item : items) {
-        auto dash = item.find('-');
-        auto lo = parse_integer(item.substr(0, dash));
-        auto hi = dash == std::string::npos ? lo : parse_integer(item.substr(dash + 1));
-        if (!lo || !hi || *lo < 100 || *hi > 599 || *lo > *hi)
-            return "'" + item + "' is not a status code (100-599) or range like 200-299";
-    }
-    return "";
-}
-
-}  // namespace
-
-const std::vector<std::string>& event_fields() {
-    static const std::vector<std::string> fields = {"time", "kind", "name", "state", "prev_state",
-                                                    "priority", "host", "vips", "reason", "seq"};
-    return fields;
-}
-
-std::string check_value(const OptionSpec& spec, const std::string& value) {
-    if (value.empty()) return "needs a value";
-    switch (spec.kind) {
-        case ValueKind::Text:
-        case ValueKind::Command:
-            return "";
-        case ValueKind::Path:
-            return value.front() == '/' ? "" : "'" + value + "' is not an absolute path";
-        case ValueKind::Bool:
-            return parse_bool(value) ? "" : "'" + value + "' is not a boolean (yes/no/true/false/on/off/1/0)";
-        case ValueKind::Integer: {
-            auto v = parse_integer(value);
-            if (!v) return "'" + value + "' is not an integer";
-            if (*v < spec.min || *v > spec.max)
-                return value + " is out of range (" + std::to_string(spec.min) + "-" + std::to_string(spec.max) + ")";
-            return "";
-        }
-        case ValueKind::Duration:
-            return parse_duration(value) ? "" : "'" + value + "' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)";
-        case ValueKind::Choice: {
-            if (std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) return "";
-            std::string list;
-            for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
-            return "'" + value + "' is not one of: " + list;
-        }
-        case ValueKind::Url: {
-            auto sep = value.find("://");
-            std::string scheme = sep == std::string::npos ? "" : value.substr(0, sep);
-            bool known = std::find(spec.choices.begin(), spec.choices.end(), scheme) != spec.choices.end();
-            if (!known || sep + 3 >= value.size() || value.find_first_of(" \t") != std::string::npos) {
-                std::string list;
-                for (const auto& c : spec.choices) list += (list.empty() ? "" : " or ") + c + "://";
-                return "'" + value + "' is not a " + list + " URL";
-            }
-            return "";
-        }
-        case ValueKind::StatusList:
-            return check_status_list(value);
-        case ValueKind::Header: {
-            auto colon = value.find(':');
-            if (colon == std::string::npos || colon == 0 ||
-                !std::all_of(value.begin(), value.begin() + colon, is_header_token_char))
-                return "'" + value + "' is not a header line 'Name: value'";
-            return "";
-        }
-        case ValueKind::Interface:
-            return is_valid_interface_name(value) ? "" : "'" + value + "' is not a valid interface name";
-        case ValueKind::Template:
-            return check_template(value, event_fields());
-    }
-    return "";
-}
-
 std::string closest_word(const std::string& word, const std::vector<std::string>& known) {
     auto distance = [](const std::string& a, const std::string& b) {
         std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -156,7 +74,7 @@ void check_options(const TypeSchema& schema, const Options& options, const Locat
             diags.warning(opt.where, "'" + opt.key + "' set again; this value replaces the one on line " +
                                          std::to_string(seen[opt.key]->where.line));
         seen[opt.key] = &opt;
-        auto problem = check_value(*spec, opt.value);
+        auto problem = parse_value(spec->kind, spec->limits, opt.value).problem;
         if (!problem.empty()) diags.error(opt.where, opt.key + ": " + problem);
     }
     for (const auto& spec : schema.options)

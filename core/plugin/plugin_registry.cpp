@@ -19,9 +19,9 @@ config::OptionSpec to_spec(const vigil_key& k) {
     s.kind = static_cast<config::ValueKind>(k.kind);  // the enums share their numbers
     s.required = k.flags & VIGIL_KEY_REQUIRED;
     s.repeatable = k.flags & VIGIL_KEY_REPEATABLE;
-    s.min = k.min;
-    s.max = k.max;
-    for (auto c = k.choices; c && *c; ++c) s.choices.emplace_back(*c);
+    s.limits.min = k.min;
+    s.limits.max = k.max;
+    for (auto c = k.choices; c && *c; ++c) s.limits.choices.emplace_back(*c);
     return s;
 }
 

@@ -1,0 +1,128 @@
+// [instance NAME]: one VRRP virtual router.
+#include "config/section_keys.h"
+#include "config/values.h"
+
+namespace vigil::config {
+namespace {
+
+void apply_vip(InstanceConfig& c, Value& v) {
+    auto words = split_words(v.text());
+    if (words.empty()) {
+        v.error("needs ADDR/PREFIX [dev IF] [label LABEL]");
+        return;
+    }
+    auto prefix = net::IpPrefix::parse(words[0]);
+    if (!prefix) {
+        v.error("'" + words[0] + "' is not an address with an optional /PREFIX");
+        return;
+    }
+    if (!v.host_address(prefix->address.str())) return;
+    VirtualIp vip{*prefix, "", "", v.where()};
+    for (size_t i = 1; i < words.size(); i += 2) {
+        if (i + 1 >= words.size()) {
+            v.error("'" + words[i] + "' needs a value");
+            return;
+        }
+        if (words[i] == "dev") {
+            if (!v.interface_name(words[i + 1])) return;
+            vip.dev = words[i + 1];
+        } else if (words[i] == "label") {
+            if (prefix->address.family() == net::Family::V6) {
+                v.error("IPv6 addresses have no labels");
+                return;
+            }
+            if (words[i + 1].size() > 15) {
+                v.error("label '" + words[i + 1] + "' is longer than 15 characters");
+                return;
+            }
+            vip.label = words[i + 1];
+        } else {
+            v.error("unknown word '" + words[i] + "' (expected dev or label)");
+            return;
+        }
+    }
+    c.vips.push_back(std::move(vip));
+}
+
+void apply_auth_pass(InstanceConfig& c, Value& v) {
+    if (!v.present()) return;
+    c.auth_pass = v.text();
+    if (c.auth_pass.size() > 8) {
+        // Not quoted back: the warning goes to logs, and the password is a secret.
+        v.warning("longer than 8 characters; only the first 8 are used, as keepalived does");
+        c.auth_pass.resize(8);
+    }
+}
+
+void apply_unicast_src(InstanceConfig& c, Value& v) {
+    if (v.present())
+        if (auto a = v.host_address(v.text())) c.unicast_src = *a;
+}
+
+void apply_unicast_peer(InstanceConfig& c, Value& v) {
+    auto words = split_words(v.text());
+    if (words.empty()) v.error("needs an address");
+    for (const auto& w : words)
+        if (auto a = v.host_address(w)) c.unicast_peers.push_back(*a);
+}
+
+template <std::vector<TrackRef> InstanceConfig::*List, bool Interfaces>
+void apply_track(InstanceConfig& c, Value& v) {
+    for (auto& t : v.weighted_names(Interfaces)) (c.*List).push_back(std::move(t));
+}
+
+void apply_notify(InstanceConfig& c, Value& v) {
+    auto more = v.names(true);
+    c.notify.insert(c.notify.end(), more.begin(), more.end());
+}
+
+void apply_interface(InstanceConfig& c, Value& v) {
+    if (v.present() && v.interface_name(v.text())) c.interface = v.text();
+}
+
+}  // namespace
+
+const KeyTable<InstanceConfig>& instance_keys() {
+    using I = InstanceConfig;
+    static const KeyTable<I> table = {
+        {"interface", ValueKind::Interface, Reload::Restart, "", "the interface that carries adverts",
+         parsed_by<&I::interface>(apply_interface), {}, kRequired},
+        {"vrid", ValueKind::Integer, Reload::Restart, "", "virtual router id", stored<&I::vrid>(), {1, 255}, kRequired},
+        {"priority", ValueKind::Integer, Reload::Restart, "100", "255 = address owner", stored<&I::priority>(), {1, 255}},
+        {"state", ValueKind::Choice, Reload::Restart, "backup", "initial state", stored<&I::state>(), {0, 0, {"master", "backup"}}},
+        {"version", ValueKind::Integer, Reload::Restart, "2 for IPv4, 3 for IPv6", "VRRP version", stored<&I::version>(), {2, 3}},
+        {"advert_int", ValueKind::Duration, Reload::Restart, "1s",
+         "v2: whole seconds 1-255; v3: steps of 10ms, 0.01-40.95s", stored<&I::advert_int>(), {1, 0}},
+        {"preempt", ValueKind::Bool, Reload::Restart, "yes", "a higher-priority backup takes over", stored<&I::preempt>()},
+        {"preempt_delay", ValueKind::Duration, Reload::Restart, "0", "wait before preempting after start",
+         stored<&I::preempt_delay>(), {0, 1'000'000}},
+        {"auth_pass", ValueKind::Text, Reload::Restart, "",
+         "VRRPv2 PASS password; only the first 8 characters are used", parsed_by<&I::auth_pass>(apply_auth_pass), {}, kSecret},
+        {"vip", ValueKind::VirtualIp, Reload::Restart, "", "ADDR[/PREFIX] [dev IF] [label LABEL]; no prefix means /32 or /128",
+         parsed_by<&I::vips>(apply_vip), {}, kRepeatable | kRequired},
+        {"unicast_src", ValueKind::Address, Reload::Restart, "the primary address",
+         "source address of adverts; also the address compared in an equal-priority tie", parsed_by<&I::unicast_src>(apply_unicast_src)},
+        {"unicast_peer", ValueKind::Addresses, Reload::Restart, "", "addresses to send adverts to instead of multicast",
+         parsed_by<&I::unicast_peers>(apply_unicast_peer), {}, kRepeatable},
+        {"track", ValueKind::WeightedNames, Reload::Restart, "", "trackers; WEIGHT (-253..253) overrides the tracker's",
+         parsed_by<&I::track>(apply_track<&I::track, false>), {}, kRepeatable},
+        {"track_interface", ValueKind::WeightedNames, Reload::Restart, "", "IF[:WEIGHT] ..., shorthand for interface trackers",
+         parsed_by<&I::track_interface>(apply_track<&I::track_interface, true>), {}, kRepeatable},
+        {"notify", ValueKind::Names, Reload::Live, "[global] notify", "notifier names; notify = (empty) means none",
+         parsed_by<&I::notify>(apply_notify), {}, kRepeatable},
+        {"garp_repeat", ValueKind::Integer, Reload::Restart, "5", "gratuitous ARP / unsolicited NA burst size",
+         stored<&I::garp_repeat>(), {0, 100}},
+        {"garp_delay", ValueKind::Duration, Reload::Restart, "5s", "delay before the second burst", stored<&I::garp_delay>()},
+        {"garp_refresh", ValueKind::Duration, Reload::Restart, "0", "periodic refresh, 0 = off", stored<&I::garp_refresh>()},
+        {"v3_checksum", ValueKind::Choice, Reload::Restart, "pseudo-header",
+         "IPv4 VRRPv3 checksum sent (keepalived's default is pseudo-header); both are accepted on receive",
+         stored<&I::v3_checksum>(), {0, 0, {"pseudo-header", "rfc9568"}}},
+    };
+    return table;
+}
+
+std::string restart_fingerprint(const InstanceConfig& instance) {
+    return fingerprint(instance_keys(), instance, Reload::Restart);
+}
+
+}  // namespace vigil::config
