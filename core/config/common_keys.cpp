@@ -75,6 +75,8 @@ const KeyTable<NotifierConfig>& notifier_keys() {
     return table;
 }
 
+std::string restart_fingerprint(const GroupConfig& group) { return fingerprint(group_keys(), group, Reload::Restart); }
+
 std::string restart_fingerprint(const TrackerConfig& tracker) {
     return with_options(fingerprint(tracker_keys(), tracker, Reload::Restart), tracker.options);
 }

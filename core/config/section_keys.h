@@ -21,6 +21,7 @@ const KeyTable<NotifierConfig>& notifier_keys();
 // stays untouched: the values in force of its keys whose change restarts it
 // (a tracker's and a notifier's type keys all do).
 std::string restart_fingerprint(const InstanceConfig& instance);
+std::string restart_fingerprint(const GroupConfig& group);
 std::string restart_fingerprint(const TrackerConfig& tracker);
 std::string restart_fingerprint(const NotifierConfig& notifier);
 

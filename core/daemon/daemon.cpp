@@ -5,6 +5,7 @@
 
 #include <csignal>
 
+#include "config/section_keys.h"
 #include "log/logger.h"
 
 namespace vigil::daemon {
@@ -132,6 +133,8 @@ ReloadOutcome Daemon::reload() {
                    result.diagnostics.error_count(), options_.config_path.c_str());
         return outcome;
     }
+    for (const auto& key : config::changed_needing_restart(config_->global, result.config->global))
+        VLOG_WARNING("[global] %s changed; the new value takes effect when vigild restarts", key.c_str());
     config_ = std::make_unique<config::Config>(std::move(*result.config));
     apply_logging(*config_);
     for (auto& s : subsystems_) s->apply(*config_);

@@ -1,22 +1,11 @@
 #include "notify/notify_subsystem.h"
 
-#include <sstream>
 #include <thread>
 
+#include "config/section_keys.h"
 #include "log/logger.h"
 
 namespace vigil::notify {
-namespace {
-
-std::string fingerprint(const config::NotifierConfig& n) {
-    std::ostringstream f;
-    f << n.type << '|' << n.events << '|' << n.timeout.count();
-    for (const auto& o : n.options) f << '|' << o.key << '=' << o.value;
-    return f.str();
-}
-
-}  // namespace
-
 NotifySubsystem::NotifySubsystem(const plugin::PluginRegistry& registry, const plugin::Host& host)
     : registry_(registry), host_(host) {}
 
@@ -25,24 +14,24 @@ NotifySubsystem::~NotifySubsystem() = default;
 void NotifySubsystem::apply(const config::Config& config) {
     router_id_ = config.global.router_id;
     std::map<std::string, const config::NotifierConfig*> wanted;
-    for (const auto& n : config.notifiers) wanted[n.name] = &n;
-    for (auto it = notifiers_.begin(); it != notifiers_.end();) {
-        auto w = wanted.find(it->first);
-        if (w != wanted.end() && fingerprint(*w->second) == fingerprints_[it->first]) {
-            ++it;
-            continue;
-        }
+    config::Fingerprints wanted_fingerprints;
+    for (const auto& n : config.notifiers) {
+        wanted[n.name] = &n;
+        wanted_fingerprints[n.name] = config::restart_fingerprint(n);
+    }
+    auto plan = config::plan_reload(fingerprints_, wanted_fingerprints);
+    for (const auto& name : plan.stop) {
         // Drained and stopped on a thread of its own: a hung delivery must
         // not hold the event loop (and with it the VRRP adverts).
-        std::thread([old = std::move(it->second)]() mutable {
+        std::thread([old = std::move(notifiers_[name])]() mutable {
             old->stop(std::chrono::steady_clock::now() + std::chrono::seconds(1));
             old.reset();
         }).detach();
-        fingerprints_.erase(it->first);
-        it = notifiers_.erase(it);
+        fingerprints_.erase(name);
+        notifiers_.erase(name);
     }
-    for (const auto& [name, cfg] : wanted) {
-        if (notifiers_.count(name)) continue;
+    for (const auto& name : plan.start) {
+        const auto* cfg = wanted[name];
         auto type = registry_.notifier(cfg->type);
         if (!type) {
             VLOG_ERROR("notifier %s: type %s has no plugin in this build; its events are not delivered", name.c_str(),
@@ -54,7 +43,7 @@ void NotifySubsystem::apply(const config::Config& config) {
             VLOG_ERROR("notifier %s: %s; its events are not delivered", name.c_str(), problem.c_str());
             continue;
         }
-        fingerprints_[name] = fingerprint(*cfg);
+        fingerprints_[name] = wanted_fingerprints[name];
         notifiers_[name] = std::move(n);
     }
     instance_routes_.clear();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "config/reload_plan.h"
 #include "daemon/subsystem.h"
 #include "notify/notifier.h"
 #include "plugin/host.h"
@@ -43,7 +44,7 @@ private:
     const plugin::PluginRegistry& registry_;
     const plugin::Host& host_;
     std::map<std::string, std::unique_ptr<Notifier>> notifiers_;
-    std::map<std::string, std::string> fingerprints_;
+    config::Fingerprints fingerprints_;  // of the notifiers running
     std::map<std::string, std::vector<std::string>> instance_routes_, group_routes_;
     std::map<std::string, std::string> group_of_;  // instance -> group
     std::map<std::string, std::vector<std::string>> members_;

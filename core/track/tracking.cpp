@@ -2,21 +2,14 @@
 
 #include <event2/event.h>
 
-#include <sstream>
 
+#include "config/section_keys.h"
 #include "log/logger.h"
 
 namespace vigil::track {
 namespace {
 
 timeval to_tv(int64_t us) { return {static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)}; }
-
-std::string fingerprint(const config::TrackerConfig& t) {
-    std::ostringstream f;
-    f << t.type << '|' << t.interval.count() << '|' << t.timeout.count() << '|' << t.rise << '|' << t.fall;
-    for (const auto& o : t.options) f << '|' << o.key << '=' << o.value;
-    return f.str();
-}
 
 // track_interface = eth0 is an interface tracker named after the interface.
 std::string implicit_name(const std::string& ifname) { return "interface:" + ifname; }
@@ -173,19 +166,16 @@ void TrackingSubsystem::apply(const config::Config& config) {
         }
     }
 
-    for (auto it = trackers_.begin(); it != trackers_.end();) {
-        auto w = wanted.find(it->first);
-        // One that could not start is tried again.
-        bool keep = w != wanted.end() && fingerprint(w->second) == fingerprints_[it->first] && it->second->running();
-        if (keep) {
-            ++it;
-            continue;
-        }
-        fingerprints_.erase(it->first);
-        it = trackers_.erase(it);
+    config::Fingerprints wanted_fingerprints;
+    for (const auto& [name, cfg] : wanted) wanted_fingerprints[name] = config::restart_fingerprint(cfg);
+    // One that could not start is tried again.
+    auto plan = config::plan_reload(fingerprints_, wanted_fingerprints, [this](const std::string& name) { return trackers_[name]->running(); });
+    for (const auto& name : plan.stop) {
+        fingerprints_.erase(name);
+        trackers_.erase(name);
     }
-    for (auto& [name, cfg] : wanted) {
-        if (trackers_.count(name)) continue;
+    for (const auto& name : plan.start) {
+        const auto& cfg = wanted[name];
         auto type = registry_.tracker(cfg.type);
         auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); });
         // Fail closed: a tracker that cannot check is DOWN, and counts
@@ -193,7 +183,7 @@ void TrackingSubsystem::apply(const config::Config& config) {
         if (auto problem = rt->start(); !problem.empty())
             VLOG_ERROR("tracker %s (plugin %s): cannot start: %s; it counts as DOWN until a reload starts it", name.c_str(),
                        type ? type.plugin : "none", problem.c_str());
-        fingerprints_[name] = fingerprint(cfg);
+        fingerprints_[name] = wanted_fingerprints[name];
         trackers_[name] = std::move(rt);
     }
     for (const auto& [inst, b] : bindings_) push(inst);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/model.h"
+#include "config/reload_plan.h"
 #include "daemon/subsystem.h"
 #include "plugin/call_guard.h"
 #include "plugin/host.h"
@@ -106,7 +107,7 @@ private:
     const plugin::Host& host_;
     PriorityTarget target_;
     std::map<std::string, std::unique_ptr<TrackerRuntime>> trackers_;
-    std::map<std::string, std::string> fingerprints_;
+    config::Fingerprints fingerprints_;  // of the trackers running
     std::map<std::string, std::vector<Binding>> bindings_;  // by instance
     std::map<std::string, int> base_priority_;
     bool stopping_ = false;

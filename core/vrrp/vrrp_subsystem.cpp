@@ -2,32 +2,14 @@
 
 #include <algorithm>
 #include <set>
-#include <sstream>
 
 #include <event2/event.h>
 
+#include "config/reload_plan.h"
+#include "config/section_keys.h"
 #include "log/logger.h"
 
 namespace vigil::vrrp {
-namespace {
-
-// Everything about an instance that its runtime depends on; equal
-// fingerprints mean a reload may leave it running untouched.
-std::string fingerprint(const config::InstanceConfig& c) {
-    std::ostringstream f;
-    f << c.interface << '|' << c.vrid << '|' << c.priority << '|' << int(c.state) << '|' << c.version << '|'
-      << c.advert_int.count() << '|' << c.preempt << '|' << c.preempt_delay.count() << '|' << c.auth_pass << '|'
-      << c.garp_repeat << '|' << c.garp_delay.count() << '|' << c.garp_refresh.count() << '|' << int(c.v3_checksum) << '|'
-      << (c.unicast_src ? c.unicast_src->str() : "");
-    for (const auto& v : c.vips) f << "|vip " << v.prefix.str() << ' ' << v.dev << ' ' << v.label;
-    for (const auto& p : c.unicast_peers) f << "|peer " << p.str();
-    for (const auto& t : c.track) f << "|track " << t.name << ':' << (t.weight ? *t.weight : 0);
-    for (const auto& t : c.track_interface) f << "|trackif " << t.name << ':' << (t.weight ? *t.weight : 0);
-    return f.str();
-}
-
-}  // namespace
-
 VrrpSubsystem::VrrpSubsystem(event_base* base) : base_(base) {
     context_.base = base_;
     context_.addresses = &addresses_;
@@ -63,24 +45,19 @@ void VrrpSubsystem::apply(const config::Config& config) {
     }
 
     // A group's members restart together: each carries the whole group's fingerprint.
-    std::map<std::string, std::string> wanted;
-    for (const auto& inst : config.instances) wanted[inst.name] = fingerprint(inst);
+    config::Fingerprints wanted;
+    for (const auto& inst : config.instances) wanted[inst.name] = config::restart_fingerprint(inst);
     std::map<std::string, const config::GroupConfig*> group_of;
     for (const auto& g : config.groups) {
-        std::string whole = "group " + g.name;
-        for (const auto& m : g.instances) whole += "|" + wanted[m.name];
+        std::string whole = "group " + g.name + "\n" + config::restart_fingerprint(g);
+        for (const auto& m : g.instances) whole += wanted[m.name];
         for (const auto& m : g.instances) {
             wanted[m.name] = whole;
             group_of[m.name] = &g;
         }
     }
 
-    std::vector<std::string> restart;
-    for (const auto& [name, fp] : fingerprints_) {
-        auto it = wanted.find(name);
-        if (it == wanted.end() || it->second != fp) restart.push_back(name);
-    }
-    for (const auto& name : restart) {
+    for (const auto& name : config::plan_reload(fingerprints_, wanted).stop) {
         VLOG_NOTICE("%s: %s", name.c_str(), wanted.count(name) ? "configuration changed; restarting it" : "removed from the configuration");
         remove(name);
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/reload_plan.h"
 #include "daemon/subsystem.h"
 #include "net/address_manager.h"
 #include "net/announcer.h"
@@ -67,7 +68,7 @@ private:
     std::unique_ptr<net::LinkMonitor> links_;
     std::vector<std::string> order_;  // instance names in config order
     std::map<std::string, std::unique_ptr<Instance>> instances_;
-    std::map<std::string, std::string> fingerprints_;
+    config::Fingerprints fingerprints_;  // of the instances running
     std::map<std::pair<std::string, net::Family>, std::unique_ptr<Endpoint>> endpoints_;
     std::map<std::string, std::unique_ptr<SyncGroup>> groups_;
     Instance::TransitionListener listener_;
