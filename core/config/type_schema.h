@@ -45,6 +45,8 @@ public:
     const TypeSchema* notifier_type(std::string_view name) const { return find(notifiers_, name); }
 
     std::string tracker_type_names() const { return names(trackers_); }
+    const std::vector<TypeSchema>& tracker_types() const { return trackers_; }
+    const std::vector<TypeSchema>& notifier_types() const { return notifiers_; }
     std::string notifier_type_names() const { return names(notifiers_); }
 
 private:

@@ -10,7 +10,7 @@ namespace vigil::daemon {
 
 std::string usage() {
     return "usage: vigild [-f FILE] [-t|--test-config] [-n|--foreground] [--log-console]\n"
-           "              [--log-level debug|info|notice|warning|error] [--pid-file FILE] [--version]\n"
+           "              [--log-level debug|info|notice|warning|error] [--pid-file FILE] [--keywords] [--version]\n"
            "\n"
            "  -f, --config FILE   configuration file (default /etc/vigil/vigil.conf, plus conf.d/*.conf beside it)\n"
            "  -t, --test-config   check the configuration, print every problem, exit 0 (valid) or 1\n"
@@ -18,6 +18,7 @@ std::string usage() {
            "      --log-console   also copy every log line to stderr\n"
            "      --log-level L   override [global] log_level\n"
            "      --pid-file FILE pid file (default /run/vigil/vigild.pid)\n"
+           "      --keywords      list every configuration key (with the loaded plugins' keys) and exit\n"
            "      --version       print the version and exit\n"
            "\n"
            "signals: TERM/INT stop gracefully, HUP reloads the configuration, USR1 logs a state dump\n";
@@ -40,7 +41,7 @@ std::optional<int> answer_without_running(const ParsedOptions& parsed) {
 }
 
 ParsedOptions parse_options(int argc, char** argv) {
-    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion, kSupervised };
+    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion, kSupervised, kKeywords };
     static const option longopts[] = {
         {"config", required_argument, nullptr, 'f'},
         {"test-config", no_argument, nullptr, 't'},
@@ -49,6 +50,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         {"log-level", required_argument, nullptr, kLogLevel},
         {"pid-file", required_argument, nullptr, kPidFile},
         {"version", no_argument, nullptr, kVersion},
+        {"keywords", no_argument, nullptr, kKeywords},
         {"help", no_argument, nullptr, 'h'},
         {"supervised", required_argument, nullptr, kSupervised},
         {nullptr, 0, nullptr, 0},
@@ -71,6 +73,7 @@ ParsedOptions parse_options(int argc, char** argv) {
                 break;
             case kPidFile: out.options.pid_file = optarg; break;
             case kVersion: out.options.show_version = true; break;
+            case kKeywords: out.options.show_keywords = true; break;
             case kSupervised: out.options.supervised_fds = optarg; break;
             case ':': out.error = std::string("option ") + argv[optind - 1] + " needs a value"; break;
             default: out.error = std::string("unknown option ") + argv[optind - 1]; break;

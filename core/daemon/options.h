@@ -11,6 +11,7 @@ namespace vigil::daemon {
 struct Options {
     std::string config_path = "/etc/vigil/vigil.conf";
     bool test_config = false;
+    bool show_keywords = false;  // --keywords: list every config key and exit
     bool foreground = false;
     bool log_console = false;
     std::optional<log::Level> log_level;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "config/keywords.h"
 #include "config/loader.h"
 #include "control/control_api.h"
 #include "control/control_server.h"
@@ -52,6 +53,14 @@ int check_config(const daemon::Options& options, plugin::PluginRegistry& registr
     return 0;
 }
 
+// The plugins are those a start with this config would load; a config that
+// cannot be read leaves the built-in ones.
+int list_keywords(const daemon::Options& options, plugin::PluginRegistry& registry) {
+    for (const auto& problem : load_plugins(registry, options.config_path)) fprintf(stderr, "vigild: %s\n", problem.c_str());
+    fputs(config::render_keywords(config::keyword_sections(registry.schemas())).c_str(), stdout);
+    return 0;
+}
+
 // "SHARED_FD,SOCKET_FD" from the supervisor.
 std::unique_ptr<supervisor::WorkerLink> attach_supervisor(const std::string& fds) {
     int shared_fd = -1, socket_fd = -1;
@@ -84,6 +93,7 @@ int main(int argc, char** argv) {
     plugin::mark_loop_thread();
     plugin::PluginRegistry registry;
     if (options.test_config) return check_config(options, registry);
+    if (options.show_keywords) return list_keywords(options, registry);
 
     // Until the loop installs its handlers, a HUP or USR1 must not kill us.
     signal(SIGHUP, SIG_IGN);

@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
     if (auto status = daemon::answer_without_running(parsed)) return *status;
     auto& options = parsed.options;
     auto worker = supervisor::worker_path();
-    if (options.test_config) {
-        // The check loads plugins: the worker executable does it.
+    if (options.test_config || options.show_keywords) {
+        // Both load plugins: the worker executable does it.
         argv[0] = const_cast<char*>("vigild");
         execv(worker.c_str(), argv);
         fprintf(stderr, "vigild: cannot run %s: %s\n", worker.c_str(), strerror(errno));

@@ -8,7 +8,9 @@
 
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "support/netns.h"
 #include "support/process.h"
@@ -87,6 +89,67 @@ TEST(VigildFlags, VersionHelpAndUsageErrors) {
     auto bad = run({kVigild, "--frobnicate"});
     EXPECT_EQ(bad.status, 2);
     EXPECT_NE(bad.err.find("unknown option --frobnicate"), std::string::npos) << bad.err;
+}
+
+namespace {
+
+// Heading -> keys: from `vigild --keywords` ("[tracker] type = http (alias
+// nginx)" then "  url  ..." lines) or from docs/configuration.md ("## [instance
+// NAME]" / "### `type = http`" then "| `url` | ..." rows).
+using KeysBySection = std::map<std::string, std::set<std::string>>;
+
+KeysBySection keywords_listing(const std::string& text) {
+    KeysBySection out;
+    std::string heading;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("[", 0) == 0) heading = line.substr(0, line.find(" (alias"));
+        else if (line.rfind("  ", 0) == 0 && line[2] != '(' && !heading.empty()) out[heading].insert(line.substr(2, line.find(' ', 2) - 2));
+    }
+    return out;
+}
+
+KeysBySection keywords_documented(const std::string& text) {
+    KeysBySection out;
+    std::string section, heading;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("## [", 0) == 0) {
+            section = line.substr(4, line.find_first_of(" ]", 4) - 4);
+            heading = "[" + section + "]";
+        } else if (line.rfind("## ", 0) == 0) {
+            section = heading = "";
+        } else if (line.rfind("### `type = ", 0) == 0 && !section.empty()) {
+            heading = "[" + section + "] type = " + line.substr(12, line.find('`', 12) - 12);
+        } else if (line.rfind("| `", 0) == 0 && !heading.empty()) {
+            out[heading].insert(line.substr(3, line.find('`', 3) - 3));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(VigildFlags, KeywordsListEveryKeyAndTheDocsListTheSame) {
+    auto r = run({kVigild, "--keywords", "-f", "/nonexistent/vigil.conf"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto listed = keywords_listing(r.out);
+    // Core sections, and the types of the built-in plugins (the worker loaded them).
+    for (const char* heading : {"[global]", "[instance]", "[group]", "[tracker]", "[notifier]", "[tracker] type = http",
+                                "[tracker] type = lua", "[notifier] type = webhook"})
+        EXPECT_TRUE(listed.count(heading)) << heading << " missing from:\n" << r.out;
+    EXPECT_TRUE(listed["[instance]"].count("advert_int"));
+    EXPECT_NE(r.out.find("restarts the instance"), std::string::npos) << "the reload class is listed";
+    auto documented = keywords_documented(slurp(std::string(SOURCE_DIR) + "/docs/configuration.md"));
+    for (const auto& [heading, keys] : listed) {
+        for (const auto& key : keys)
+            EXPECT_TRUE(documented[heading].count(key)) << "`" << key << "` of " << heading << " is not in docs/configuration.md";
+        for (const auto& key : documented[heading])
+            EXPECT_TRUE(keys.count(key)) << "docs/configuration.md documents `" << key << "` in " << heading
+                                         << ", which vigild --keywords does not list";
+    }
+    for (const auto& [heading, keys] : documented)
+        EXPECT_TRUE(listed.count(heading)) << "docs/configuration.md documents " << heading << ", which vigild does not have";
 }
 
 TEST(VigildDaemon, ForegroundLifeCycle) {
