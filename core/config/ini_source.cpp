@@ -1,11 +1,7 @@
 #include "config/ini_source.h"
 
 #include <ini.h>
-#include <sys/stat.h>
-
-#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 namespace vigil::config {
@@ -145,27 +141,6 @@ void parse_ini_text(const std::string& text, const std::string& file_name,
     Feed feed{file_name, std::istringstream(text), out, diags};
     ini_parse_stream(read_line, &feed, on_entry, &feed);
     feed.close_line();
-}
-
-bool parse_ini_file(const std::string& path, std::vector<RawSection>& out, Diagnostics& diags) {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0) {
-        diags.error({path, 0}, std::string("cannot read: ") + std::strerror(errno));
-        return false;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        diags.error({path, 0}, "cannot read: not a regular file");
-        return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        diags.error({path, 0}, std::string("cannot read: ") + std::strerror(errno));
-        return false;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    parse_ini_text(text.str(), path, out, diags);
-    return true;
 }
 
 }  // namespace vigil::config

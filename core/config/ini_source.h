@@ -26,7 +26,4 @@ struct RawSection {
 void parse_ini_text(const std::string& text, const std::string& file_name,
                     std::vector<RawSection>& out, Diagnostics& diags);
 
-// Reads and parses a file; a file that cannot be read is an error.
-bool parse_ini_file(const std::string& path, std::vector<RawSection>& out, Diagnostics& diags);
-
 }  // namespace vigil::config

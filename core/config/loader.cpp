@@ -1,11 +1,9 @@
 #include "config/loader.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -29,10 +27,11 @@ struct Section {
 using KeyLocations = std::map<std::string, Location>;
 
 // Applies a section's entries through its key table. Keys not in the table go
-// to `other` when given (tracker/notifier type keys), else are errors.
+// to `other` when given (tracker/notifier type keys), else are errors. Values
+// of secret keys are noted in `secrets`.
 template <typename T>
 KeyLocations apply_keys(const Section& section, const KeyTable<T>& table, T& target, Diagnostics& diags,
-                        Options* other = nullptr) {
+                        std::vector<RawEntry>& secrets, Options* other = nullptr) {
     KeyLocations at;
     for (const auto& entry : section.entries) {
         auto key = std::find_if(table.begin(), table.end(), [&](const Key<T>& k) { return entry.key == k.name; });
@@ -54,6 +53,7 @@ KeyLocations apply_keys(const Section& section, const KeyTable<T>& table, T& tar
             diags.warning(entry.where, "'" + entry.key + "' set again; this value replaces the one on line " +
                                            std::to_string(prev->second.line));
         at[entry.key] = entry.where;
+        if (key->secret) secrets.push_back(entry);
         Value v(entry, key->kind, key->limits, diags);
         key->field.apply(target, v);
     }
@@ -76,10 +76,10 @@ void check_required(const Section& section, const KeyTable<T>& table, const KeyL
 // Common keys through `rules`, the rest checked against the section's type.
 template <typename T>
 KeyLocations apply_typed(const Section& s, const KeyTable<T>& table, T& target, const char* kind,
-                         const TypeRegistry& types, Diagnostics& diags) {
+                         const TypeRegistry& types, Diagnostics& diags, std::vector<RawEntry>& secrets) {
     target.name = s.name;
     target.where = s.where;
-    auto keys = apply_keys(s, table, target, diags, &target.options);
+    auto keys = apply_keys(s, table, target, diags, secrets, &target.options);
     check_required(s, table, keys, diags, "type");
     bool tracker = std::string_view(kind) == "tracker";
     auto known = tracker ? types.tracker_type_names() : types.notifier_type_names();
@@ -90,7 +90,7 @@ KeyLocations apply_typed(const Section& s, const KeyTable<T>& table, T& target, 
         diags.error(keys["type"], std::string("type: no ") + kind + " type '" + target.type + "' (known: " + known + ")");
     if (schema) {
         target.type = schema->name;
-        check_options(*schema, target.options, s.where, s.label(), diags);
+        check_options(*schema, target.options, s.where, s.label(), diags, &secrets);
     }
     return keys;
 }
@@ -295,26 +295,6 @@ std::vector<Section> merge_sections(const std::vector<RawSection>& raw, Diagnost
 
 }  // namespace
 
-std::vector<std::string> config_files(const std::string& main_path, Diagnostics* diags) {
-    namespace fs = std::filesystem;
-    std::vector<std::string> files{main_path};
-    auto dir = fs::path(main_path).parent_path() / "conf.d";
-    std::error_code ec;
-    std::vector<std::string> dropins;
-    fs::directory_iterator it(dir, ec);
-    if (ec && ec != std::errc::no_such_file_or_directory && diags)
-        diags->error({dir.string(), 0}, "cannot read: " + ec.message());
-    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        if (it->path().extension() != ".conf") continue;
-        std::error_code type_ec;
-        if (it->is_regular_file(type_ec)) dropins.push_back(it->path().string());
-        else if (diags) diags->error({it->path().string(), 0}, "cannot read: not a regular file (a dangling link?)");
-    }
-    std::sort(dropins.begin(), dropins.end());
-    files.insert(files.end(), dropins.begin(), dropins.end());
-    return files;
-}
-
 LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<std::string> files,
                                 const LoadOptions& options, Diagnostics diags) {
     Config c;
@@ -322,32 +302,33 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
     c.global.router_id = options.default_router_id.empty() ? hostname() : options.default_router_id;
     auto sections = merge_sections(raw, diags);
     Validator validator(c, options, diags);
+    std::vector<RawEntry> secrets;
 
     for (const auto& s : sections) {
         if (s.type == "global") {
-            validator.global_keys = apply_keys(s, global_keys(), c.global, diags);
+            validator.global_keys = apply_keys(s, global_keys(), c.global, diags, secrets);
         } else if (s.type == "instance") {
             InstanceConfig inst;
             inst.name = s.name;
             inst.where = s.where;
-            auto& keys = validator.instance_key_locations[s.name] = apply_keys(s, instance_keys(), inst, diags);
+            auto& keys = validator.instance_key_locations[s.name] = apply_keys(s, instance_keys(), inst, diags, secrets);
             check_required(s, instance_keys(), keys, diags);
             c.instances.push_back(std::move(inst));
         } else if (s.type == "group") {
             GroupConfig g;
             g.name = s.name;
             g.where = s.where;
-            auto keys = apply_keys(s, group_keys(), g, diags);
+            auto keys = apply_keys(s, group_keys(), g, diags, secrets);
             check_required(s, group_keys(), keys, diags);
             c.groups.push_back(std::move(g));
         } else if (s.type == "tracker") {
             TrackerConfig t;
-            auto keys = apply_typed(s, tracker_keys(), t, "tracker", *options.types, diags);
+            auto keys = apply_typed(s, tracker_keys(), t, "tracker", *options.types, diags, secrets);
             if (!keys.count("timeout")) t.timeout = t.interval;
             c.trackers.push_back(std::move(t));
         } else if (s.type == "notifier") {
             NotifierConfig n;
-            apply_typed(s, notifier_keys(), n, "notifier", *options.types, diags);
+            apply_typed(s, notifier_keys(), n, "notifier", *options.types, diags, secrets);
             c.notifiers.push_back(std::move(n));
         }
     }
@@ -357,59 +338,19 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
     diags.sort_by_location(c.files);
     LoadResult result;
     result.diagnostics = std::move(diags);
+    result.secrets = std::move(secrets);
     if (result.diagnostics.ok()) result.config = std::move(c);
     return result;
 }
 
-namespace {
-
-// A header whose name says it carries a credential (Authorization, X-Api-Key, ...).
-bool is_credential_header(const std::string& header) {
-    std::string name = header.substr(0, header.find(':'));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const char* word : {"authorization", "token", "key", "secret", "password", "cookie"})
-        if (name.find(word) != std::string::npos) return true;
-    return false;
-}
-
-// A secret written into the config (auth_pass, a credential header of a
-// webhook) in a file every local user may read: a warning, once per file,
-// not an error (a private *_file is the better place for secrets).
-void warn_secrets_readable_by_others(const std::vector<RawSection>& raw, Diagnostics& diags) {
-    std::set<std::string> warned;
-    for (const auto& section : raw)
-        for (const auto& e : section.entries) {
-            bool secret = e.key == "auth_pass" || (e.key == "header" && is_credential_header(e.value));
-            if (!secret || warned.count(e.where.file)) continue;
-            struct stat st;
-            if (stat(e.where.file.c_str(), &st) != 0 || !(st.st_mode & S_IROTH)) continue;
-            warned.insert(e.where.file);
-            diags.warning(e.where, e.key + ": a secret in a file readable by others (chmod o-r, or use a private *_file)");
-        }
-}
-
-}  // namespace
-
-LoadResult load_config_file(const std::string& main_path, const LoadOptions& options) {
-    Diagnostics diags;
-    std::vector<RawSection> raw;
-    auto files = config_files(main_path, &diags);
-    for (const auto& f : files) parse_ini_file(f, raw, diags);
-    warn_secrets_readable_by_others(raw, diags);
-    return load_config_sections(raw, std::move(files), options, std::move(diags));
-}
-
-GlobalConfig peek_global(const std::string& main_path) {
+GlobalConfig global_of(const std::vector<RawSection>& raw) {
     Diagnostics ignored;
-    std::vector<RawSection> raw;
-    for (const auto& f : config_files(main_path)) parse_ini_file(f, raw, ignored);
     GlobalConfig global;
+    std::vector<RawEntry> secrets;
     for (const auto& s : merge_sections(raw, ignored))
-        if (s.type == "global") apply_keys(s, global_keys(), global, ignored);
+        if (s.type == "global") apply_keys(s, global_keys(), global, ignored, secrets);
     return global;
 }
-
-std::vector<std::string> peek_plugin_path(const std::string& main_path) { return peek_global(main_path).plugin_path; }
 
 LoadResult load_config_text(const std::string& text, const std::string& name, const LoadOptions& options) {
     Diagnostics diags;

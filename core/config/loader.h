@@ -1,5 +1,6 @@
-// Loads vigil.conf and its conf.d drop-ins into a validated Config, collecting
-// every problem as a located diagnostic instead of stopping at the first.
+// Turns config sections (or text) into a validated Config, collecting every
+// problem as a located diagnostic instead of stopping at the first. No I/O:
+// config_files/ finds and reads the files.
 #pragma once
 
 #include <functional>
@@ -24,24 +25,14 @@ struct LoadOptions {
 struct LoadResult {
     std::optional<Config> config;  // set only when there is no error
     Diagnostics diagnostics;
+    // Where a secret was written into the config (a key declared secret, a
+    // credential header): the file layer warns when others may read it.
+    std::vector<RawEntry> secrets;
     bool ok() const { return config.has_value(); }
 };
 
-// The main file, then <dir of main>/conf.d/*.conf in lexical order. A conf.d
-// that exists but cannot be read, or a *.conf in it that is not a regular
-// file, is an error in `diags`.
-std::vector<std::string> config_files(const std::string& main_path, Diagnostics* diags = nullptr);
-
-LoadResult load_config_file(const std::string& main_path, const LoadOptions& options);
-
-// [global] plugin_path, read ahead of the full load: the plugins it names
-// declare the keys the full load checks. Problems are left to the full load.
-std::vector<std::string> peek_plugin_path(const std::string& main_path);
-
-// [global] alone, as far as it parses (problems are left to the full load):
-// the supervisor's logging comes from it, since it loads no plugin and so
-// cannot check the whole config.
-GlobalConfig peek_global(const std::string& main_path);
+// [global] alone, as far as it parses (problems are ignored).
+GlobalConfig global_of(const std::vector<RawSection>& sections);
 
 // The same from sections already read (tests, and anything that has text in memory).
 LoadResult load_config_sections(const std::vector<RawSection>& sections, std::vector<std::string> files,

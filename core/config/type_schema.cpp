@@ -55,7 +55,7 @@ std::string closest_word(const std::string& word, const std::vector<std::string>
 }
 
 void check_options(const TypeSchema& schema, const Options& options, const Location& section_where,
-                   const std::string& section, Diagnostics& diags) {
+                   const std::string& section, Diagnostics& diags, std::vector<RawEntry>* secrets) {
     std::vector<std::string> known;
     for (const auto& s : schema.options) known.push_back(s.name);
     std::map<std::string, const Option*> seen;
@@ -75,6 +75,8 @@ void check_options(const TypeSchema& schema, const Options& options, const Locat
                                          std::to_string(seen[opt.key]->where.line));
         seen[opt.key] = &opt;
         auto problem = parse_value(spec->kind, spec->limits, opt.value).problem;
+        bool secret = spec->secret || (spec->kind == ValueKind::Header && header_carries_credential(opt.value));
+        if (secret && secrets) secrets->push_back({opt.key, opt.value, opt.where});
         if (!problem.empty()) diags.error(opt.where, opt.key + ": " + problem);
     }
     for (const auto& spec : schema.options)

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/ini_source.h"
 #include "config/model.h"
 #include "config/value_kinds.h"
 
@@ -59,8 +60,10 @@ private:
 
 // Checks `options` against `schema`: unknown keys, repeats of single keys,
 // missing required keys, bad values. `section` names the section in messages.
+// Values that are secrets (a key declared secret, a credential header) are
+// noted in `secrets` when given.
 void check_options(const TypeSchema& schema, const Options& options, const Location& section_where,
-                   const std::string& section, Diagnostics& diags);
+                   const std::string& section, Diagnostics& diags, std::vector<RawEntry>* secrets = nullptr);
 
 // The known word closest to `word` by edit distance, or "" if none is close.
 std::string closest_word(const std::string& word, const std::vector<std::string>& known);

@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "config/section_keys.h"
+#include "config_files/config_files.h"
 #include "log/logger.h"
 
 namespace vigil::daemon {

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "config/keywords.h"
-#include "config/loader.h"
+#include "config_files/config_files.h"
 #include "control/control_api.h"
 #include "control/control_server.h"
 #include "control/metrics.h"

@@ -14,7 +14,7 @@
 #include <ctime>
 #include <filesystem>
 
-#include "config/loader.h"
+#include "config_files/config_files.h"
 #include "daemon/service_notify.h"
 #include "log/logger.h"
 #include "vigil_paths.h"

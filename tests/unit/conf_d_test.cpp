@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "config_files/config_files.h"
 #include "support/config_helpers.h"
 #include "support/temp_dir.h"
 

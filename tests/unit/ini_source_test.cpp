@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config/ini_source.h"
+#include "config_files/config_files.h"
 
 using namespace vigil::config;
 
