@@ -117,6 +117,9 @@ const KeyTable<InstanceConfig>& instance_keys() {
         {"v3_checksum", ValueKind::Choice, Reload::Restart, "pseudo-header",
          "IPv4 VRRPv3 checksum sent (keepalived's default is pseudo-header); both are accepted on receive",
          stored<&I::v3_checksum>(), {0, 0, {"pseudo-header", "rfc9568"}}},
+        {"dont_track_primary", ValueKind::Bool, Reload::Restart, "no",
+         "the interface going down or losing its carrier does not put the instance in FAULT (keepalived's dont_track_primary)",
+         stored<&I::dont_track_primary>()},
     };
     return table;
 }

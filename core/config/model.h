@@ -81,6 +81,7 @@ struct InstanceConfig {
     Duration garp_delay{5000};
     Duration garp_refresh{0};
     V3Checksum v3_checksum = V3Checksum::PseudoHeader;
+    bool dont_track_primary = false;
 };
 
 struct GroupConfig {

@@ -128,7 +128,8 @@ void Instance::receive(const Advert& advert, const Received& packet) {
 void Instance::refresh_link(const net::InterfaceInfo& info) {
     link_ = info;
     if (auto src = source_address()) machine_.set_primary_address(*src);
-    bool fault = !link_.usable();
+    // dont_track_primary ignores the link's state, not its absence.
+    bool fault = config_.dont_track_primary ? link_.index == 0 : !link_.usable();
     if (fault == link_fault_) return;
     link_fault_ = fault;
     update_fault(fault ? "interface " + config_.interface + " went down" : "interface " + config_.interface + " came up");

@@ -86,6 +86,7 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"garp_delay", {"garp_delay = 5s", "garp_delay = 1s", kRestart}},
         {"garp_refresh", {"garp_refresh = 0", "garp_refresh = 60s", kRestart}},
         {"v3_checksum", {"version = 3\nv3_checksum = pseudo-header", "version = 3\nv3_checksum = rfc9568", kRestart}},
+        {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
     };
     expect_every_key_sampled(instance_keys(), samples, "[instance]");
     for (const auto& k : instance_keys()) {

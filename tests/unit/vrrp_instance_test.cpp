@@ -50,3 +50,33 @@ TEST(VrrpInstance, APreemptRightAfterAVipWasRemovedAddsItAgain) {
     ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
     EXPECT_TRUE(vip_on_vt0()) << "a master without its VIP, right after it left MASTER";
 }
+
+// dont_track_primary: the instance's link going down leaves it as it is;
+// control: without it, the same link change is a FAULT.
+TEST(VrrpInstance, DontTrackPrimaryIgnoresTheLinkGoingDown) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    test::Loop loop;
+    net::AddressManager addresses;
+    net::Announcer announcer;
+    vrrp::Context context{loop.base, &addresses, &announcer};
+    auto ignoring = test::veth_instance_config();
+    ignoring.dont_track_primary = true;
+    auto tracking = test::veth_instance_config();
+    tracking.name = "VI_2";
+    tracking.vrid = 52;
+    tracking.vips = {{*net::IpPrefix::parse("192.0.2.252/24"), "", "", {}}};
+    vrrp::Instance ignores(ignoring, context), tracks(tracking, context);
+    ignores.start();
+    tracks.start();
+    ASSERT_EQ(ignores.machine().state(), vrrp::State::Backup);
+    ASSERT_EQ(tracks.machine().state(), vrrp::State::Backup);
+
+    ASSERT_TRUE(test::ip({"link", "set", "vt0", "down"}));
+    auto down = net::read_interface("vt0");
+    ASSERT_FALSE(down.usable());
+    ignores.refresh_link(down);
+    tracks.refresh_link(down);
+    EXPECT_EQ(ignores.machine().state(), vrrp::State::Backup) << "dont_track_primary: a link down is not a FAULT";
+    EXPECT_EQ(tracks.machine().state(), vrrp::State::Fault) << "control: without it, it is";
+}
