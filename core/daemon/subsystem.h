@@ -3,6 +3,11 @@
 // the config and the signals; a subsystem sees only validated configs.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "config/model.h"
 
 struct event_base;
@@ -21,5 +26,19 @@ public:
     // Graceful stop (a master sends priority 0, VIPs are removed, ...).
     virtual void stop() = 0;
 };
+
+// A subsystem's running parts by name, as read-only views for status and tests.
+template <typename T>
+std::vector<const T*> views_of(const std::map<std::string, std::unique_ptr<T>>& running) {
+    std::vector<const T*> out;
+    for (const auto& [name, part] : running) out.push_back(part.get());
+    return out;
+}
+
+template <typename T>
+const T* view_of(const std::map<std::string, std::unique_ptr<T>>& running, const std::string& name) {
+    auto it = running.find(name);
+    return it == running.end() ? nullptr : it->second.get();
+}
 
 }  // namespace vigil::daemon

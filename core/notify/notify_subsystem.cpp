@@ -119,15 +119,8 @@ void NotifySubsystem::dump() const {
                     (unsigned long long)n->failures(), (unsigned long long)n->abandoned());
 }
 
-std::vector<const Notifier*> NotifySubsystem::notifiers() const {
-    std::vector<const Notifier*> out;
-    for (const auto& [name, n] : notifiers_) out.push_back(n.get());
-    return out;
-}
+std::vector<const Notifier*> NotifySubsystem::notifiers() const { return daemon::views_of(notifiers_); }
 
-const Notifier* NotifySubsystem::notifier(const std::string& name) const {
-    auto it = notifiers_.find(name);
-    return it == notifiers_.end() ? nullptr : it->second.get();
-}
+const Notifier* NotifySubsystem::notifier(const std::string& name) const { return daemon::view_of(notifiers_, name); }
 
 }  // namespace vigil::notify

@@ -222,15 +222,8 @@ void TrackingSubsystem::dump() const {
     }
 }
 
-std::vector<const TrackerRuntime*> TrackingSubsystem::trackers() const {
-    std::vector<const TrackerRuntime*> out;
-    for (const auto& [name, t] : trackers_) out.push_back(t.get());
-    return out;
-}
+std::vector<const TrackerRuntime*> TrackingSubsystem::trackers() const { return daemon::views_of(trackers_); }
 
-const TrackerRuntime* TrackingSubsystem::tracker(const std::string& name) const {
-    auto it = trackers_.find(name);
-    return it == trackers_.end() ? nullptr : it->second.get();
-}
+const TrackerRuntime* TrackingSubsystem::tracker(const std::string& name) const { return daemon::view_of(trackers_, name); }
 
 }  // namespace vigil::track

@@ -164,10 +164,7 @@ void VrrpSubsystem::set_tracking(const std::string& instance, int priority, bool
     if (auto it = instances_.find(instance); it != instances_.end()) it->second->set_tracking(priority, fault, reason);
 }
 
-const Instance* VrrpSubsystem::instance(const std::string& name) const {
-    auto it = instances_.find(name);
-    return it == instances_.end() ? nullptr : it->second.get();
-}
+const Instance* VrrpSubsystem::instance(const std::string& name) const { return daemon::view_of(instances_, name); }
 
 std::vector<const Instance*> VrrpSubsystem::instances() const {
     std::vector<const Instance*> out;

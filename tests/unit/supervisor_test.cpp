@@ -201,12 +201,9 @@ public:
 TEST(HoldOrder, AnInstanceTellsOfAVipBeforeItAddsItAndAfterItRemovedIt) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
-    test::Loop loop;
-    net::AddressManager addresses;
-    net::Announcer announcer;
     OrderCheckingRegistry registry;
-    vrrp::Context context{loop.base, &addresses, &announcer, &registry};
-    vrrp::Instance instance(test::veth_instance_config(), context);
+    test::InstanceRig rig(&registry);
+    vrrp::Instance instance(test::veth_instance_config(), rig.context);
     instance.start();
     test::hear(instance, 100);  // a lower-priority master: preempt
     ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
@@ -227,11 +224,8 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     Linked l;
     {
         // The worker: MASTER with its VIP, published through the link.
-        test::Loop loop;
-        net::AddressManager addresses;
-        net::Announcer announcer;
-        vrrp::Context context{loop.base, &addresses, &announcer, l.link.get()};
-        vrrp::Instance instance(test::veth_instance_config(), context);
+        test::InstanceRig rig(l.link.get());
+        vrrp::Instance instance(test::veth_instance_config(), rig.context);
         instance.start();
         test::hear(instance, 100);
         ASSERT_EQ(instance.machine().state(), vrrp::State::Master);

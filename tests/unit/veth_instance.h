@@ -9,7 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "net/address_manager.h"
+#include "net/announcer.h"
 #include "net/interface_info.h"
+#include "support/event_loop.h"
 #include "support/process.h"
 #include "vrrp/instance.h"
 
@@ -43,6 +46,16 @@ inline config::InstanceConfig veth_instance_config() {
     c.vips.push_back({*net::IpPrefix::parse("192.0.2.251/24"), "", "", {}});
     return c;
 }
+
+// What an Instance runs on here: a loop (that the tests do not run), the
+// kernel-facing parts and the context tying them, told of holds when given.
+struct InstanceRig {
+    explicit InstanceRig(vrrp::HoldRegistry* holds = nullptr) : context{loop.base, &addresses, &announcer, holds} {}
+    Loop loop;
+    net::AddressManager addresses;
+    net::Announcer announcer;
+    vrrp::Context context;
+};
 
 // An advert for VRID 51 with `priority`, from `from`, as the endpoint hands it over.
 inline void hear(vrrp::Instance& instance, uint8_t priority, const char* from = "192.0.2.12") {

@@ -30,11 +30,8 @@ TEST(VrrpInstance, APreemptRightAfterAVipWasRemovedAddsItAgain) {
                 ip({"addr", "add", "192.0.2.11/24", "dev", "vt0"}) &&
                 ip({"addr", "add", "192.0.2.251/24", "dev", "vt0"}));
     ASSERT_TRUE(vip_on_vt0()) << "the VIP a killed run left behind";
-    test::Loop loop;
-    net::AddressManager addresses;
-    net::Announcer announcer;
-    vrrp::Context context{loop.base, &addresses, &announcer};
-    vrrp::Instance instance(test::veth_instance_config(), context);
+    test::InstanceRig rig;
+    vrrp::Instance instance(test::veth_instance_config(), rig.context);
 
     instance.start();
     ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
@@ -56,17 +53,14 @@ TEST(VrrpInstance, APreemptRightAfterAVipWasRemovedAddsItAgain) {
 TEST(VrrpInstance, DontTrackPrimaryIgnoresTheLinkGoingDown) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
-    test::Loop loop;
-    net::AddressManager addresses;
-    net::Announcer announcer;
-    vrrp::Context context{loop.base, &addresses, &announcer};
+    test::InstanceRig rig;
     auto ignoring = test::veth_instance_config();
     ignoring.dont_track_primary = true;
     auto tracking = test::veth_instance_config();
     tracking.name = "VI_2";
     tracking.vrid = 52;
     tracking.vips = {{*net::IpPrefix::parse("192.0.2.252/24"), "", "", {}}};
-    vrrp::Instance ignores(ignoring, context), tracks(tracking, context);
+    vrrp::Instance ignores(ignoring, rig.context), tracks(tracking, rig.context);
     ignores.start();
     tracks.start();
     ASSERT_EQ(ignores.machine().state(), vrrp::State::Backup);
