@@ -37,7 +37,7 @@ void Notifier::destroy_plugin_state(Shared& s) {
 }
 
 std::string Notifier::start() {
-    plugin::PluginConfig pc(s_->config.name, s_->config.type, s_->config.options, 0, s_->config.timeout.count());
+    plugin::PluginConfig pc(*s_->type, s_->config.name, s_->config.type, s_->config.options, 0, s_->config.timeout.count());
     char err[512] = {};
     {
         plugin::CallGuard guard(s_->owner, "create");

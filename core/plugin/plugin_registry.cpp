@@ -13,19 +13,45 @@
 namespace vigil::plugin {
 namespace {
 
-config::OptionSpec to_spec(const vigil_key& k) {
+// The config layer reads a plugin's key kind as its own ValueKind: the
+// numbers must agree, one by one.
+static_assert(VIGIL_KEY_TEXT == static_cast<int>(config::ValueKind::Text));
+static_assert(VIGIL_KEY_PATH == static_cast<int>(config::ValueKind::Path));
+static_assert(VIGIL_KEY_COMMAND == static_cast<int>(config::ValueKind::Command));
+static_assert(VIGIL_KEY_BOOL == static_cast<int>(config::ValueKind::Bool));
+static_assert(VIGIL_KEY_INTEGER == static_cast<int>(config::ValueKind::Integer));
+static_assert(VIGIL_KEY_DURATION == static_cast<int>(config::ValueKind::Duration));
+static_assert(VIGIL_KEY_CHOICE == static_cast<int>(config::ValueKind::Choice));
+static_assert(VIGIL_KEY_URL == static_cast<int>(config::ValueKind::Url));
+static_assert(VIGIL_KEY_STATUS_LIST == static_cast<int>(config::ValueKind::StatusList));
+static_assert(VIGIL_KEY_HEADER == static_cast<int>(config::ValueKind::Header));
+static_assert(VIGIL_KEY_INTERFACE == static_cast<int>(config::ValueKind::Interface));
+static_assert(VIGIL_KEY_TEMPLATE == static_cast<int>(config::ValueKind::Template));
+static_assert(VIGIL_KEY_TEMPLATE == config::kLastSdkKind, "a new SDK kind needs its own assertion above");
+
+bool known_kind(uint32_t kind) { return kind >= VIGIL_KEY_TEXT && kind <= VIGIL_KEY_TEMPLATE; }
+
+config::OptionSpec to_spec(const vigil_key& k, const vigil_key_doc* doc) {
     config::OptionSpec s;
     s.name = k.name;
-    s.kind = static_cast<config::ValueKind>(k.kind);  // the enums share their numbers
+    s.kind = static_cast<config::ValueKind>(k.kind);  // known_kind() and the assertions above make this exact
     s.required = k.flags & VIGIL_KEY_REQUIRED;
     s.repeatable = k.flags & VIGIL_KEY_REPEATABLE;
+    s.secret = k.flags & VIGIL_KEY_SECRET;
     s.limits.min = k.min;
     s.limits.max = k.max;
     for (auto c = k.choices; c && *c; ++c) s.limits.choices.emplace_back(*c);
+    if (doc && doc->default_value) s.default_value = doc->default_value;
+    if (doc && doc->description) s.description = doc->description;
     return s;
 }
 
-bool known_kind(uint32_t kind) { return kind >= VIGIL_KEY_TEXT && kind <= VIGIL_KEY_TEMPLATE; }
+// Whether a type was built against 1.2 or later: only such a type gets
+// defaults and typed values, so an older plugin sees what it always saw.
+template <typename Type>
+bool speaks_1_2(const Type& t) {
+    return VIGIL_HAS_FIELD(Type, &t, key_docs);
+}
 
 // Wraps a plugin's validate() as a config-layer check (guarded: it runs at
 // every reload, on the loop).
@@ -34,7 +60,7 @@ std::function<void(const config::Options&, const config::Location&, config::Diag
                                                                                                       CallOwner owner) {
     if (!t->validate) return {};
     return [t, owner](const config::Options& options, const config::Location& where, config::Diagnostics& diags) {
-        PluginConfig pc("", t->name, options, 0, 0);
+        PluginConfig pc(*t, "", t->name, options, 0, 0);
         char err[512] = {};
         CallGuard guard(owner, "validate");
         if (t->validate(pc.get(), err, sizeof err) != 0)
@@ -47,7 +73,7 @@ config::TypeSchema schema_of(const Type* t, const CallOwner& owner) {
     config::TypeSchema s;
     s.name = t->name;
     for (auto a = t->aliases; a && *a; ++a) s.aliases.emplace_back(*a);
-    for (size_t i = 0; i < t->key_count; ++i) s.options.push_back(to_spec(t->keys[i]));
+    s.options = key_specs(*t);
     s.accepts_any_key = t->flags & VIGIL_TYPE_ANY_KEY;
     s.check = validator(t, owner);
     return s;
@@ -69,6 +95,15 @@ std::string check_type(const Type* t, const char* what) {
     for (size_t i = 0; i < t->key_count; ++i)
         if (!t->keys[i].name || !known_kind(t->keys[i].kind))
             return std::string(what) + " type " + t->name + ": key " + std::to_string(i) + " has no name or an unknown kind";
+    // A default is handed to create() as if written, so it must be a value
+    // the key accepts; the section cannot fix a bad one.
+    for (const auto& spec : key_specs(*t)) {
+        if (spec.default_value.empty()) continue;
+        auto where = std::string(what) + " type " + t->name + ": key " + spec.name;
+        if (spec.required) return where + " is required and has a default";
+        if (auto problem = config::parse_value(spec.kind, spec.limits, spec.default_value).problem; !problem.empty())
+            return where + " has a bad default: " + problem;
+    }
     return "";
 }
 
@@ -82,11 +117,24 @@ std::string builtin_plugin_dir() {
     return (exe.parent_path() / "plugins").string();
 }
 
-PluginConfig::PluginConfig(std::string name, std::string type, const config::Options& options, int64_t interval_ms,
-                           int64_t timeout_ms)
-    : name_(std::move(name)), type_(std::move(type)) {
+template <typename Type>
+std::vector<config::OptionSpec> key_specs(const Type& type) {
+    const vigil_key_doc* docs = speaks_1_2(type) ? type.key_docs : nullptr;
+    std::vector<config::OptionSpec> specs;
+    for (size_t i = 0; i < type.key_count; ++i) specs.push_back(to_spec(type.keys[i], docs ? &docs[i] : nullptr));
+    return specs;
+}
+template std::vector<config::OptionSpec> key_specs(const vigil_tracker_type&);
+template std::vector<config::OptionSpec> key_specs(const vigil_notifier_type&);
+
+template <typename Type>
+PluginConfig::PluginConfig(const Type& type, std::string name, std::string type_name, const config::Options& options,
+                           int64_t interval_ms, int64_t timeout_ms)
+    : name_(std::move(name)), type_(std::move(type_name)), specs_(key_specs(type)) {
     for (const auto& o : options) options_.push_back({o.key.c_str(), o.value.c_str()});
     config_.size = sizeof(vigil_config);
+    if (speaks_1_2(type)) add_typed_values(options);
+    else config_.size = offsetof(vigil_config, values);
     config_.name = name_.c_str();
     config_.type = type_.c_str();
     config_.options = options_.data();
@@ -95,6 +143,36 @@ PluginConfig::PluginConfig(std::string name, std::string type, const config::Opt
     config_.timeout_ms = timeout_ms;
     config_.rise = 1;
     config_.fall = 1;
+}
+template PluginConfig::PluginConfig(const vigil_tracker_type&, std::string, std::string, const config::Options&, int64_t,
+                                    int64_t);
+template PluginConfig::PluginConfig(const vigil_notifier_type&, std::string, std::string, const config::Options&, int64_t,
+                                    int64_t);
+
+void PluginConfig::add_typed_values(const config::Options& options) {
+    for (const auto& spec : specs_)
+        if (!spec.default_value.empty() && !config::find_option(options, spec.name))
+            options_.push_back({spec.name.c_str(), spec.default_value.c_str()});
+    ranges_.resize(options_.size());
+    for (size_t i = 0; i < options_.size(); ++i) {
+        vigil_value v{};
+        v.flags = i < options.size() ? 0 : VIGIL_VALUE_DEFAULT;
+        auto spec = std::find_if(specs_.begin(), specs_.end(), [&](const auto& s) { return s.name == options_[i].key; });
+        if (spec != specs_.end()) {
+            auto parsed = config::parse_value(spec->kind, spec->limits, options_[i].value);
+            // validate() also sees sections whose values were refused: those
+            // stay kind 0, so the getters fall back rather than read a 0.
+            if (parsed.ok()) {
+                v.kind = static_cast<uint32_t>(spec->kind);
+                v.number = parsed.number;
+                for (auto [lo, hi] : parsed.ranges) ranges_[i].push_back({lo, hi});
+                v.ranges = ranges_[i].empty() ? nullptr : ranges_[i].data();
+                v.range_count = ranges_[i].size();
+            }
+        }
+        values_.push_back(v);
+    }
+    config_.values = values_.data();
 }
 
 template <typename Type>

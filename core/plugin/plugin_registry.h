@@ -81,12 +81,21 @@ private:
 // relocatable install; the build tree has the same layout).
 std::string builtin_plugin_dir();
 
+// The keys a type declares, as the config layer describes them (with the
+// defaults, descriptions and secrecy of a 1.2 type).
+template <typename Type>
+std::vector<config::OptionSpec> key_specs(const Type& type);
+
 // The vigil_config a plugin sees for a section. It points into `options`,
-// which must outlive it, and into its own copies of the names.
+// which must outlive it, and into its own copies of the rest. For a type
+// built against 1.2 or later, the keys the section leaves out that declare a
+// default are added with it, and every value comes parsed by its key's kind
+// (config::parse_value, the parser that checked it).
 class PluginConfig {
 public:
-    PluginConfig(std::string name, std::string type, const config::Options& options, int64_t interval_ms,
-                 int64_t timeout_ms);
+    template <typename Type>
+    PluginConfig(const Type& type, std::string name, std::string type_name, const config::Options& options,
+                 int64_t interval_ms, int64_t timeout_ms);
     PluginConfig(const PluginConfig&) = delete;
     PluginConfig& operator=(const PluginConfig&) = delete;
     const vigil_config* get() const { return &config_; }
@@ -96,8 +105,13 @@ public:
     }
 
 private:
+    void add_typed_values(const config::Options& options);
+
     std::string name_, type_;
+    std::vector<config::OptionSpec> specs_;
     std::vector<vigil_option> options_;
+    std::vector<vigil_value> values_;
+    std::vector<std::vector<vigil_range>> ranges_;  // one per option: values_ point into them
     vigil_config config_{};
 };
 

@@ -55,7 +55,7 @@ std::string TrackerRuntime::start() {
 
 std::string TrackerRuntime::create() {
     if (!type_) return "type " + config_.type + " has no plugin in this build";
-    plugin::PluginConfig pc(config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
+    plugin::PluginConfig pc(*type_, config_.name, config_.type, config_.options, config_.interval.count(), config_.timeout.count());
     pc.set_rise_fall(config_.rise, config_.fall);
     char err[512] = {};
     {

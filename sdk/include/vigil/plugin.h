@@ -16,6 +16,9 @@
  *    writer stated covers it (VIGIL_HAS_FIELD).
  *  - The host services table is append-only: a function pointer keeps its
  *    offset and meaning forever.
+ *  - Structs that travel in arrays without a stride (vigil_key, vigil_option,
+ *    vigil_key_doc, vigil_value, vigil_range) carry no size: they are frozen
+ *    as they are, and a new need gets a new struct.
  *
  * Threading: tracker callbacks run on the daemon's event loop and must never
  * block - use the host's timers, fd watches and spawn. A notifier's deliver
@@ -36,7 +39,11 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 1  /* 1.1: http_request/http_cancel/watch_writable, vigil_config.rise/fall */
+/* 1.1: http_request/http_cancel/watch_writable, vigil_config.rise/fall.
+ * 1.2: key defaults and descriptions (vigil_*_type.key_docs), VIGIL_KEY_SECRET,
+ *      typed values (vigil_config.values) and their getters
+ *      (vigil_config_integer, _bool, _duration_ms, _choice, _status_ranges). */
+#define VIGIL_ABI_MINOR 2
 
 /* True when a struct of `size` bytes (as its writer stated) holds `field`. */
 #define VIGIL_HAS_FIELD(type, ptr, field) \
@@ -87,13 +94,16 @@ enum vigil_key_kind {
 
 #define VIGIL_KEY_REQUIRED 0x1u
 #define VIGIL_KEY_REPEATABLE 0x2u
+/* 1.2: the value is a credential, so the host never shows it (a 1.1 host
+ * ignores the bit: nothing breaks, it is only shown). */
+#define VIGIL_KEY_SECRET 0x4u
 
 /* vigil_key and vigil_option travel in arrays without a stride: they are
  * frozen as they are and will never grow (new needs get new structs). */
 typedef struct vigil_key {
     const char *name;
     uint32_t kind;                /* enum vigil_key_kind */
-    uint32_t flags;               /* VIGIL_KEY_REQUIRED | VIGIL_KEY_REPEATABLE */
+    uint32_t flags;               /* VIGIL_KEY_REQUIRED | VIGIL_KEY_REPEATABLE | VIGIL_KEY_SECRET */
     int64_t min, max;             /* VIGIL_KEY_INTEGER */
     const char *const *choices;   /* NULL-terminated: CHOICE values, URL schemes */
 } vigil_key;
@@ -102,6 +112,32 @@ typedef struct vigil_option {
     const char *key;
     const char *value;
 } vigil_option;
+
+/* 1.2. What a key means, parallel to a type's `keys` (frozen like them).
+ * A key with a default is never missing from the plugin's config: when the
+ * section does not set it, the host passes the default as if it were
+ * written, after checking it at load time like any value of its kind. */
+typedef struct vigil_key_doc {
+    const char *default_value;   /* as a user would write it ("yes", "50ms", "200-299"); NULL: none */
+    const char *description;     /* one line, for the operator; NULL: none */
+} vigil_key_doc;
+
+/* 1.2. An HTTP status range of a STATUS_LIST value, both ends included. */
+typedef struct vigil_range {
+    int32_t lo, hi;
+} vigil_range;
+
+#define VIGIL_VALUE_DEFAULT 0x1u  /* the section did not set the key: this is its declared default */
+
+/* 1.2. A value as the host read it by its key's kind (the same parser that
+ * checked it), so a plugin never parses a number, boolean or list again. */
+typedef struct vigil_value {
+    uint32_t kind;               /* the key's VIGIL_KEY_*; 0: an undeclared key (VIGIL_TYPE_ANY_KEY) or a refused value */
+    uint32_t flags;              /* VIGIL_VALUE_DEFAULT */
+    int64_t number;              /* INTEGER: the value; DURATION: milliseconds; BOOL: 0/1; CHOICE: index in `choices` */
+    const vigil_range *ranges;   /* STATUS_LIST: range_count ranges; else NULL */
+    size_t range_count;
+} vigil_value;
 
 /* A [tracker NAME] or [notifier NAME] section as the plugin sees it: its
  * type-specific keys in file order (a repeatable key appears once per line;
@@ -117,6 +153,9 @@ typedef struct vigil_config {
     /* 1.1 */
     int32_t rise;          /* trackers: successes in a row to be UP */
     int32_t fall;          /* trackers: failures in a row to be DOWN */
+    /* 1.2. Parallel to `options`. Only for a type that has key_docs (built
+     * against 1.2 or later): the host states an older type's config without it. */
+    const vigil_value *values;
 } vigil_config;
 
 /* The value in force for `key`, or NULL. */
@@ -126,6 +165,43 @@ static inline const char *vigil_config_get(const vigil_config *cfg, const char *
     for (i = 0; i < cfg->option_count; ++i)
         if (strcmp(cfg->options[i].key, key) == 0) found = cfg->options[i].value;
     return found;
+}
+
+/* 1.2. The parsed value in force for `key` when its key is of `kind`, or
+ * NULL: the key is absent, of another kind, or the config has no values.
+ * The getters below look values up only; the host did the parsing. */
+static inline const vigil_value *vigil_config_value(const vigil_config *cfg, const char *key, uint32_t kind) {
+    const vigil_value *found = NULL;
+    size_t i;
+    if (!VIGIL_HAS_FIELD(vigil_config, cfg, values) || !cfg->values) return NULL;
+    for (i = 0; i < cfg->option_count; ++i)
+        if (strcmp(cfg->options[i].key, key) == 0) found = &cfg->values[i];
+    return found && found->kind == kind ? found : NULL;
+}
+
+/* 1.2. Each returns `fallback` when vigil_config_value() finds nothing. */
+static inline int64_t vigil_config_integer(const vigil_config *cfg, const char *key, int64_t fallback) {
+    const vigil_value *v = vigil_config_value(cfg, key, VIGIL_KEY_INTEGER);
+    return v ? v->number : fallback;
+}
+static inline int vigil_config_bool(const vigil_config *cfg, const char *key, int fallback) {
+    const vigil_value *v = vigil_config_value(cfg, key, VIGIL_KEY_BOOL);
+    return v ? v->number != 0 : fallback;
+}
+static inline int64_t vigil_config_duration_ms(const vigil_config *cfg, const char *key, int64_t fallback) {
+    const vigil_value *v = vigil_config_value(cfg, key, VIGIL_KEY_DURATION);
+    return v ? v->number : fallback;
+}
+/* The index in the key's `choices`. */
+static inline int vigil_config_choice(const vigil_config *cfg, const char *key, int fallback) {
+    const vigil_value *v = vigil_config_value(cfg, key, VIGIL_KEY_CHOICE);
+    return v ? (int)v->number : fallback;
+}
+/* The ranges (valid as long as cfg), or NULL with *count 0. */
+static inline const vigil_range *vigil_config_status_ranges(const vigil_config *cfg, const char *key, size_t *count) {
+    const vigil_value *v = vigil_config_value(cfg, key, VIGIL_KEY_STATUS_LIST);
+    *count = v ? v->range_count : 0;
+    return v ? v->ranges : NULL;
 }
 
 /* ------------------------------------------------------------------ results */
@@ -293,6 +369,9 @@ typedef struct vigil_tracker_type {
     /* Frees everything, abandoning a check in flight (no report, no side
      * effects); cancel() is not called first. */
     void (*destroy)(void *state);
+
+    /* 1.2. key_count entries parallel to `keys`, or NULL. */
+    const vigil_key_doc *key_docs;
 } vigil_tracker_type;
 
 typedef struct vigil_notifier_type {
@@ -310,6 +389,9 @@ typedef struct vigil_notifier_type {
      * with backoff). */
     int (*deliver)(void *state, const vigil_event *event, int64_t timeout_ms, char *err, size_t errlen);
     void (*destroy)(void *state);
+
+    /* 1.2. key_count entries parallel to `keys`, or NULL. */
+    const vigil_key_doc *key_docs;
 } vigil_notifier_type;
 
 /* ------------------------------------------------------------------ the entry point */
