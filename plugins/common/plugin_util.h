@@ -20,13 +20,6 @@ static inline void plog(const vigil_host_api *host, int level, const char *fmt, 
     host->log(host->host, level, buf);
 }
 
-static inline int parse_bool_value(const char *v, int fallback) {
-    if (!v) return fallback;
-    if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcmp(v, "1")) return 1;
-    if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcmp(v, "0")) return 0;
-    return fallback;
-}
-
 /* Splits a command line into words: whitespace separates, "..." and '...'
  * group, backslash escapes inside "..." and outside quotes. Returns a
  * NULL-terminated array in one allocation (free() it), or NULL on an

@@ -19,7 +19,7 @@ struct command {
 static int parse_command(const vigil_config *cfg, struct command *c, char *err, size_t errlen) {
     const char *line = vigil_config_get(cfg, "command");
     memset(c, 0, sizeof *c);
-    c->shell = parse_bool_value(vigil_config_get(cfg, "shell"), 0);
+    c->shell = vigil_config_bool(cfg, "shell", 0);
     c->line = line;
     if (!line || !*line) {
         snprintf(err, errlen, "command is empty");
@@ -148,7 +148,7 @@ static void *create_notifier(const vigil_host_api *host, const vigil_config *cfg
         free(n);
         return NULL;
     }
-    n->pass_args = parse_bool_value(vigil_config_get(cfg, "pass_args"), 1);
+    n->pass_args = vigil_config_bool(cfg, "pass_args", 1);
     return n;
 }
 
@@ -261,25 +261,36 @@ static void destroy_notifier(void *state) {
 
 /* ------------------------------------------------------------------ registration */
 
+#define COMMAND_DOC {NULL, "the program (an absolute path) and its arguments; a shell line with shell = yes"}
+#define SHELL_DOC {"no", "run command through /bin/sh -c"}
+#define USER_DOC {NULL, "run as this user instead of [global] script_user"}
+
 static const vigil_key tracker_keys[] = {
     {"command", VIGIL_KEY_COMMAND, VIGIL_KEY_REQUIRED, 0, 0, NULL},
     {"shell", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"user", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
 };
+static const vigil_key_doc tracker_docs[] = {COMMAND_DOC, SHELL_DOC, USER_DOC};
 static const vigil_key notifier_keys[] = {
     {"command", VIGIL_KEY_COMMAND, VIGIL_KEY_REQUIRED, 0, 0, NULL},
     {"pass_args", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"shell", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"user", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
 };
+static const vigil_key_doc notifier_docs[] = {
+    COMMAND_DOC,
+    {"yes", "append keepalived's arguments INSTANCE|GROUP NAME STATE PRIORITY"},
+    SHELL_DOC,
+    USER_DOC,
+};
 
 static const vigil_tracker_type exec_tracker_type = {
     sizeof(vigil_tracker_type), "exec", NULL, tracker_keys, sizeof tracker_keys / sizeof tracker_keys[0], 0, validate_command, create_tracker, NULL, poll_tracker,
-    cancel_tracker, destroy_tracker,
+    cancel_tracker, destroy_tracker, tracker_docs,
 };
 static const vigil_notifier_type exec_notifier_type = {
     sizeof(vigil_notifier_type), "exec", NULL, notifier_keys, sizeof notifier_keys / sizeof notifier_keys[0], 0, validate_command, create_notifier, deliver,
-    destroy_notifier,
+    destroy_notifier, notifier_docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&exec_tracker_type};

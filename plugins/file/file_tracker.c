@@ -12,7 +12,7 @@
 
 #include "../common/plugin_util.h"
 
-enum mode { EXISTS_DOWN, EXISTS_UP, VALUE };
+enum mode { EXISTS_DOWN, EXISTS_UP, VALUE };  /* in the order of `modes`: the choice index is the mode */
 
 struct file_tracker {
     const vigil_host_api *host;
@@ -114,7 +114,6 @@ static void on_retry(void *arg) {
 
 static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
     const char *path = vigil_config_get(cfg, "path");
-    const char *mode = vigil_config_get(cfg, "mode");
     if (!path || strlen(path) >= PATH_MAX) {
         snprintf(err, errlen, "path missing or too long");
         return NULL;
@@ -129,7 +128,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     char *slash = strrchr(t->dir, '/');
     if (slash == t->dir) slash[1] = '\0';
     else *slash = '\0';
-    t->mode = !mode || !strcmp(mode, "exists-down") ? EXISTS_DOWN : !strcmp(mode, "exists-up") ? EXISTS_UP : VALUE;
+    t->mode = (enum mode)vigil_config_choice(cfg, "mode", EXISTS_DOWN);
     t->retry = host->timer_new(host->host, on_retry, t);
     return t;
 }
@@ -157,9 +156,13 @@ static const vigil_key keys[] = {
     {"path", VIGIL_KEY_PATH, VIGIL_KEY_REQUIRED, 0, 0, NULL},
     {"mode", VIGIL_KEY_CHOICE, 0, 0, 0, modes},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "the file to watch (its directory is watched with inotify)"},
+    {"exists-down", "exists-down: DOWN while it exists; exists-up: UP while it exists; value: its integer times the weight"},
+};
 
 static const vigil_tracker_type file_type = {
-    sizeof(vigil_tracker_type), "file", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, start, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), "file", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, start, NULL, NULL, destroy, docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&file_type};

@@ -8,8 +8,10 @@
 #include "../common/http_match.h"
 #include "../common/plugin_util.h"
 
-#define MAX_RANGES 32
 #define RECOVER_EVERY_US (60LL * 1000 * 1000)
+
+static const char *const schemes[] = {"http", "https", NULL};
+static const char *const methods[] = {"GET", "HEAD", "POST", NULL};
 
 struct http_tracker {
     const vigil_host_api *host;
@@ -17,8 +19,8 @@ struct http_tracker {
     char *name;  /* the section's name: logs never show the URL (it may hold credentials) */
     char *url, *method, *expect_body, *host_header_line, *recover;
     const char *headers[2];
-    struct http_range ranges[MAX_RANGES];
-    int range_count;
+    vigil_range *ranges;
+    size_t range_count;
     int tls_verify;
     int64_t timeout_ms;
     int fall;
@@ -62,16 +64,6 @@ static void on_done(void *arg, const vigil_http_result *r) {
     maybe_recover(t);
 }
 
-static int validate(const vigil_config *cfg, char *err, size_t errlen) {
-    const char *list = vigil_config_get(cfg, "expect_status");
-    struct http_range r[MAX_RANGES];
-    if (list && http_parse_status_list(list, r, MAX_RANGES) <= 0) {
-        snprintf(err, errlen, "expect_status: cannot read '%s'", list);
-        return -1;
-    }
-    return 0;
-}
-
 static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
     if (!VIGIL_HAS_FIELD(vigil_host_api, host, http_request) || !host->http_request) {
         snprintf(err, errlen, "this vigild has no HTTP service (needs plugin ABI 1.1)");
@@ -83,7 +75,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     t->tracker = tracker;
     t->name = strdup(cfg->name ? cfg->name : "?");
     t->url = strdup(vigil_config_get(cfg, "url"));
-    t->method = strdup((v = vigil_config_get(cfg, "method")) ? v : "GET");
+    t->method = strdup(methods[vigil_config_choice(cfg, "method", 0)]);
     t->expect_body = (v = vigil_config_get(cfg, "expect_body")) ? strdup(v) : NULL;
     t->recover = (v = vigil_config_get(cfg, "recover")) ? strdup(v) : NULL;
     if ((v = vigil_config_get(cfg, "host"))) {
@@ -92,8 +84,12 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
         snprintf(t->host_header_line, len, "Host: %s", v);
         t->headers[0] = t->host_header_line;
     }
-    t->range_count = http_parse_status_list((v = vigil_config_get(cfg, "expect_status")) ? v : "200", t->ranges, MAX_RANGES);
-    t->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
+    /* The host's parse lives only as long as cfg. None (never, with the
+     * default): no status passes. */
+    const vigil_range *ranges = vigil_config_status_ranges(cfg, "expect_status", &t->range_count);
+    if (t->range_count && (t->ranges = malloc(t->range_count * sizeof *ranges))) memcpy(t->ranges, ranges, t->range_count * sizeof *ranges);
+    else t->range_count = 0;
+    t->tls_verify = vigil_config_bool(cfg, "tls_verify", 1);
     t->timeout_ms = cfg->timeout_ms > 0 ? cfg->timeout_ms : 1000;
     t->fall = VIGIL_HAS_FIELD(vigil_config, cfg, fall) && cfg->fall > 0 ? cfg->fall : 1;
     return t;
@@ -127,14 +123,13 @@ static void destroy(void *state) {
     free(t->name);
     free(t->url);
     free(t->method);
+    free(t->ranges);
     free(t->expect_body);
     free(t->host_header_line);
     free(t->recover);
     free(t);
 }
 
-static const char *const schemes[] = {"http", "https", NULL};
-static const char *const methods[] = {"GET", "HEAD", "POST", NULL};
 static const vigil_key keys[] = {
     {"url", VIGIL_KEY_URL, VIGIL_KEY_REQUIRED, 0, 0, schemes},
     {"method", VIGIL_KEY_CHOICE, 0, 0, 0, methods},
@@ -144,11 +139,20 @@ static const vigil_key keys[] = {
     {"recover", VIGIL_KEY_COMMAND, 0, 0, 0, NULL},
     {"tls_verify", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "what to request (never logged: it may hold credentials)"},
+    {"GET", "the request method"},
+    {"200", "the statuses that count as UP, e.g. 200-299 301,302"},
+    {NULL, "text the response body must contain"},
+    {NULL, "the Host header to send, for a virtual host behind an address"},
+    {NULL, "a shell line run as the script user once checks fail `fall` times, then at most once a minute"},
+    {"yes", "verify the TLS certificate and host name"},
+};
 static const char *const aliases[] = {"nginx", NULL};
 
 static const vigil_tracker_type http_type = {
-    sizeof(vigil_tracker_type), "http", aliases, keys, sizeof keys / sizeof keys[0], 0, validate, create, NULL, poll, cancel,
-    destroy,
+    sizeof(vigil_tracker_type), "http", aliases, keys, sizeof keys / sizeof keys[0], 0, NULL, create, NULL, poll, cancel,
+    destroy, docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&http_type};

@@ -88,9 +88,12 @@ static void destroy(void *state) {
 static const vigil_key keys[] = {
     {"interface", VIGIL_KEY_INTERFACE, VIGIL_KEY_REQUIRED, 0, 0, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "UP while this interface is up and has a carrier"},
+};
 
 static const vigil_tracker_type interface_type = {
-    sizeof(vigil_tracker_type), "interface", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, start, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), "interface", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, start, NULL, NULL, destroy, docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&interface_type};

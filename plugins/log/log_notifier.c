@@ -18,7 +18,7 @@ struct log_notifier {
 };
 
 static int validate(const vigil_config *cfg, char *err, size_t errlen) {
-    int to_syslog = parse_bool_value(vigil_config_get(cfg, "syslog"), 0);
+    int to_syslog = vigil_config_bool(cfg, "syslog", 0);
     int to_file = vigil_config_get(cfg, "path") != NULL;
     if (to_syslog == to_file) {
         snprintf(err, errlen, "a log notifier needs exactly one of 'path' or 'syslog = yes'");
@@ -76,9 +76,14 @@ static const vigil_key keys[] = {
     {"syslog", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"format", VIGIL_KEY_TEMPLATE, 0, 0, 0, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "append one line per event to this file (exactly one of path and syslog = yes)"},
+    {"no", "log one line per event to syslog (daemon.notice) instead"},
+    {DEFAULT_FORMAT, "the line, with {field} placeholders of the event"},
+};
 
 static const vigil_notifier_type log_type = {
-    sizeof(vigil_notifier_type), "log", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy,
+    sizeof(vigil_notifier_type), "log", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy, docs,
 };
 
 static const vigil_notifier_type *const notifiers[] = {&log_type};

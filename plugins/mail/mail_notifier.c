@@ -68,7 +68,7 @@ static void *create(const vigil_host_api *host, const vigil_config *cfg, char *e
     v = vigil_config_get(cfg, "starttls");
     if (!v) v = m->password ? "required" : "try";
     m->use_ssl = !strcmp(v, "try") ? CURLUSESSL_TRY : !strcmp(v, "required") ? CURLUSESSL_ALL : CURLUSESSL_NONE;
-    m->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
+    m->tls_verify = vigil_config_bool(cfg, "tls_verify", 1);
     size_t to_len = 1;
     for (size_t i = 0; i < cfg->option_count; ++i)
         if (!strcmp(cfg->options[i].key, "to")) to_len += strlen(cfg->options[i].value) + 2;
@@ -162,9 +162,20 @@ static const vigil_key keys[] = {
     {"body", VIGIL_KEY_TEMPLATE, 0, 0, 0, NULL},
     {"tls_verify", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "the server: smtp://HOST[:PORT] or smtps://HOST[:PORT]"},
+    {NULL, "STARTTLS on smtp://: no, try or required (default: try, required with a password_file)"},
+    {NULL, "the AUTH user"},
+    {NULL, "a file only vigild's user may read, holding the AUTH password"},
+    {NULL, "the sender address"},
+    {NULL, "a recipient address (repeat the key for more)"},
+    {DEFAULT_SUBJECT, "the subject, with {field} placeholders of the event"},
+    {DEFAULT_BODY, "the body, with {field} placeholders and \\n line breaks"},
+    {"yes", "verify the TLS certificate and host name"},
+};
 
 static const vigil_notifier_type mail_type = {
-    sizeof(vigil_notifier_type), "mail", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy,
+    sizeof(vigil_notifier_type), "mail", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy, docs,
 };
 
 static const vigil_notifier_type *const notifiers[] = {&mail_type};

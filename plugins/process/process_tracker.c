@@ -285,9 +285,10 @@ static int validate(const vigil_config *cfg, char *err, size_t errlen) {
         snprintf(err, errlen, "a process tracker needs exactly one of 'name' or 'cmdline'");
         return -1;
     }
-    const char *min = vigil_config_get(cfg, "min"), *max = vigil_config_get(cfg, "max");
-    if (min && max && atol(min) > atol(max)) {
-        snprintf(err, errlen, "max %s is below min %s", max, min);
+    const vigil_value *min = vigil_config_value(cfg, "min", VIGIL_KEY_INTEGER), *max = vigil_config_value(cfg, "max", VIGIL_KEY_INTEGER);
+    /* Both as written: a lone max was never held against the default min. */
+    if (min && max && !(min->flags & VIGIL_VALUE_DEFAULT) && min->number > max->number) {
+        snprintf(err, errlen, "max %lld is below min %lld", (long long)max->number, (long long)min->number);
         return -1;
     }
     return 0;
@@ -297,13 +298,12 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     if (validate(cfg, err, errlen) != 0) return NULL;
     struct process_tracker *t = calloc(1, sizeof *t);
     const char *name = vigil_config_get(cfg, "name"), *cmdline = vigil_config_get(cfg, "cmdline");
-    const char *min = vigil_config_get(cfg, "min"), *max = vigil_config_get(cfg, "max");
     t->host = host;
     t->tracker = tracker;
     t->name = name ? strdup(name) : NULL;
     t->cmdline = cmdline ? strdup(cmdline) : NULL;
-    t->min = min ? atol(min) : 1;
-    t->max = max ? atol(max) : -1;
+    t->min = (long)vigil_config_integer(cfg, "min", 1);
+    t->max = (long)vigil_config_integer(cfg, "max", -1);
     t->interval_us = (cfg->interval_ms > 0 ? cfg->interval_ms : 1000) * 1000;
     t->last_count = -1;
     t->connector = open_connector();
@@ -344,9 +344,15 @@ static const vigil_key keys[] = {
     {"min", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
     {"max", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "match processes by name (comm); exactly one of name and cmdline"},
+    {NULL, "match processes whose command line contains this"},
+    {"1", "UP with at least this many matching processes"},
+    {NULL, "UP with at most this many (no limit when unset)"},
+};
 
 static const vigil_tracker_type process_type = {
-    sizeof(vigil_tracker_type), "process", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, start, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), "process", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, start, NULL, NULL, destroy, docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&process_type};

@@ -39,7 +39,7 @@ static void *create(const vigil_host_api *host, const vigil_config *cfg, char *e
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     w->url = strdup(vigil_config_get(cfg, "url"));
-    w->tls_verify = parse_bool_value(vigil_config_get(cfg, "tls_verify"), 1);
+    w->tls_verify = vigil_config_bool(cfg, "tls_verify", 1);
     w->headers = curl_slist_append(NULL, "Content-Type: application/json");
     w->headers = curl_slist_append(w->headers, "User-Agent: vigil");
     for (size_t i = 0; i < cfg->option_count; ++i)
@@ -109,9 +109,15 @@ static const vigil_key keys[] = {
     {"header", VIGIL_KEY_HEADER, VIGIL_KEY_REPEATABLE, 0, 0, NULL},
     {"tls_verify", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
 };
+static const vigil_key_doc docs[] = {
+    {NULL, "where to POST each event's JSON"},
+    {NULL, "a file only vigild's user may read: its content signs the body (X-Vigil-Signature)"},
+    {NULL, "an extra request header 'Name: value' (repeat the key for more)"},
+    {"yes", "verify the TLS certificate and host name"},
+};
 
 static const vigil_notifier_type webhook_type = {
-    sizeof(vigil_notifier_type), "webhook", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy,
+    sizeof(vigil_notifier_type), "webhook", NULL, keys, sizeof keys / sizeof keys[0], 0, validate, create, deliver, destroy, docs,
 };
 
 static const vigil_notifier_type *const notifiers[] = {&webhook_type};
