@@ -502,14 +502,9 @@ std::string open_script(Script& s, const vigil_config* cfg, const char* entry) {
     if (!path) return "no script";
     s.path = path;
     s.name = cfg->name ? cfg->name : path;
-    if (const char* mem = vigil_config_get(cfg, "memory_limit_mb")) s.memory_limit = static_cast<size_t>(atol(mem)) << 20;
-    if (const char* budget = vigil_config_get(cfg, "budget")) {
-        // "50ms", "0.2s" or seconds
-        char* end = nullptr;
-        double v = strtod(budget, &end);
-        s.budget_us = static_cast<int64_t>(end && std::string(end) == "ms" ? v * 1000 : v * 1e6);
-        if (s.budget_us <= 0) return std::string("budget: '") + budget + "' is not a duration such as 50ms";
-    }
+    // Both declared, so the host has checked and parsed them (and filled in their defaults).
+    s.memory_limit = static_cast<size_t>(vigil_config_integer(cfg, "memory_limit_mb", static_cast<int64_t>(s.memory_limit >> 20))) << 20;
+    s.budget_us = vigil_config_duration_ms(cfg, "budget", s.budget_us / 1000) * 1000;
     s.L = lua_newstate(limited_alloc, &s);
     if (!s.L) return "cannot create a Lua state";
     lua_State* L = s.L;
@@ -533,9 +528,11 @@ std::string open_script(Script& s, const vigil_config* cfg, const char* entry) {
     lua_pop(L, 1);
     luaL_newlib(L, kVigil);
     lua_setglobal(L, "vigil");
-    // The section's keys, as strings.
+    // The section's keys as written, as strings (not the defaults the host
+    // filled in: a script sees the keys its section has, as before 1.2).
     lua_newtable(L);
     for (size_t i = 0; i < cfg->option_count; ++i) {
+        if (VIGIL_HAS_FIELD(vigil_config, cfg, values) && cfg->values && (cfg->values[i].flags & VIGIL_VALUE_DEFAULT)) continue;
         lua_pushstring(L, cfg->options[i].value);
         lua_setfield(L, -2, cfg->options[i].key);
     }
@@ -709,17 +706,27 @@ void destroy_notifier(void* state) {
 
 // ------------------------------------------------------------------ registration
 
+// The keys the bridge reads itself; every other key goes to the script.
 const vigil_key kKeys[] = {
     {"script", VIGIL_KEY_PATH, VIGIL_KEY_REQUIRED, 0, 0, nullptr},
+    {"budget", VIGIL_KEY_DURATION, 0, 1, 0, nullptr},
+    {"memory_limit_mb", VIGIL_KEY_INTEGER, 0, 1, 65536, nullptr},
 };
+const vigil_key_doc kKeyDocs[] = {
+    {nullptr, "the Lua script: check(cfg) for a tracker, notify(event, cfg) for a notifier"},
+    {"50ms", "how long the script may run between two waits (a notifier's is its timeout)"},
+    {"16", "the most memory the script's Lua state may use, in MiB"},
+};
+static_assert(std::size(kKeyDocs) == std::size(kKeys));
+static_assert(kDefaultMemory == 16u << 20, "memory_limit_mb's declared default");
 
 const vigil_tracker_type kTracker = {
     sizeof(vigil_tracker_type), "lua", nullptr, kKeys, std::size(kKeys), VIGIL_TYPE_ANY_KEY, validate_tracker, create_tracker, nullptr,
-    poll_tracker, cancel_tracker, destroy_tracker,
+    poll_tracker, cancel_tracker, destroy_tracker, kKeyDocs,
 };
 const vigil_notifier_type kNotifier = {
     sizeof(vigil_notifier_type), "lua", nullptr, kKeys, std::size(kKeys), VIGIL_TYPE_ANY_KEY, validate_notifier, create_notifier, deliver,
-    destroy_notifier,
+    destroy_notifier, kKeyDocs,
 };
 const vigil_tracker_type* const kTrackers[] = {&kTracker};
 const vigil_notifier_type* const kNotifiers[] = {&kNotifier};

@@ -181,6 +181,24 @@ TEST_F(LuaTest, ARunawayLoopIsCutOffAndTheLoopKeepsTime) {
     event_free(ticker.ev);
 }
 
+// budget and memory_limit_mb are keys the bridge declares (SDK 1.2): the host
+// checks them in the words of any duration or integer, fills in their
+// defaults, and scripts still see only the keys their section has.
+TEST_F(LuaTest, TheBridgesOwnKeysAreDeclaredCheckedAndDefaulted) {
+    EXPECT_EQ(check("function check(cfg) while true do end end", {{"budget", "0.08s", {}}}),
+              "DOWN: error: time budget of 80 ms exceeded (a runaway loop?)");
+    EXPECT_EQ(check("function check(cfg) while true do end end"), "DOWN: error: time budget of 50 ms exceeded (a runaway loop?)")
+        << "the declared default";
+    EXPECT_EQ(check("function check(cfg) return cfg.budget == nil and cfg.memory_limit_mb == nil, 'as written' end"),
+              "UP: as written");
+    EXPECT_EQ(check("function check(cfg) return cfg.budget == '80ms', cfg.budget end", {{"budget", "80ms", {}}}), "UP: 80ms");
+
+    auto r = load(instance("track = t\n") + "[tracker t]\ntype = lua\nscript = /x.lua\nbudget = soon\nmemory_limit_mb = 0\n");
+    auto all = joined(r);
+    EXPECT_NE(all.find("t.conf:9: budget: 'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)"), std::string::npos) << all;
+    EXPECT_NE(all.find("t.conf:10: memory_limit_mb: 0 is out of range (1-65536)"), std::string::npos) << all;
+}
+
 TEST_F(LuaTest, AMemoryBombIsCutOffAtTheCap) {
     auto r = check("function check(cfg) local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end end",
                    {{"memory_limit_mb", "8", {}}, {"budget", "5s", {}}});
