@@ -1,5 +1,7 @@
 /* An example notifier: appends each event, as its JSON object, to a file,
  * one per line. deliver() runs on the notifier's own thread and may block.
+ * It uses only what plugin ABI 1.1 offered (its one key is a string), and
+ * names the fields it sets, so fields a later ABI appends stay zero.
  *
  *   [notifier audit]
  *   type = jsonl
@@ -47,7 +49,13 @@ static const vigil_key keys[] = {
 };
 
 static const vigil_notifier_type jsonl_type = {
-    sizeof(vigil_notifier_type), "jsonl", NULL, keys, 1, 0, NULL, create, deliver, destroy,
+    .size = sizeof(vigil_notifier_type),
+    .name = "jsonl",
+    .keys = keys,
+    .key_count = 1,
+    .create = create,
+    .deliver = deliver,
+    .destroy = destroy,
 };
 
 static const vigil_notifier_type *const notifiers[] = {&jsonl_type};

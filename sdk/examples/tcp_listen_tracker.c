@@ -1,5 +1,7 @@
 /* An example tracker: UP while some local socket listens on a TCP port.
  * Polled every interval; reads /proc/net/tcp and tcp6, so it never blocks.
+ * Written for plugin ABI 1.2: its key has a description, and it reads the
+ * port as the host parsed it (jsonl_notifier.c keeps to what 1.1 offers).
  *
  *   [tracker api]
  *   type = tcp_listen
@@ -46,7 +48,8 @@ static int validate(const vigil_config *cfg, char *err, size_t errlen) {
 }
 
 static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
-    const char *port = vigil_config_get(cfg, "port");
+    /* Required and checked against 1-65535 before create(): 0 never comes. */
+    int64_t port = vigil_config_integer(cfg, "port", 0);
     struct tcp_listen *t;
     if (!port) {
         snprintf(err, errlen, "port is missing");
@@ -55,7 +58,7 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     t = calloc(1, sizeof *t);
     t->host = host;
     t->tracker = tracker;
-    t->port = (unsigned)strtoul(port, NULL, 10);
+    t->port = (unsigned)port;
     return t;
 }
 
@@ -74,9 +77,12 @@ static void destroy(void *state) { free(state); }
 static const vigil_key keys[] = {
     {"port", VIGIL_KEY_INTEGER, VIGIL_KEY_REQUIRED, 1, 65535, NULL},
 };
+static const vigil_key_doc key_docs[] = {
+    {NULL, "UP while a local socket listens on this TCP port"}, /* required: no default */
+};
 
 static const vigil_tracker_type tcp_listen_type = {
-    sizeof(vigil_tracker_type), "tcp_listen", NULL, keys, 1, 0, validate, create, NULL, poll, NULL, destroy,
+    sizeof(vigil_tracker_type), "tcp_listen", NULL, keys, 1, 0, validate, create, NULL, poll, NULL, destroy, key_docs,
 };
 
 static const vigil_tracker_type *const trackers[] = {&tcp_listen_type};

@@ -34,18 +34,6 @@ typedef struct faulty {
 
 static char *copy(const char *s) { return s ? strdup(s) : NULL; }
 
-static int is_yes(const char *v) { return v && (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1")); }
-
-/* DURATION values as the host accepted them: 10, 10s, 250ms, 0.5s, 2m. */
-static int64_t duration_us(const char *v, int64_t fallback) {
-    if (!v) return fallback;
-    char *end = NULL;
-    double n = strtod(v, &end);
-    if (!strcmp(end, "ms")) return (int64_t)(n * 1e3);
-    if (!strcmp(end, "m")) return (int64_t)(n * 60e6);
-    return (int64_t)(n * 1e6);
-}
-
 static void report(faulty *f, const char *reason) {
     vigil_result r = VIGIL_RESULT_INIT;
     r.ok = 1;
@@ -68,7 +56,7 @@ static void fire(const faulty *f, const char *trigger) {
 }
 
 static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vigil_config *cfg, char *err, size_t errlen) {
-    if (is_yes(vigil_config_get(cfg, "fail_create"))) {
+    if (vigil_config_bool(cfg, "fail_create", 0)) {
         snprintf(err, errlen, "refusing to start on purpose");
         return NULL;
     }
@@ -81,11 +69,11 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     f->tracker = tracker;
     f->crash_file = copy(vigil_config_get(cfg, "crash_file"));
     f->block_file = copy(vigil_config_get(cfg, "block_file"));
-    f->block_us = duration_us(vigil_config_get(cfg, "block_for"), 10000000);
+    f->block_us = vigil_config_duration_ms(cfg, "block_for", 10000) * 1000;
     f->timeout_us = cfg->timeout_ms * 1000;
-    f->report_twice = is_yes(vigil_config_get(cfg, "report_twice"));
-    f->report_late = is_yes(vigil_config_get(cfg, "report_late"));
-    f->keep_trigger = is_yes(vigil_config_get(cfg, "keep_trigger"));
+    f->report_twice = vigil_config_bool(cfg, "report_twice", 0);
+    f->report_late = vigil_config_bool(cfg, "report_late", 0);
+    f->keep_trigger = vigil_config_bool(cfg, "keep_trigger", 0);
     f->late = host->timer_new(host->host, late_report, f);
     return f;
 }
@@ -132,8 +120,15 @@ static const vigil_key keys[] = {
     {"report_twice", VIGIL_KEY_BOOL, 0, 0, 0, NULL}, {"report_late", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
     {"keep_trigger", VIGIL_KEY_BOOL, 0, 0, 0, NULL},
 };
+/* In the order of `keys`; what each does is in the comment at the top. */
+static const vigil_key_doc docs[] = {
+    {NULL, "poll() crashes while this file exists"}, {NULL, "poll() blocks the loop while this file exists"},
+    {"10s", "how long poll() blocks"},              {"no", "create() fails"},
+    {"no", "every poll reports twice"},             {"no", "every poll reports late"},
+    {"no", "leave the trigger file in place"},
+};
 static const vigil_tracker_type type = {
-    sizeof(vigil_tracker_type), "faulty", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, NULL, poll_once, NULL, destroy,
+    sizeof(vigil_tracker_type), "faulty", NULL, keys, sizeof keys / sizeof keys[0], 0, NULL, create, NULL, poll_once, NULL, destroy, docs,
 };
 static const vigil_tracker_type *const trackers[] = {&type};
 

@@ -43,7 +43,7 @@ static const char *const aliases[] = {"testcheck", NULL};
 #endif
 
 static const vigil_tracker_type type = {
-    sizeof(vigil_tracker_type), NAME, ALIASES, keys, 2, 0, validate, create, NULL, NULL, NULL, destroy,
+    sizeof(vigil_tracker_type), NAME, ALIASES, keys, 2, 0, validate, create, NULL, NULL, NULL, destroy, NULL,
 };
 static const vigil_tracker_type *const trackers[] = {&type};
 

@@ -105,7 +105,7 @@ void sleepy_destroy(void* state) {
     delete s;
 }
 const vigil_tracker_type kSleepy = {sizeof(vigil_tracker_type), "sleepy", nullptr, nullptr, 0, 0, nullptr, sleepy_create, nullptr,
-                                    nullptr, nullptr, sleepy_destroy};
+                                    nullptr, nullptr, sleepy_destroy, nullptr};
 
 }  // namespace
 
@@ -155,7 +155,7 @@ TEST(CallGuard, ANotifierDeliveryIsSeenOnTheThreadHook) {
     Hooks hooks;
     const vigil_notifier_type type = {sizeof(vigil_notifier_type), "quiet", nullptr, nullptr, 0, 0, nullptr,
                                       [](const vigil_host_api*, const vigil_config*, char*, size_t) -> void* { return &g_timer_sleep; },
-                                      [](void*, const vigil_event*, int64_t, char*, size_t) { return 0; }, [](void*) {}};
+                                      [](void*, const vigil_event*, int64_t, char*, size_t) { return 0; }, [](void*) {}, nullptr};
     config::NotifierConfig c;
     c.name = "ops";
     c.type = "quiet";

@@ -39,7 +39,7 @@ int deliver(void* state, const vigil_event* ev, int64_t, char* err, size_t errle
     return 0;
 }
 void destroy(void*) {}
-const vigil_notifier_type kRecorderType = {sizeof(vigil_notifier_type), "recorder", nullptr, nullptr, 0, 0, nullptr, create, deliver, destroy};
+const vigil_notifier_type kRecorderType = {sizeof(vigil_notifier_type), "recorder", nullptr, nullptr, 0, 0, nullptr, create, deliver, destroy, nullptr};
 const plugin::NotifierPlugin kType{&kRecorderType, "recorder"};
 
 vigil_host_api no_host() {
