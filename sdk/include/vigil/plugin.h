@@ -94,8 +94,8 @@ enum vigil_key_kind {
 
 #define VIGIL_KEY_REQUIRED 0x1u
 #define VIGIL_KEY_REPEATABLE 0x2u
-/* 1.2: the value is a credential, so the host never shows it (a 1.1 host
- * ignores the bit: nothing breaks, it is only shown). */
+/* 1.2: the value is a credential, to be handled as the host's own secret
+ * keys are (a 1.1 host ignores the bit). */
 #define VIGIL_KEY_SECRET 0x4u
 
 /* vigil_key and vigil_option travel in arrays without a stride: they are
