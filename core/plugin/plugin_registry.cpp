@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <utility>
 
 #include "plugin/call_guard.h"
 #include "vigil_paths.h"
@@ -14,27 +15,28 @@ namespace vigil::plugin {
 namespace {
 
 // The config layer reads a plugin's key kind as its own ValueKind: the
-// numbers must agree, one by one.
-static_assert(VIGIL_KEY_TEXT == static_cast<int>(config::ValueKind::Text));
-static_assert(VIGIL_KEY_PATH == static_cast<int>(config::ValueKind::Path));
-static_assert(VIGIL_KEY_COMMAND == static_cast<int>(config::ValueKind::Command));
-static_assert(VIGIL_KEY_BOOL == static_cast<int>(config::ValueKind::Bool));
-static_assert(VIGIL_KEY_INTEGER == static_cast<int>(config::ValueKind::Integer));
-static_assert(VIGIL_KEY_DURATION == static_cast<int>(config::ValueKind::Duration));
-static_assert(VIGIL_KEY_CHOICE == static_cast<int>(config::ValueKind::Choice));
-static_assert(VIGIL_KEY_URL == static_cast<int>(config::ValueKind::Url));
-static_assert(VIGIL_KEY_STATUS_LIST == static_cast<int>(config::ValueKind::StatusList));
-static_assert(VIGIL_KEY_HEADER == static_cast<int>(config::ValueKind::Header));
-static_assert(VIGIL_KEY_INTERFACE == static_cast<int>(config::ValueKind::Interface));
-static_assert(VIGIL_KEY_TEMPLATE == static_cast<int>(config::ValueKind::Template));
-static_assert(VIGIL_KEY_TEMPLATE == config::kLastSdkKind, "a new SDK kind needs its own assertion above");
+// numbers must agree, one by one, for every SDK kind.
+constexpr std::pair<uint32_t, config::ValueKind> kSdkKinds[] = {
+    {VIGIL_KEY_TEXT, config::ValueKind::Text},         {VIGIL_KEY_PATH, config::ValueKind::Path},
+    {VIGIL_KEY_COMMAND, config::ValueKind::Command},   {VIGIL_KEY_BOOL, config::ValueKind::Bool},
+    {VIGIL_KEY_INTEGER, config::ValueKind::Integer},   {VIGIL_KEY_DURATION, config::ValueKind::Duration},
+    {VIGIL_KEY_CHOICE, config::ValueKind::Choice},     {VIGIL_KEY_URL, config::ValueKind::Url},
+    {VIGIL_KEY_STATUS_LIST, config::ValueKind::StatusList}, {VIGIL_KEY_HEADER, config::ValueKind::Header},
+    {VIGIL_KEY_INTERFACE, config::ValueKind::Interface}, {VIGIL_KEY_TEMPLATE, config::ValueKind::Template},
+};
+constexpr bool sdk_kinds_agree() {
+    for (size_t i = 0; i < std::size(kSdkKinds); ++i)
+        if (kSdkKinds[i].first != i + 1 || static_cast<size_t>(kSdkKinds[i].second) != i + 1) return false;
+    return std::size(kSdkKinds) == config::kLastSdkKind;
+}
+static_assert(sdk_kinds_agree(), "each VIGIL_KEY_* must equal its config::ValueKind, and every SDK kind be listed");
 
-bool known_kind(uint32_t kind) { return kind >= VIGIL_KEY_TEXT && kind <= VIGIL_KEY_TEMPLATE; }
+bool known_kind(uint32_t kind) { return kind >= 1 && kind <= std::size(kSdkKinds); }
 
 config::OptionSpec to_spec(const vigil_key& k, const vigil_key_doc* doc) {
     config::OptionSpec s;
     s.name = k.name;
-    s.kind = static_cast<config::ValueKind>(k.kind);  // known_kind() and the assertions above make this exact
+    s.kind = kSdkKinds[k.kind - 1].second;  // check_type() refused a kind known_kind() does not know
     s.required = k.flags & VIGIL_KEY_REQUIRED;
     s.repeatable = k.flags & VIGIL_KEY_REPEATABLE;
     s.secret = k.flags & VIGIL_KEY_SECRET;

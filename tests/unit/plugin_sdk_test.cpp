@@ -124,20 +124,25 @@ TEST(PluginSdk, ADefaultItsOwnKeyRefusesFailsTheLoad) {
 }
 
 TEST(PluginSdk, APluginKeysBadValueIsExplainedInTheWordsOfACoreKeys) {
-    Typed t("typed_1_2");
-    auto duration = t.load("garp_delay = soon\n", "wait = soon\n");
-    EXPECT_EQ(problem_of(duration, "garp_delay"), "'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)");
-    EXPECT_EQ(problem_of(duration, "wait"), problem_of(duration, "garp_delay"));
-
-    auto boolean = t.load("preempt = maybe\n", "enabled = maybe\n");
-    EXPECT_EQ(problem_of(boolean, "preempt"), "'maybe' is not a boolean (yes/no/true/false/on/off/1/0)");
-    EXPECT_EQ(problem_of(boolean, "enabled"), problem_of(boolean, "preempt"));
-
+    struct Case {
+        const char* core_key;  // of [instance VI_1], or of [tracker t] when in_tracker
+        bool in_tracker;
+        const char* plugin_key;
+        const char* value;
+        const char* words;
+    };
     // rise is a core key of every tracker, with the range count declares.
-    auto range = t.load("", "rise = 1001\ncount = 1001\n");
-    EXPECT_EQ(problem_of(range, "rise"), "1001 is out of range (1-1000)");
-    EXPECT_EQ(problem_of(range, "count"), problem_of(range, "rise"));
-    auto not_a_number = t.load("", "rise = many\ncount = many\n");
-    EXPECT_EQ(problem_of(not_a_number, "rise"), "'many' is not an integer");
-    EXPECT_EQ(problem_of(not_a_number, "count"), problem_of(not_a_number, "rise"));
+    const Case cases[] = {
+        {"garp_delay", false, "wait", "soon", "'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)"},
+        {"preempt", false, "enabled", "maybe", "'maybe' is not a boolean (yes/no/true/false/on/off/1/0)"},
+        {"rise", true, "count", "1001", "1001 is out of range (1-1000)"},
+        {"rise", true, "count", "many", "'many' is not an integer"},
+    };
+    Typed t("typed_1_2");
+    for (const auto& c : cases) {
+        auto core = std::string(c.core_key) + " = " + c.value + "\n", mine = std::string(c.plugin_key) + " = " + c.value + "\n";
+        auto r = c.in_tracker ? t.load("", core + mine) : t.load(core, mine);
+        EXPECT_EQ(problem_of(r, c.core_key), c.words);
+        EXPECT_EQ(problem_of(r, c.plugin_key), c.words) << "the same words as the core key " << c.core_key;
+    }
 }
