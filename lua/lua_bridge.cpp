@@ -714,7 +714,7 @@ const vigil_key kKeys[] = {
 };
 const vigil_key_doc kKeyDocs[] = {
     {nullptr, "the Lua script: check(cfg) for a tracker, notify(event, cfg) for a notifier"},
-    {"50ms", "how long the script may run between two waits (a notifier's is its timeout)"},
+    {"50ms", "how long the script may run between two waits (a notifier's deliveries: its timeout)"},
     {"16", "the most memory the script's Lua state may use, in MiB"},
 };
 static_assert(std::size(kKeyDocs) == std::size(kKeys));

@@ -3,11 +3,14 @@
 // host's parse, a plugin built for 1.1 loads and sees what it always saw, and
 // a plugin key's bad value is explained in the words of a core key's.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include "config_files/config_files.h"
 #include "notify/notifier.h"
 #include "plugin/host.h"
 #include "support/config_helpers.h"
 #include "support/event_loop.h"
+#include "support/temp_dir.h"
 #include "track/tracking.h"
 
 using namespace vigil;
@@ -93,6 +96,20 @@ TEST(PluginSdk, DefaultsDescriptionsAndSecrecyReachTheSchema) {
     EXPECT_EQ(schema->options[5].description, "free text, no default");
     EXPECT_FALSE(schema->options[5].secret);
     EXPECT_TRUE(schema->options[6].secret) << "VIGIL_KEY_SECRET";
+}
+
+// VIGIL_KEY_SECRET makes a plugin key a secret as auth_pass is one.
+TEST(PluginSdk, ASecretKeyInAFileOthersMayReadIsWarnedAbout) {
+    Typed t("typed_1_2");
+    TempDir dir;
+    auto conf = dir.write("vigil.conf", instance("track = t\n") + "[tracker t]\ntype = typedcheck\nnote = n0te\ntoken = t0ken\n");
+    chmod(conf.c_str(), 0644);
+    auto o = load_options();
+    o.types = &t.registry.schemas();
+    auto r = config::load_config_file(conf, o);
+    ASSERT_TRUE(r.ok()) << joined(r);
+    EXPECT_EQ(messages(r), std::vector<std::string>{conf + ":9: warning: token: a secret in a file readable by others "
+                                                           "(chmod o-r, or use a private *_file)"});
 }
 
 TEST(PluginSdk, APluginBuiltFor1_1LoadsHasItsKeysCheckedAndSeesNoDefaultsOrValues) {

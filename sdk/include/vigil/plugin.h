@@ -94,8 +94,8 @@ enum vigil_key_kind {
 
 #define VIGIL_KEY_REQUIRED 0x1u
 #define VIGIL_KEY_REPEATABLE 0x2u
-/* 1.2: the value is a credential, to be handled as the host's own secret
- * keys are (a 1.1 host ignores the bit). */
+/* 1.2: the value is a credential, handled as the host's own secret keys are
+ * (e.g. a warning when a file others may read holds it; 1.1 ignores the bit). */
 #define VIGIL_KEY_SECRET 0x4u
 
 /* vigil_key and vigil_option travel in arrays without a stride: they are
