@@ -54,7 +54,8 @@ std::string render_keywords(const std::vector<KeywordSection>& sections) {
         for (const auto& k : s.keys) {
             name_width = std::max(name_width, k.name.size());
             kind_width = std::max(kind_width, kind_text(k).size());
-            default_width = std::max(default_width, k.default_value.empty() ? 1 : k.default_value.size());
+            // A long default (a template) runs over its column rather than widening every line.
+            default_width = std::max(default_width, std::min<size_t>(k.default_value.empty() ? 1 : k.default_value.size(), 24));
             reload_width = std::max(reload_width, reload_words(k.reload, s.what_restarts).size());
         }
     auto pad = [](std::string text, size_t width) { return text + std::string(width - std::min(width, text.size()) + 2, ' '); };
