@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/keepalived_import.h"
+#include "keepalived_import/keepalived_import.h"
 
 using nlohmann::json;
 
