@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "control/commands.h"
 #include "control/request.h"
 #include "control/status_collect.h"
 #include "control/status_json.h"
@@ -13,15 +14,22 @@ namespace vigil::control {
 using nlohmann::json;
 
 json ControlApi::handle(const json& request) {
-    const std::string cmd = request["cmd"];
-    if (cmd == "status") {
-        auto reply = status_json(status());
-        reply["ok"] = true;
-        return reply;
+    const std::string name = request["cmd"];
+    const auto* command = find_daemon_command(name);
+    if (!command) return unknown_command_reply(name);
+    switch (command->id) {
+        case CommandId::Status: {
+            auto reply = status_json(status());
+            reply["ok"] = true;
+            return reply;
+        }
+        case CommandId::Reload: return reload();
+        case CommandId::Maintenance: return maintenance(request);
+        case CommandId::Events:            // ControlServer subscribes the client itself
+        case CommandId::ImportKeepalived:  // vigilctl's own
+            break;
     }
-    if (cmd == "reload") return reload();
-    if (cmd == "maintenance") return maintenance(request);
-    return {{"ok", false}, {"error", "unknown command '" + cmd + "' (status, reload, maintenance, events)"}};
+    return unknown_command_reply(name);
 }
 
 DaemonStatus ControlApi::status() const { return collect_status({daemon_, vrrp_, tracking_, notify_, plugins_, worker_}); }

@@ -23,6 +23,7 @@ public:
                notify::NotifySubsystem& notify, const plugin::PluginRegistry& plugins)
         : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify), plugins_(plugins) {}
 
+    // Answers a request of a command the daemon runs (commands.h).
     nlohmann::json handle(const nlohmann::json& request);
     DaemonStatus status() const;
 
