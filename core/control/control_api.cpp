@@ -3,105 +3,36 @@
 #include <filesystem>
 #include <fstream>
 
+#include "control/commands.h"
 #include "control/request.h"
+#include "control/status_collect.h"
+#include "control/status_json.h"
 #include "log/logger.h"
 
 namespace vigil::control {
 
 using nlohmann::json;
 
-namespace {
-
-json worker_json(const WorkerInfo& w) {
-    return {{"pid", w.pid},
-            {"supervised", w.supervised},
-            {"restarts", w.restarts},
-            {"restarts_by_cause", {{"signal", w.by_signal}, {"exit", w.by_exit}, {"stall", w.by_stall}}},
-            {"last_cause", w.restarts ? json(w.last_cause) : json(nullptr)},
-            {"last_time", w.restarts ? json(log::utc_timestamp(w.last_time_ms)) : json(nullptr)}};
-}
-
-}  // namespace
-
 json ControlApi::handle(const json& request) {
-    const std::string cmd = request["cmd"];
-    if (cmd == "status") return status();
-    if (cmd == "reload") return reload();
-    if (cmd == "maintenance") return maintenance(request);
-    return {{"ok", false}, {"error", "unknown command '" + cmd + "' (status, reload, maintenance, events)"}};
+    const std::string name = request["cmd"];
+    const auto* command = find_daemon_command(name);
+    if (!command) return unknown_command_reply(name);
+    switch (command->id) {
+        case CommandId::Status: {
+            auto reply = status_json(status());
+            reply["ok"] = true;
+            return reply;
+        }
+        case CommandId::Reload: return reload();
+        case CommandId::Maintenance: return maintenance(request);
+        case CommandId::Events:            // ControlServer subscribes the client itself
+        case CommandId::ImportKeepalived:  // vigilctl's own
+            break;
+    }
+    return unknown_command_reply(name);
 }
 
-json ControlApi::status() const {
-    const auto& cfg = daemon_.config();
-    json instances = json::array();
-    for (const auto* inst : vrrp_.instances()) {
-        const auto& m = inst->machine();
-        const auto& c = inst->counters();
-        json vips = json::array(), drops = json::object();
-        for (const auto& v : inst->config().vips) vips.push_back(v.prefix.str());
-        for (size_t i = 0; i < vrrp::kDropReasonCount; ++i)
-            if (c.drops[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = c.drops[i];
-        instances.push_back({{"name", inst->name()},
-                             {"state", vrrp::state_name(m.state())},
-                             {"interface", inst->config().interface},
-                             {"vrid", inst->config().vrid},
-                             {"version", inst->config().version},
-                             {"priority", {{"base", inst->config().priority}, {"effective", m.priority()}}},
-                             {"master", m.state() == vrrp::State::Master ? json("self")
-                                        : m.master_address()           ? json(m.master_address()->str())
-                                                                       : json(nullptr)},
-                             {"maintenance", m.maintenance()},
-                             {"vips", vips},
-                             {"adverts", {{"sent", c.adverts_sent}, {"received", c.adverts_received}}},
-                             {"transitions", c.transitions},
-                             {"drops", drops}});
-    }
-    json groups = json::array();
-    for (const auto& g : cfg.groups) {
-        std::string state;
-        for (const auto& m : g.instances)
-            if (const auto* inst = vrrp_.instance(m.name)) {
-                std::string s = vrrp::state_name(inst->machine().state());
-                state = state.empty() || state == s ? s : "MIXED";
-            }
-        groups.push_back({{"name", g.name}, {"state", state}, {"instances", config::names_of(g.instances)}});
-    }
-    json trackers = json::array();
-    for (const auto* t : tracking_.trackers()) {
-        const auto& s = t->state();
-        trackers.push_back({{"name", t->config().name},
-                            {"type", t->config().type},
-                            {"plugin", t->plugin()},
-                            {"running", t->running()},
-                            {"state", s.up() ? "UP" : "DOWN"},
-                            {"reason", s.reason()},
-                            {"last", {{"ok", s.last_ok()}, {"reason", s.last_reason()}, {"latency_us", t->last_latency_us()}}},
-                            {"checks", t->checks()},
-                            {"reports_dropped", {{"duplicate", t->dropped().duplicate()}, {"late", t->dropped().late()}}}});
-    }
-    json notifiers = json::array();
-    for (const auto* n : notify_.notifiers())
-        notifiers.push_back({{"name", n->config().name},
-                             {"type", n->config().type},
-                             {"plugin", n->plugin()},
-                             {"queue", n->queued()},
-                             {"delivered", n->delivered()},
-                             {"failed_attempts", n->failures()},
-                             {"abandoned", n->abandoned()}});
-    json endpoints = json::array();
-    for (const auto* ep : vrrp_.endpoints()) {
-        json drops = json::object();
-        for (size_t i = 0; i < vrrp::kDropReasonCount; ++i)
-            if (ep->drops()[i]) drops[vrrp::drop_reason_name(static_cast<vrrp::DropReason>(i))] = ep->drops()[i];
-        endpoints.push_back({{"interface", ep->ifname()}, {"family", net::family_name(ep->family())}, {"drops", drops}});
-    }
-    json plugins = json::array();
-    for (const auto& p : plugins_.loaded())
-        plugins.push_back({{"path", p.path}, {"name", p.name}, {"version", p.version}, {"trackers", p.trackers}, {"notifiers", p.notifiers}});
-    return {{"ok", true},       {"router_id", cfg.global.router_id}, {"worker", worker_json(worker_)}, {"instances", instances},
-            {"groups", groups},     {"trackers", trackers},           {"notifiers", notifiers},              {"endpoints", endpoints},
-            {"plugins", plugins}};
-}
+DaemonStatus ControlApi::status() const { return collect_status({daemon_, vrrp_, tracking_, notify_, plugins_, worker_}); }
 
 json ControlApi::reload() {
     auto outcome = daemon_.reload();

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/status.h"
 #include "daemon/daemon.h"
 #include "notify/notify_subsystem.h"
 #include "plugin/plugin_registry.h"
@@ -16,26 +17,17 @@
 
 namespace vigil::control {
 
-// The worker process as its supervisor recorded it (status "worker").
-struct WorkerInfo {
-    int pid = 0;
-    bool supervised = false;
-    uint32_t restarts = 0;
-    uint32_t by_signal = 0, by_exit = 0, by_stall = 0;
-    std::string last_cause;     // empty before the first restart
-    int64_t last_time_ms = 0;   // Unix time of the last death
-};
-
 class ControlApi {
 public:
     ControlApi(daemon::Daemon& daemon, vrrp::VrrpSubsystem& vrrp, track::TrackingSubsystem& tracking,
                notify::NotifySubsystem& notify, const plugin::PluginRegistry& plugins)
         : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify), plugins_(plugins) {}
 
+    // Answers a request of a command the daemon runs (commands.h).
     nlohmann::json handle(const nlohmann::json& request);
-    nlohmann::json status() const;
+    DaemonStatus status() const;
 
-    void set_worker(WorkerInfo worker) { worker_ = std::move(worker); }
+    void set_worker(WorkerStatus worker) { worker_ = std::move(worker); }
 
     // Restores the maintenance flags saved under state_dir (at start).
     void restore_maintenance();
@@ -51,7 +43,7 @@ private:
     track::TrackingSubsystem& tracking_;
     notify::NotifySubsystem& notify_;
     const plugin::PluginRegistry& plugins_;
-    WorkerInfo worker_;
+    WorkerStatus worker_;
 };
 
 }  // namespace vigil::control

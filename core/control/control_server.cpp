@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "control/commands.h"
 #include "control/request.h"
 #include "log/logger.h"
 
@@ -169,9 +170,9 @@ void ControlServer::serve(Client* c) {
         nlohmann::json reply;
         if (!parsed.request) {
             reply = parsed.error_reply;
-        } else if ((*parsed.request)["cmd"] == "events") {
+        } else if (const auto* command = find_daemon_command((*parsed.request)["cmd"].get<std::string>()); command && command->streams) {
             c->events = true;
-            reply = {{"ok", true}, {"events", true}};
+            reply = subscribed_reply();
         } else {
             try {
                 reply = handler_(*parsed.request);

@@ -1,6 +1,5 @@
-// Prometheus text exposition on [global] metrics_listen (libevent's evhttp
-// on the loop): instance state and priorities, transitions, adverts, drops
-// by reason, tracker state and check latency, notifier queues and failures.
+// Serves the Prometheus text (metrics_text) on [global] metrics_listen,
+// with libevent's evhttp on the loop.
 #pragma once
 
 #include <string>

@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     notify_ptr->on_event([&control](const notify::Event& e) { control.broadcast(e.json()); });
-    control::WorkerInfo worker;
+    control::WorkerStatus worker;
     worker.pid = getpid();
     worker.supervised = link != nullptr;
     if (link) {

@@ -1,14 +1,16 @@
 // Fuzz target: the bytes a vigilctl client writes to the control socket.
 // They arrive in reads of varying size (the first input byte picks the size),
 // are cut into lines (take_lines), each parsed as a request, and requests
-// are dispatched as ControlServer and ControlApi do, as far as that needs no
-// running daemon: `maintenance` is checked against two instances; the other
-// commands' replies need the daemon's state, so only the routing is run.
+// are dispatched by the command table as ControlServer and ControlApi do,
+// as far as that needs no running daemon: `maintenance` is checked against
+// two instances; the other commands' replies need the daemon's state, so
+// only the routing is run.
 // Properties: framing loses and invents no byte; every reply is one line.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "control/commands.h"
 #include "control/request.h"
 
 using namespace vigil::control;
@@ -21,15 +23,14 @@ namespace {
 constexpr size_t kFuzzMaxRequest = 512;
 
 json dispatch(const json& request) {
-    const std::string cmd = request["cmd"];
-    if (cmd == "events") return {{"ok", true}, {"events", true}};
-    if (cmd == "status" || cmd == "reload") return {{"ok", true}};
-    if (cmd == "maintenance") {
-        auto parsed = parse_maintenance(request, [](const std::string& name) { return name == "VI_1" || name == "VI_2"; });
-        if (!parsed.request) return parsed.error;
-        return {{"ok", true}, {"instances", parsed.request->instances}, {"maintenance", parsed.request->on}};
-    }
-    return {{"ok", false}, {"error", "unknown command '" + cmd + "' (status, reload, maintenance, events)"}};
+    const std::string name = request["cmd"];
+    const auto* command = find_daemon_command(name);
+    if (!command) return unknown_command_reply(name);
+    if (command->streams) return subscribed_reply();
+    if (command->id != CommandId::Maintenance) return {{"ok", true}};
+    auto parsed = parse_maintenance(request, [](const std::string& name) { return name == "VI_1" || name == "VI_2"; });
+    if (!parsed.request) return parsed.error;
+    return {{"ok", true}, {"instances", parsed.request->instances}, {"maintenance", parsed.request->on}};
 }
 
 void send(const json& reply) {

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "config/ini_source.h"
-#include "config/keepalived_import.h"
+#include "keepalived_import/keepalived_import.h"
 
 namespace {
 

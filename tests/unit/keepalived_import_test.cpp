@@ -3,7 +3,7 @@
 // that produces an invalid vigil.conf fails here.
 #include <gtest/gtest.h>
 
-#include "config/keepalived_import.h"
+#include "keepalived_import/keepalived_import.h"
 #include "support/config_helpers.h"
 #include "support/temp_dir.h"
 

@@ -1,4 +1,4 @@
-#include "config/keepalived_import.h"
+#include "keepalived_import/keepalived_import.h"
 
 #include <glob.h>
 

@@ -1,0 +1,110 @@
+// The status structs rendered both ways (control/status_json.h,
+// control/metrics_text.h): the JSON keeps the keys vigilctl, scripts and the
+// tests read, and the metrics say the same numbers.
+#include <gtest/gtest.h>
+
+#include "control/metrics_text.h"
+#include "control/status_json.h"
+
+using namespace vigil::control;
+using nlohmann::json;
+
+namespace {
+
+DaemonStatus sample() {
+    DaemonStatus s;
+    s.router_id = "h1";
+    s.worker = {.pid = 42, .supervised = true, .restarts = 1, .by_signal = 1, .last_cause = "killed by SIGKILL", .last_time_ms = 0};
+    s.instances.push_back({.name = "VI_1",
+                           .state = vigil::vrrp::State::Master,
+                           .interface = "eth0",
+                           .vrid = 51,
+                           .version = 3,
+                           .base_priority = 100,
+                           .effective_priority = 98,
+                           .master = "self",
+                           .vips = {"192.0.2.251/24"},
+                           .adverts_sent = 7,
+                           .transitions = 2,
+                           .drops = {{"ttl", 3}, {"auth", 1}}});
+    s.groups.push_back({"G", "MASTER", {"VI_1"}});
+    s.trackers.push_back({.name = "flag",
+                          .type = "file",
+                          .plugin = "file",
+                          .running = true,
+                          .up = true,
+                          .last_ok = true,
+                          .last_reason = "absent",
+                          .last_latency_us = 1500,
+                          .checks = 4,
+                          .late_reports = 1});
+    s.notifiers.push_back({.name = "journal", .type = "log", .plugin = "log", .queued = 0, .delivered = 3});
+    s.endpoints.push_back({"eth0", "ipv4", {{"checksum", 2}}});
+    s.plugins.push_back({"/p/file.so", "file", "1.0", {"file"}, {}});
+    return s;
+}
+
+}  // namespace
+
+TEST(ControlStatus, JsonKeepsItsKeys) {
+    auto j = status_json(sample());
+    EXPECT_EQ(j["instances"][0].dump(),
+              R"({"adverts":{"received":0,"sent":7},"drops":{"auth":1,"ttl":3},"interface":"eth0","maintenance":false,)"
+              R"("master":"self","name":"VI_1","priority":{"base":100,"effective":98},"state":"MASTER","transitions":2,)"
+              R"("version":3,"vips":["192.0.2.251/24"],"vrid":51})");
+    EXPECT_EQ(j["trackers"][0].dump(),
+              R"({"checks":4,"last":{"latency_us":1500,"ok":true,"reason":"absent"},"name":"flag","plugin":"file",)"
+              R"("reason":"","reports_dropped":{"duplicate":0,"late":1},"running":true,"state":"UP","type":"file"})");
+    EXPECT_EQ(j["notifiers"][0].dump(),
+              R"({"abandoned":0,"delivered":3,"failed_attempts":0,"name":"journal","plugin":"log","queue":0,"type":"log"})");
+    EXPECT_EQ(j["worker"].dump(),
+              R"({"last_cause":"killed by SIGKILL","last_time":"1970-01-01T00:00:00.000Z","pid":42,"restarts":1,)"
+              R"("restarts_by_cause":{"exit":0,"signal":1,"stall":0},"supervised":true})");
+    EXPECT_EQ(j["groups"][0].dump(), R"({"instances":["VI_1"],"name":"G","state":"MASTER"})");
+    EXPECT_EQ(j["endpoints"][0].dump(), R"({"drops":{"checksum":2},"family":"ipv4","interface":"eth0"})");
+    EXPECT_EQ(j["plugins"][0].dump(), R"({"name":"file","notifiers":[],"path":"/p/file.so","trackers":["file"],"version":"1.0"})");
+    EXPECT_EQ(j["router_id"], "h1");
+    EXPECT_FALSE(j.contains("ok")) << "the reply adds it";
+}
+
+TEST(ControlStatus, NoRestartAndNoMasterAreNull) {
+    DaemonStatus s;
+    s.instances.push_back({.name = "VI_1", .state = vigil::vrrp::State::Backup});
+    auto j = status_json(s);
+    EXPECT_TRUE(j["worker"]["last_cause"].is_null());
+    EXPECT_TRUE(j["worker"]["last_time"].is_null());
+    EXPECT_TRUE(j["instances"][0]["master"].is_null());
+    EXPECT_EQ(j["instances"][0]["drops"], json::object());
+    EXPECT_EQ(j["instances"][0]["vips"], json::array());
+}
+
+TEST(ControlStatus, MetricsSayTheSameNumbers) {
+    auto text = metrics_text(sample());
+    for (const char* want : {
+             "# HELP vigil_instance_state 1 for the state the instance is in\n# TYPE vigil_instance_state gauge\n"
+             "vigil_instance_state{instance=\"VI_1\",state=\"INIT\"} 0\n"
+             "vigil_instance_state{instance=\"VI_1\",state=\"BACKUP\"} 0\n"
+             "vigil_instance_state{instance=\"VI_1\",state=\"MASTER\"} 1\n"
+             "vigil_instance_state{instance=\"VI_1\",state=\"FAULT\"} 0\n"
+             "vigil_instance_state{instance=\"VI_1\",state=\"STOP\"} 0\n",
+             "vigil_instance_priority{instance=\"VI_1\",kind=\"base\"} 100\n"
+             "vigil_instance_priority{instance=\"VI_1\",kind=\"effective\"} 98\n",
+             "vigil_adverts_dropped_total{instance=\"VI_1\",reason=\"auth\"} 1\n"
+             "vigil_adverts_dropped_total{instance=\"VI_1\",reason=\"ttl\"} 3\n"
+             "vigil_adverts_dropped_total{interface=\"eth0\",family=\"ipv4\",reason=\"checksum\"} 2\n",
+             "vigil_tracker_reports_dropped_total{tracker=\"flag\",reason=\"duplicate\"} 0\n"
+             "vigil_tracker_reports_dropped_total{tracker=\"flag\",reason=\"late\"} 1\n",
+             "vigil_tracker_check_latency_seconds{tracker=\"flag\"} 0.0015\n",
+             "vigil_plugin_info{plugin=\"file\",version=\"1.0\",path=\"/p/file.so\"} 1\n",
+             "vigil_notifier_delivered_total{notifier=\"journal\"} 3\n",
+             "vigil_worker_restarts_total{cause=\"signal\"} 1\nvigil_worker_restarts_total{cause=\"exit\"} 0\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+}
+
+TEST(ControlStatus, MetricLabelsAreEscaped) {
+    DaemonStatus s;
+    s.trackers.push_back({.name = "a\"b\\c\nd", .last_latency_us = -1});
+    auto text = metrics_text(s);
+    EXPECT_NE(text.find("vigil_tracker_up{tracker=\"a\\\"b\\\\c\\nd\"} 0\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("vigil_tracker_check_latency_seconds{"), std::string::npos) << "no check finished: no latency";
+}
