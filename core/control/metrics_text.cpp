@@ -1,5 +1,7 @@
 #include "control/metrics_text.h"
 
+#include <cstdint>
+#include <initializer_list>
 #include <sstream>
 
 namespace vigil::control {
@@ -24,11 +26,25 @@ void family(std::ostringstream& o, const char* name, const char* type, const cha
 }
 
 // A family with one sample per item, labelled with the item's name.
-template <typename Item, typename Value>
-void per_item(std::ostringstream& o, const char* name, const char* type, const char* help, const char* label_name,
-              const std::vector<Item>& items, Value value) {
-    family(o, name, type, help);
-    for (const auto& item : items) o << name << "{" << label_name << "=\"" << label(item.name) << "\"} " << value(item) << "\n";
+template <typename Item>
+struct PerItem {
+    const char* name;
+    const char* type;
+    const char* help;
+    uint64_t (*value)(const Item&);
+};
+
+template <typename Item>
+void per_item(std::ostringstream& o, const PerItem<Item>& metric, const char* label_name, const std::vector<Item>& items) {
+    family(o, metric.name, metric.type, metric.help);
+    for (const auto& item : items)
+        o << metric.name << "{" << label_name << "=\"" << label(item.name) << "\"} " << metric.value(item) << "\n";
+}
+
+template <typename Item>
+void per_item(std::ostringstream& o, std::initializer_list<PerItem<Item>> metrics, const char* label_name,
+              const std::vector<Item>& items) {
+    for (const auto& m : metrics) per_item(o, m, label_name, items);
 }
 
 constexpr vrrp::State kStates[] = {vrrp::State::Init, vrrp::State::Backup, vrrp::State::Master, vrrp::State::Fault, vrrp::State::Stopped};
@@ -44,14 +60,15 @@ void instance_metrics(std::ostringstream& o, const std::vector<InstanceStatus>& 
         o << "vigil_instance_priority{instance=\"" << label(i.name) << "\",kind=\"base\"} " << i.base_priority << "\n";
         o << "vigil_instance_priority{instance=\"" << label(i.name) << "\",kind=\"effective\"} " << i.effective_priority << "\n";
     }
-    per_item(o, "vigil_instance_maintenance", "gauge", "1 while the instance is held in maintenance", "instance", instances,
-             [](const InstanceStatus& i) { return i.maintenance ? 1 : 0; });
-    per_item(o, "vigil_instance_transitions_total", "counter", "state changes", "instance", instances,
-             [](const InstanceStatus& i) { return i.transitions; });
-    per_item(o, "vigil_adverts_sent_total", "counter", "VRRP advertisements sent", "instance", instances,
-             [](const InstanceStatus& i) { return i.adverts_sent; });
-    per_item(o, "vigil_adverts_received_total", "counter", "VRRP advertisements received and accepted", "instance", instances,
-             [](const InstanceStatus& i) { return i.adverts_received; });
+    per_item<InstanceStatus>(
+        o,
+        {{"vigil_instance_maintenance", "gauge", "1 while the instance is held in maintenance",
+          [](const InstanceStatus& i) -> uint64_t { return i.maintenance ? 1 : 0; }},
+         {"vigil_instance_transitions_total", "counter", "state changes", [](const InstanceStatus& i) -> uint64_t { return i.transitions; }},
+         {"vigil_adverts_sent_total", "counter", "VRRP advertisements sent", [](const InstanceStatus& i) -> uint64_t { return i.adverts_sent; }},
+         {"vigil_adverts_received_total", "counter", "VRRP advertisements received and accepted",
+          [](const InstanceStatus& i) -> uint64_t { return i.adverts_received; }}},
+        "instance", instances);
 }
 
 void drop_metrics(std::ostringstream& o, const DaemonStatus& s) {
@@ -66,9 +83,11 @@ void drop_metrics(std::ostringstream& o, const DaemonStatus& s) {
 }
 
 void tracker_metrics(std::ostringstream& o, const std::vector<TrackerStatus>& trackers) {
-    per_item(o, "vigil_tracker_up", "gauge", "1 while the tracker is UP", "tracker", trackers, [](const TrackerStatus& t) { return t.up ? 1 : 0; });
-    per_item(o, "vigil_tracker_checks_total", "counter", "results the tracker reported", "tracker", trackers,
-             [](const TrackerStatus& t) { return t.checks; });
+    per_item<TrackerStatus>(o,
+                            {{"vigil_tracker_up", "gauge", "1 while the tracker is UP", [](const TrackerStatus& t) -> uint64_t { return t.up ? 1 : 0; }},
+                             {"vigil_tracker_checks_total", "counter", "results the tracker reported",
+                              [](const TrackerStatus& t) -> uint64_t { return t.checks; }}},
+                            "tracker", trackers);
     family(o, "vigil_tracker_reports_dropped_total", "counter",
            "reports a plugin sent that answered no check: a second one for a check (duplicate) or one after its timeout (late)");
     for (const auto& t : trackers) {
@@ -89,14 +108,15 @@ void plugin_metrics(std::ostringstream& o, const std::vector<PluginStatus>& plug
 }
 
 void notifier_metrics(std::ostringstream& o, const std::vector<NotifierStatus>& notifiers) {
-    per_item(o, "vigil_notifier_queue_length", "gauge", "events waiting for delivery", "notifier", notifiers,
-             [](const NotifierStatus& n) { return n.queued; });
-    per_item(o, "vigil_notifier_delivered_total", "counter", "events delivered", "notifier", notifiers,
-             [](const NotifierStatus& n) { return n.delivered; });
-    per_item(o, "vigil_notifier_failures_total", "counter", "failed delivery attempts", "notifier", notifiers,
-             [](const NotifierStatus& n) { return n.failed_attempts; });
-    per_item(o, "vigil_notifier_abandoned_total", "counter", "events given up on after every retry", "notifier", notifiers,
-             [](const NotifierStatus& n) { return n.abandoned; });
+    per_item<NotifierStatus>(
+        o,
+        {{"vigil_notifier_queue_length", "gauge", "events waiting for delivery", [](const NotifierStatus& n) -> uint64_t { return n.queued; }},
+         {"vigil_notifier_delivered_total", "counter", "events delivered", [](const NotifierStatus& n) -> uint64_t { return n.delivered; }},
+         {"vigil_notifier_failures_total", "counter", "failed delivery attempts",
+          [](const NotifierStatus& n) -> uint64_t { return n.failed_attempts; }},
+         {"vigil_notifier_abandoned_total", "counter", "events given up on after every retry",
+          [](const NotifierStatus& n) -> uint64_t { return n.abandoned; }}},
+        "notifier", notifiers);
 }
 
 void worker_metrics(std::ostringstream& o, const WorkerStatus& w) {
