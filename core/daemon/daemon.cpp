@@ -71,6 +71,7 @@ bool Daemon::start() {
         return false;
     }
     config_ = std::make_unique<config::Config>(std::move(*result.config));
+    started_global_ = config_->global;
     apply_logging(*config_);
 
     event_config* cfg = event_config_new();
@@ -134,7 +135,7 @@ ReloadOutcome Daemon::reload() {
                    result.diagnostics.error_count(), options_.config_path.c_str());
         return outcome;
     }
-    for (const auto& key : config::changed_needing_restart(config_->global, result.config->global))
+    for (const auto& key : config::changed_needing_restart(started_global_, result.config->global))
         VLOG_WARNING("[global] %s changed; the new value takes effect when vigild restarts", key.c_str());
     config_ = std::make_unique<config::Config>(std::move(*result.config));
     apply_logging(*config_);

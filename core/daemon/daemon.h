@@ -74,6 +74,8 @@ private:
     Lifecycle* lifecycle_ = nullptr;
     const config::TypeRegistry& types_;
     std::unique_ptr<config::Config> config_;
+    // What keys read at start only were set to: a reload compares against these.
+    config::GlobalConfig started_global_;
     std::vector<std::unique_ptr<Subsystem>> subsystems_;
     event_base* base_ = nullptr;
     std::vector<event*> signal_events_;

@@ -40,8 +40,11 @@ config::OptionSpec to_spec(const vigil_key& k, const vigil_key_doc* doc) {
     s.required = k.flags & VIGIL_KEY_REQUIRED;
     s.repeatable = k.flags & VIGIL_KEY_REPEATABLE;
     s.secret = k.flags & VIGIL_KEY_SECRET;
-    s.limits.min = k.min;
-    s.limits.max = k.max;
+    // The SDK defines min/max for INTEGER keys only: other kinds' are not limits.
+    if (k.kind == VIGIL_KEY_INTEGER) {
+        s.limits.min = k.min;
+        s.limits.max = k.max;
+    }
     for (auto c = k.choices; c && *c; ++c) s.limits.choices.emplace_back(*c);
     if (doc && doc->default_value) s.default_value = doc->default_value;
     if (doc && doc->description) s.description = doc->description;
@@ -135,7 +138,14 @@ PluginConfig::PluginConfig(const Type& type, std::string name, std::string type_
     : name_(std::move(name)), type_(std::move(type_name)), specs_(key_specs(type)) {
     for (const auto& o : options) options_.push_back({o.key.c_str(), o.value.c_str()});
     config_.size = sizeof(vigil_config);
-    if (speaks_1_2(type)) add_typed_values(options);
+    if (speaks_1_2(type)) {
+        // A default points into the plugin's own key_docs, which live as long as
+        // the plugin (a written value lives as long as the config).
+        for (size_t i = 0; i < type.key_count; ++i)
+            if (type.key_docs && type.key_docs[i].default_value && *type.key_docs[i].default_value && !config::find_option(options, type.keys[i].name))
+                options_.push_back({type.keys[i].name, type.key_docs[i].default_value});
+        add_typed_values(options);
+    }
     else config_.size = offsetof(vigil_config, values);
     config_.name = name_.c_str();
     config_.type = type_.c_str();
@@ -152,9 +162,6 @@ template PluginConfig::PluginConfig(const vigil_notifier_type&, std::string, std
                                     int64_t);
 
 void PluginConfig::add_typed_values(const config::Options& options) {
-    for (const auto& spec : specs_)
-        if (!spec.default_value.empty() && !config::find_option(options, spec.name))
-            options_.push_back({spec.name.c_str(), spec.default_value.c_str()});
     ranges_.resize(options_.size());
     for (size_t i = 0; i < options_.size(); ++i) {
         vigil_value v{};

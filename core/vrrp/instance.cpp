@@ -92,7 +92,7 @@ void Instance::start() {
     if (auto src = source_address()) machine_.set_primary_address(*src);
     // A crashed run may have left our VIPs behind; a backup must not hold them.
     if (config_.priority != 255) release_vips(true);
-    link_fault_ = !link_.usable();
+    link_fault_ = link_faults();
     if (link_fault_)
         update_fault(link_.index == 0 ? "interface " + config_.interface + " does not exist"
                                       : "interface " + config_.interface + " is down");
@@ -125,11 +125,15 @@ void Instance::receive(const Advert& advert, const Received& packet) {
     rearm();
 }
 
+bool Instance::link_faults() const {
+    // dont_track_primary ignores the link's state, not its absence.
+    return config_.dont_track_primary ? link_.index == 0 : !link_.usable();
+}
+
 void Instance::refresh_link(const net::InterfaceInfo& info) {
     link_ = info;
     if (auto src = source_address()) machine_.set_primary_address(*src);
-    // dont_track_primary ignores the link's state, not its absence.
-    bool fault = config_.dont_track_primary ? link_.index == 0 : !link_.usable();
+    bool fault = link_faults();
     if (fault == link_fault_) return;
     link_fault_ = fault;
     update_fault(fault ? "interface " + config_.interface + " went down" : "interface " + config_.interface + " came up");

@@ -99,6 +99,7 @@ private:
     static void on_garp_timer(int, short, void* self);
     void rearm();
     // Applies link_fault_ || track_fault_ || socket_fault_ to the machine (or the sync group).
+    bool link_faults() const;  // from link_, as dont_track_primary has it
     void update_fault(const std::string& reason);
     void take_vips();
     void release_vips(bool only_present);

@@ -11,7 +11,7 @@
 
 struct command {
     char **argv;       /* split command, or NULL with shell */
-    const char *line;  /* for the shell */
+    char *line;        /* for the shell (a copy: cfg lives only during create) */
     int shell;
     char *user;
 };
@@ -20,7 +20,6 @@ static int parse_command(const vigil_config *cfg, struct command *c, char *err, 
     const char *line = vigil_config_get(cfg, "command");
     memset(c, 0, sizeof *c);
     c->shell = vigil_config_bool(cfg, "shell", 0);
-    c->line = line;
     if (!line || !*line) {
         snprintf(err, errlen, "command is empty");
         return -1;
@@ -42,12 +41,14 @@ static int parse_command(const vigil_config *cfg, struct command *c, char *err, 
     }
     const char *user = vigil_config_get(cfg, "user");
     c->user = user ? strdup(user) : NULL;
+    c->line = strdup(line);
     return 0;
 }
 
 static void free_command(struct command *c) {
     free(c->argv);
     free(c->user);
+    free(c->line);
 }
 
 static int validate_command(const vigil_config *cfg, char *err, size_t errlen) {

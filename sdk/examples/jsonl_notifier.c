@@ -1,7 +1,8 @@
 /* An example notifier: appends each event, as its JSON object, to a file,
  * one per line. deliver() runs on the notifier's own thread and may block.
- * It uses only what plugin ABI 1.1 offered (its one key is a string), and
- * names the fields it sets, so fields a later ABI appends stay zero.
+ * It uses only what plugin ABI 1.1 offered (vigil_config_get, no key docs or
+ * typed getters), which every later 1.x keeps working, and names the fields
+ * it sets, so fields a later ABI appends stay zero.
  *
  *   [notifier audit]
  *   type = jsonl

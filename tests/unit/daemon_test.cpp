@@ -6,7 +6,9 @@
 #include "daemon/daemon.h"
 #include "daemon/options.h"
 #include "daemon/pid_file.h"
+#include "log/logger.h"
 #include "support/config_helpers.h"
+#include "support/process.h"
 #include "support/temp_dir.h"
 
 using namespace vigil;
@@ -71,6 +73,39 @@ TEST(DaemonReload, AcceptsAGoodConfigAndRefusesABrokenOne) {
 
     d.request_stop();
     EXPECT_EQ(seen.back(), -1);
+}
+
+// control_socket is read at start only: a reload that changes it says so,
+// again while it still differs from the socket in use, and not once it is
+// back to that one. Control: a key applied live (log_level) is never named.
+TEST(DaemonReload, NamesGlobalKeysThatTakeEffectOnlyAtARestart) {
+    TempDir dir;
+    auto log = dir.file("vigild.log");
+    auto config = [&](const std::string& socket, const std::string& level) {
+        return "[global]\nlog = file:" + log + "\nlog_level = " + level + "\ncontrol_socket = " + socket +
+               "\n[instance VI_1]\ninterface = lo\nvrid = 51\nvip = 192.0.2.10/24\n";
+    };
+    auto path = dir.write("vigil.conf", config("/run/a.sock", "warning"));
+    daemon::Daemon d(options_for(path), types());
+    ASSERT_TRUE(d.start());
+    const std::string warning = "[global] control_socket changed; the new value takes effect when vigild restarts";
+
+    dir.write("vigil.conf", config("/run/a.sock", "info"));
+    ASSERT_TRUE(d.reload().applied);
+    EXPECT_EQ(count_of(slurp(log), "[global]"), 0u) << slurp(log);
+
+    dir.write("vigil.conf", config("/run/b.sock", "info"));
+    ASSERT_TRUE(d.reload().applied);
+    EXPECT_EQ(count_of(slurp(log), warning), 1u) << slurp(log);
+    ASSERT_TRUE(d.reload().applied);
+    EXPECT_EQ(count_of(slurp(log), warning), 2u) << "still not in effect: " << slurp(log);
+
+    dir.write("vigil.conf", config("/run/a.sock", "info"));
+    ASSERT_TRUE(d.reload().applied);
+    EXPECT_EQ(count_of(slurp(log), warning), 2u) << "back to the socket in use: " << slurp(log);
+    EXPECT_EQ(count_of(slurp(log), "[global]"), 2u) << "log_level is applied live: " << slurp(log);
+    d.request_stop();
+    log::Logger::get().configure({}, log::Level::Info, false);
 }
 
 TEST(DaemonReload, AMissingFileIsRefusedToo) {

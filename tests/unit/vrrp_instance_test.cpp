@@ -74,3 +74,22 @@ TEST(VrrpInstance, DontTrackPrimaryIgnoresTheLinkGoingDown) {
     EXPECT_EQ(ignores.machine().state(), vrrp::State::Backup) << "dont_track_primary: a link down is not a FAULT";
     EXPECT_EQ(tracks.machine().state(), vrrp::State::Fault) << "control: without it, it is";
 }
+
+// The same when the link is already down as the instance starts (vigild's
+// start, or a restart at a reload).
+TEST(VrrpInstance, DontTrackPrimaryIgnoresALinkDownAtStart) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    ASSERT_TRUE(test::ip({"link", "set", "vt0", "down"}));
+    test::InstanceRig rig;
+    auto ignoring = test::veth_instance_config();
+    ignoring.dont_track_primary = true;
+    auto tracking = test::veth_instance_config();
+    tracking.name = "VI_2";
+    tracking.vrid = 52;
+    vrrp::Instance ignores(ignoring, rig.context), tracks(tracking, rig.context);
+    ignores.start();
+    tracks.start();
+    EXPECT_EQ(ignores.machine().state(), vrrp::State::Backup) << "dont_track_primary: a link down at start is not a FAULT";
+    EXPECT_EQ(tracks.machine().state(), vrrp::State::Fault) << "control: without it, it is";
+}

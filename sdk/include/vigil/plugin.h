@@ -104,7 +104,7 @@ typedef struct vigil_key {
     const char *name;
     uint32_t kind;                /* enum vigil_key_kind */
     uint32_t flags;               /* VIGIL_KEY_REQUIRED | VIGIL_KEY_REPEATABLE | VIGIL_KEY_SECRET */
-    int64_t min, max;             /* VIGIL_KEY_INTEGER */
+    int64_t min, max;             /* VIGIL_KEY_INTEGER only (ignored for other kinds) */
     const char *const *choices;   /* NULL-terminated: CHOICE values, URL schemes */
 } vigil_key;
 
@@ -141,7 +141,9 @@ typedef struct vigil_value {
 
 /* A [tracker NAME] or [notifier NAME] section as the plugin sees it: its
  * type-specific keys in file order (a repeatable key appears once per line;
- * for a single key the last occurrence is the one in force). */
+ * for a single key the last occurrence is the one in force). The struct and
+ * everything it points to are valid during the call it is passed to
+ * (validate, create) only: copy what you keep. */
 typedef struct vigil_config {
     uint32_t size;
     const char *name;
