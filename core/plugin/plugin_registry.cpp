@@ -40,8 +40,9 @@ config::OptionSpec to_spec(const vigil_key& k, const vigil_key_doc* doc) {
     s.required = k.flags & VIGIL_KEY_REQUIRED;
     s.repeatable = k.flags & VIGIL_KEY_REPEATABLE;
     s.secret = k.flags & VIGIL_KEY_SECRET;
-    // The SDK defines min/max for INTEGER keys only: other kinds' are not limits.
-    if (k.kind == VIGIL_KEY_INTEGER) {
+    // min/max limit INTEGER keys, and from 1.2 (a type with key docs) DURATION
+    // keys in ms: a 1.1 plugin's numbers there were never limits.
+    if (k.kind == VIGIL_KEY_INTEGER || (k.kind == VIGIL_KEY_DURATION && doc)) {
         s.limits.min = k.min;
         s.limits.max = k.max;
     }

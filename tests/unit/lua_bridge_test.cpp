@@ -197,6 +197,8 @@ TEST_F(LuaTest, TheBridgesOwnKeysAreDeclaredCheckedAndDefaulted) {
     auto all = joined(r);
     EXPECT_NE(all.find("t.conf:9: budget: 'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)"), std::string::npos) << all;
     EXPECT_NE(all.find("t.conf:10: memory_limit_mb: 0 is out of range (1-65536)"), std::string::npos) << all;
+    auto zero = joined(load(instance("track = t\n") + "[tracker t]\ntype = lua\nscript = /x.lua\nbudget = 0\n"));
+    EXPECT_NE(zero.find("t.conf:9: budget: must be greater than 0"), std::string::npos) << "a 1.2 duration's min holds: " << zero;
 }
 
 TEST_F(LuaTest, AMemoryBombIsCutOffAtTheCap) {

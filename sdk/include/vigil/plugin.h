@@ -104,7 +104,7 @@ typedef struct vigil_key {
     const char *name;
     uint32_t kind;                /* enum vigil_key_kind */
     uint32_t flags;               /* VIGIL_KEY_REQUIRED | VIGIL_KEY_REPEATABLE | VIGIL_KEY_SECRET */
-    int64_t min, max;             /* VIGIL_KEY_INTEGER only (ignored for other kinds) */
+    int64_t min, max;             /* VIGIL_KEY_INTEGER; 1.2 (with key_docs): also DURATION, in ms, max 0 = none */
     const char *const *choices;   /* NULL-terminated: CHOICE values, URL schemes */
 } vigil_key;
 
