@@ -646,6 +646,8 @@ private:
                     version = n.args[0];
                 }
                 version_seen = true;
+            } else if (k == "dont_track_primary") {
+                s.lines.push_back("dont_track_primary = yes");
             } else if (k == "nopreempt") {
                 s.lines.push_back("preempt = no");
             } else if (k == "preempt") {

@@ -159,6 +159,7 @@ vrrp_instance VI_6
         worker weight -1
     }
     garp_master_refresh 60
+    dont_track_primary
     notify_stop "/usr/local/bin/stopped"
     smtp_alert
 }
@@ -216,9 +217,11 @@ vrrp_sync_group G1 {
                    "unicast_src = 192.0.2.1", "unicast_peer = 192.0.2.2", "unicast_peer = 192.0.2.3",
                    "vip = 192.0.2.100/24 dev eth1 label eth1:web", "vip = 192.0.2.101/32", 
                    "track_interface = eth1 eth0:-10", "track = maint custom:5 piped level haproxy worker:-1",
-                   "garp_refresh = 60s", "version = 3", "garp_repeat = 3", "garp_delay = 2s", "notify = notify-stop mail"})
+                   "garp_refresh = 60s", "version = 3", "garp_repeat = 3", "garp_delay = 2s", "notify = notify-stop mail",
+                   "dont_track_primary = yes"})
         EXPECT_NE(vi6.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << vi6;
     auto vi7 = section(r, "[instance VI_7]");
+    EXPECT_EQ(vi7.find("dont_track_primary"), std::string::npos) << "only where keepalived had it";
     EXPECT_TRUE(has(r, "vip = 2001:db8::10/128"));
     for (auto l : {"version = 2", "auth_pass = short", "garp_repeat = 1", "garp_delay = 2s", "notify = notify-master"})
         EXPECT_NE(vi7.find(std::string(l) + "\n"), std::string::npos) << l << "\n" << vi7;
