@@ -4,6 +4,7 @@
 // table without a sample, or with the wrong class, fails this test.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 
 #include "config/reload_plan.h"
@@ -62,6 +63,25 @@ const Config& loaded(const std::string& text, LoadResult& keep) {
     return keep.ok() ? *keep.config : empty;
 }
 
+// Each key's two samples loaded (`config` makes the whole text of a sample's
+// lines, `pick` takes the sections of the table's kind): the sample must
+// change the value, and restart the section exactly when the key's class says.
+template <typename T>
+void expect_restarts_by_class(const KeyTable<T>& table, const std::map<std::string, Sample>& samples, const char* what,
+                              const std::function<std::string(const std::string&)>& config,
+                              const std::function<const std::vector<T>&(const Config&)>& pick) {
+    expect_every_key_sampled(table, samples, what);
+    for (const auto& k : table) {
+        if (!samples.count(k.name)) continue;
+        LoadResult ra, rb;
+        const auto& a = pick(loaded(config(samples.at(k.name).a), ra));
+        const auto& b = pick(loaded(config(samples.at(k.name).b), rb));
+        if (a.empty() || b.empty()) continue;
+        EXPECT_EQ(restart_fingerprint(a[0]) != restart_fingerprint(b[0]), k.reload == Reload::Restart) << what << " " << k.name;
+        EXPECT_NE(k.field.show(a[0]), k.field.show(b[0])) << what << " " << k.name << ": the sample changes nothing";
+    }
+}
+
 }  // namespace
 
 TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
@@ -88,18 +108,11 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"v3_checksum", {"version = 3\nv3_checksum = pseudo-header", "version = 3\nv3_checksum = rfc9568", kRestart}},
         {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
     };
-    expect_every_key_sampled(instance_keys(), samples, "[instance]");
-    for (const auto& k : instance_keys()) {
-        if (!samples.count(k.name)) continue;
-        LoadResult ra, rb;
-        const auto& a = loaded(section("instance VI_1", base, samples.at(k.name).a) + kNeighbours, ra);
-        const auto& b = loaded(section("instance VI_1", base, samples.at(k.name).b) + kNeighbours, rb);
-        if (a.instances.empty() || b.instances.empty()) continue;
-        bool restarts = restart_fingerprint(a.instances[0]) != restart_fingerprint(b.instances[0]);
-        EXPECT_EQ(restarts, k.reload == Reload::Restart) << "[instance] " << k.name;
-        EXPECT_NE(k.field.show(a.instances[0]), k.field.show(b.instances[0])) << "[instance] " << k.name << ": the sample changes nothing";
-        EXPECT_NE(k.reload, Reload::DaemonRestart) << "[instance] " << k.name;
-    }
+    expect_restarts_by_class<InstanceConfig>(
+        instance_keys(), samples, "[instance]",
+        [&](const std::string& lines) { return section("instance VI_1", base, lines) + kNeighbours; },
+        [](const Config& c) -> const std::vector<InstanceConfig>& { return c.instances; });
+    for (const auto& k : instance_keys()) EXPECT_NE(k.reload, Reload::DaemonRestart) << "[instance] " << k.name;
 }
 
 TEST(KeyTables, TrackersAndNotifiersRestartExactlyWhenARestartKeyChanges) {
@@ -116,30 +129,16 @@ TEST(KeyTables, TrackersAndNotifiersRestartExactlyWhenARestartKeyChanges) {
         {"events", {"events = master", "events = master backup", kRestart}},
         {"timeout", {"timeout = 10s", "timeout = 5s", kRestart}},
     };
-    expect_every_key_sampled(tracker_keys(), tracker_samples, "[tracker]");
-    expect_every_key_sampled(notifier_keys(), notifier_samples, "[notifier]");
     const std::map<std::string, std::string> tracker_base = {{"type", "file"}, {"path", "/tmp/x"}};
-    for (const auto& k : tracker_keys()) {
-        if (!tracker_samples.count(k.name)) continue;
-        LoadResult ra, rb;
-        const auto& a = loaded(instance("track = t\n") + section("tracker t", tracker_base, tracker_samples.at(k.name).a), ra);
-        const auto& b = loaded(instance("track = t\n") + section("tracker t", tracker_base, tracker_samples.at(k.name).b), rb);
-        if (a.trackers.empty() || b.trackers.empty()) continue;
-        EXPECT_EQ(restart_fingerprint(a.trackers[0]) != restart_fingerprint(b.trackers[0]), k.reload == Reload::Restart)
-            << "[tracker] " << k.name;
-        EXPECT_NE(k.field.show(a.trackers[0]), k.field.show(b.trackers[0])) << "[tracker] " << k.name << ": the sample changes nothing";
-    }
+    expect_restarts_by_class<TrackerConfig>(
+        tracker_keys(), tracker_samples, "[tracker]",
+        [&](const std::string& lines) { return instance("track = t\n") + section("tracker t", tracker_base, lines); },
+        [](const Config& c) -> const std::vector<TrackerConfig>& { return c.trackers; });
     const std::map<std::string, std::string> notifier_base = {{"type", "log"}, {"syslog", "yes"}};
-    for (const auto& k : notifier_keys()) {
-        if (!notifier_samples.count(k.name)) continue;
-        LoadResult ra, rb;
-        const auto& a = loaded(instance() + section("notifier n", notifier_base, notifier_samples.at(k.name).a), ra);
-        const auto& b = loaded(instance() + section("notifier n", notifier_base, notifier_samples.at(k.name).b), rb);
-        if (a.notifiers.empty() || b.notifiers.empty()) continue;
-        EXPECT_EQ(restart_fingerprint(a.notifiers[0]) != restart_fingerprint(b.notifiers[0]), k.reload == Reload::Restart)
-            << "[notifier] " << k.name;
-        EXPECT_NE(k.field.show(a.notifiers[0]), k.field.show(b.notifiers[0])) << "[notifier] " << k.name << ": the sample changes nothing";
-    }
+    expect_restarts_by_class<NotifierConfig>(
+        notifier_keys(), notifier_samples, "[notifier]",
+        [&](const std::string& lines) { return instance() + section("notifier n", notifier_base, lines); },
+        [](const Config& c) -> const std::vector<NotifierConfig>& { return c.notifiers; });
 }
 
 TEST(KeyTables, TypeKeysOfTrackersAndNotifiersRestartThem) {
@@ -156,17 +155,12 @@ TEST(KeyTables, AGroupRestartsWhenItsMembersChangeNotWhenItsNotifyDoes) {
         {"instances", {"instances = VI_1", "instances = VI_1 VI_2", kRestart}},
         {"notify", {"notify = n1", "notify = n2", kLive}},
     };
-    expect_every_key_sampled(group_keys(), samples, "[group]");
-    for (const auto& k : group_keys()) {
-        LoadResult ra, rb;
-        std::string second = "[instance VI_2]\ninterface = eth0\nvrid = 52\nvip = 192.0.2.20/24\n";
-        const std::map<std::string, std::string> base = {{"instances", "VI_1"}};
-        const auto& a = loaded(instance() + second + kNeighbours + section("group G", base, samples.at(k.name).a), ra);
-        const auto& b = loaded(instance() + second + kNeighbours + section("group G", base, samples.at(k.name).b), rb);
-        if (a.groups.empty() || b.groups.empty()) continue;
-        EXPECT_EQ(restart_fingerprint(a.groups[0]) != restart_fingerprint(b.groups[0]), k.reload == Reload::Restart) << "[group] " << k.name;
-        EXPECT_NE(k.field.show(a.groups[0]), k.field.show(b.groups[0])) << "[group] " << k.name << ": the sample changes nothing";
-    }
+    const std::string second = "[instance VI_2]\ninterface = eth0\nvrid = 52\nvip = 192.0.2.20/24\n";
+    const std::map<std::string, std::string> base = {{"instances", "VI_1"}};
+    expect_restarts_by_class<GroupConfig>(
+        group_keys(), samples, "[group]",
+        [&](const std::string& lines) { return instance() + second + kNeighbours + section("group G", base, lines); },
+        [](const Config& c) -> const std::vector<GroupConfig>& { return c.groups; });
 }
 
 TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {

@@ -48,19 +48,30 @@ TEST(VrrpInstance, APreemptRightAfterAVipWasRemovedAddsItAgain) {
     EXPECT_TRUE(vip_on_vt0()) << "a master without its VIP, right after it left MASTER";
 }
 
+// Two instances on vt0: one with dont_track_primary, and its control without.
+struct DontTrackPrimaryPair {
+    explicit DontTrackPrimaryPair(test::InstanceRig& rig) : ignores(config(true), rig.context), tracks(config(false), rig.context) {}
+    static config::InstanceConfig config(bool ignore_link) {
+        auto c = test::veth_instance_config();
+        c.dont_track_primary = ignore_link;
+        if (!ignore_link) {
+            c.name = "VI_2";
+            c.vrid = 52;
+            c.vips = {{*net::IpPrefix::parse("192.0.2.252/24"), "", "", {}}};
+        }
+        return c;
+    }
+    vrrp::Instance ignores, tracks;
+};
+
 // dont_track_primary: the instance's link going down leaves it as it is;
 // control: without it, the same link change is a FAULT.
 TEST(VrrpInstance, DontTrackPrimaryIgnoresTheLinkGoingDown) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
     test::InstanceRig rig;
-    auto ignoring = test::veth_instance_config();
-    ignoring.dont_track_primary = true;
-    auto tracking = test::veth_instance_config();
-    tracking.name = "VI_2";
-    tracking.vrid = 52;
-    tracking.vips = {{*net::IpPrefix::parse("192.0.2.252/24"), "", "", {}}};
-    vrrp::Instance ignores(ignoring, rig.context), tracks(tracking, rig.context);
+    DontTrackPrimaryPair pair(rig);
+    auto& [ignores, tracks] = pair;
     ignores.start();
     tracks.start();
     ASSERT_EQ(ignores.machine().state(), vrrp::State::Backup);
@@ -82,12 +93,8 @@ TEST(VrrpInstance, DontTrackPrimaryIgnoresALinkDownAtStart) {
     ASSERT_TRUE(test::make_veth());
     ASSERT_TRUE(test::ip({"link", "set", "vt0", "down"}));
     test::InstanceRig rig;
-    auto ignoring = test::veth_instance_config();
-    ignoring.dont_track_primary = true;
-    auto tracking = test::veth_instance_config();
-    tracking.name = "VI_2";
-    tracking.vrid = 52;
-    vrrp::Instance ignores(ignoring, rig.context), tracks(tracking, rig.context);
+    DontTrackPrimaryPair pair(rig);
+    auto& [ignores, tracks] = pair;
     ignores.start();
     tracks.start();
     EXPECT_EQ(ignores.machine().state(), vrrp::State::Backup) << "dont_track_primary: a link down at start is not a FAULT";
