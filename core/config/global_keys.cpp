@@ -82,6 +82,9 @@ const KeyTable<GlobalConfig>& global_keys() {
         {"stall_timeout", ValueKind::Duration, Reload::Live, "twice the smallest advert_int, at least 200ms",
          "how long the worker's loop may stand still before the supervisor ends it and resigns for it; 0 never, else at least 100ms",
          parsed_by<&G::stall_timeout>(apply_stall_timeout)},
+        {"startup_delay", ValueKind::Duration, Reload::DaemonRestart, "0",
+         "after vigild starts, every instance stays BACKUP (listening, sending nothing) this long",
+         stored<&G::startup_delay>(), {0, 3'600'000}},
     };
     return table;
 }

@@ -39,6 +39,8 @@ struct GlobalConfig {
     // How long the worker's loop may stand still before the supervisor ends
     // it; unset: stall_timeout_of() picks the default. 0: never.
     std::optional<Duration> stall_timeout;
+    // After vigild starts, no instance becomes MASTER for this long.
+    Duration startup_delay{0};
 };
 
 enum class InitialState { Master, Backup };  // in the order of `state`'s choices

@@ -37,6 +37,7 @@ MachineParams params_of(const config::InstanceConfig& c, const Context& context)
     p.start_as_master = c.state == config::InitialState::Master && !hand_over;
     p.start_as_backup = hand_over;
     if (hand_over) p.preempt_delay = std::max(p.preempt_delay, kRestartedPreemptDelay);
+    p.no_master_before = context.no_master_before;
     return p;
 }
 

@@ -42,6 +42,8 @@ struct Context {
     // now), and its first transition says why.
     bool restarted = false;
     std::string start_note{};
+    // [global] startup_delay: no instance is MASTER before this time.
+    Time no_master_before{0};
 };
 
 struct InstanceCounters {

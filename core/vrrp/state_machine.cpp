@@ -49,6 +49,10 @@ void Machine::become_master(const std::string& reason, Time now) {
 }
 
 void Machine::try_become_master(const std::string& reason, Time now) {
+    if (now < p_.no_master_before) {
+        deadline_ = p_.no_master_before;
+        return;
+    }
     if (maintenance_ || (gate_ && !gate_->may_become_master(*this))) {
         deadline_ = now + master_down_interval();
         return;
@@ -73,11 +77,19 @@ void Machine::start(Time now, const std::string& note) {
         move(State::Fault, noted("starting while faulted: " + fault_reason_));
         return;
     }
-    if (priority_ == 255 && !maintenance_ && !p_.start_as_backup) {
+    bool held = now < p_.no_master_before;
+    if (priority_ == 255 && !maintenance_ && !p_.start_as_backup && !held) {
         become_master(noted("address owner (priority 255)"), now);
         return;
     }
-    become_backup(noted(maintenance_ ? "starting in maintenance" : "starting"), now);
+    std::string why = maintenance_ ? "starting in maintenance" : "starting";
+    if (held)
+        why += "; startup_delay: not MASTER for " +
+               std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(p_.no_master_before - now).count()) +
+               " ms";
+    become_backup(noted(why), now);
+    // An owner takes the role as soon as the startup delay is over.
+    if (held && priority_ == 255 && !maintenance_ && !p_.start_as_backup) deadline_ = p_.no_master_before;
     // `state = master` (as keepalived): claim the role after one advert
     // interval and a minimal skew, unless a master speaks up first.
     if (p_.start_as_master)
@@ -185,8 +197,12 @@ void Machine::set_fault(bool faulted, const std::string& reason, Time now) {
         return;
     }
     master_advert_cs_ = p_.advert_cs;
-    if (p_.priority == 255 && !maintenance_) become_master("fault cleared; address owner (priority 255)", now);
-    else become_backup(reason, now);
+    if (p_.priority == 255 && !maintenance_ && now >= p_.no_master_before) {
+        become_master("fault cleared; address owner (priority 255)", now);
+        return;
+    }
+    become_backup(reason, now);
+    if (p_.priority == 255 && !maintenance_) deadline_ = p_.no_master_before;
 }
 
 void Machine::stop(Time) {

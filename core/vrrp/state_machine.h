@@ -29,6 +29,9 @@ struct MachineParams {
     Time preempt_delay{0};          // a lower-priority master is tolerated this long after first heard
     bool start_as_master = false;   // `state = master`
     bool start_as_backup = false;   // even as an owner (a restarted worker: the peer holds the role)
+    // `startup_delay`: no MASTER before this time (the machine stays BACKUP,
+    // listening, and sends nothing), whatever its priority or `state`.
+    Time no_master_before{0};
 };
 
 class Actions {

@@ -42,6 +42,13 @@ void VrrpSubsystem::apply(const config::Config& config) {
     if (!links_) {
         links_ = std::make_unique<net::LinkMonitor>(base_, [this] { on_link_change(); });
         if (!links_->error().empty()) VLOG_ERROR("link monitor: %s; interface changes will go unnoticed", links_->error().c_str());
+        // At vigild's start only: links that flap at boot must not make this
+        // host master. A restarted worker hands the role over anyway.
+        if (config.global.startup_delay.count() > 0 && !context_.restarted) {
+            context_.no_master_before = monotonic_now() + std::chrono::duration_cast<Time>(config.global.startup_delay);
+            VLOG_NOTICE("startup_delay: no instance becomes MASTER for the next %lld ms",
+                        static_cast<long long>(config.global.startup_delay.count()));
+        }
     }
 
     // A group's members restart together: each carries the whole group's fingerprint.

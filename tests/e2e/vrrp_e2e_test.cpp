@@ -171,6 +171,27 @@ TEST(VrrpE2E, AnOwnerTakesItsAddressAtOnce) {
     EXPECT_TRUE(lab.wait_address(2, kVip, false, 2s));
 }
 
+// The control is the test above: without the delay the owner is master at once.
+TEST(VrrpE2E, StartupDelayKeepsEvenAnOwnerBackupAndSilent) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
+    auto started = std::chrono::steady_clock::now();
+    auto since = [&] { return std::chrono::steady_clock::now() - started; };
+    lab.start_vigild(1, "startup_delay = 1.5s\n" + vrrp_instance("VI_1", 51, 255, kVip + "/24", fast()));
+    ASSERT_TRUE(lab.wait_log(1, "VI_1: INIT -> BACKUP (starting; startup_delay: not MASTER for")) << lab.log(1);
+    // One advert from the owner would make h2 yield: throughout the delay h2
+    // keeps the VIP and h1 has none.
+    while (since() < 1300ms) {
+        ASSERT_TRUE(lab.has_address(2, kVip)) << "h1 spoke during its startup delay\n" << lab.log(1);
+        ASSERT_FALSE(lab.has_address(1, kVip));
+    }
+    ASSERT_TRUE(lab.wait_address(1, kVip, true, 5s)) << lab.log(1);
+    EXPECT_GE(since(), 1500ms);
+    EXPECT_TRUE(lab.wait_address(2, kVip, false, 2s)) << lab.log(2);
+}
+
 TEST(VrrpE2E, ANewMasterAnnouncesItselfToTheSegment) {
     Lab lab(3);
     REQUIRE_LAB(lab);

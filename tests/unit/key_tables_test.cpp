@@ -175,6 +175,7 @@ TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {
         {"metrics_listen", {"metrics_listen = 127.0.0.1:9100", "metrics_listen = 127.0.0.1:9101", kDaemon}},
         {"state_dir", {"state_dir = /var/lib/a", "state_dir = /var/lib/b", kLive}},
         {"stall_timeout", {"stall_timeout = 0", "stall_timeout = 1s", kLive}},
+        {"startup_delay", {"startup_delay = 0", "startup_delay = 30s", kDaemon}},
     };
     expect_every_key_sampled(global_keys(), samples, "[global]");
     for (const auto& k : global_keys()) {

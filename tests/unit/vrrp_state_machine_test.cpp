@@ -429,3 +429,71 @@ TEST(VrrpMaintenance, AMasterResignsAndStaysBackupUntilItEnds) {
     lan.run_for(1s);
     EXPECT_EQ(a.machine.state(), State::Master);
 }
+
+// [global] startup_delay: the machine stays BACKUP, sending nothing, until
+// no_master_before, whatever wins the election meanwhile.
+TEST(VrrpStartupDelay, NoMasterAndNoAdvertBeforeTheDelayEnds) {
+    SimLan lan;
+    auto held = v2(100);
+    held.no_master_before = 20s;
+    auto& a = lan.add("a", "192.0.2.1", 51, held);
+    auto& control = lan.add("c", "192.0.2.3", 52, v2(100));  // another VRID: not a peer
+    lan.start(a);
+    lan.start(control);
+    lan.run_until(19s);
+    EXPECT_EQ(a.machine.state(), State::Backup);
+    EXPECT_TRUE(a.sent.empty());
+    EXPECT_EQ(control.last_entered(State::Master), 3609375us) << "control: without the delay, master after the master down interval";
+    lan.run_until(21s);
+    EXPECT_EQ(a.machine.state(), State::Master);
+    EXPECT_EQ(a.last_entered(State::Master), 20s) << "alone: master the moment the delay ends";
+    EXPECT_EQ(count_to(a, State::Master), 1);
+}
+
+TEST(VrrpStartupDelay, AnOwnerAndStateMasterWaitToo) {
+    SimLan lan;
+    auto owner = v2(255);
+    owner.no_master_before = 10s;
+    auto eager = v2(100);
+    eager.start_as_master = true;
+    eager.no_master_before = 10s;
+    auto& a = lan.add("a", "192.0.2.1", 51, owner);
+    auto& b = lan.add("b", "192.0.2.2", 52, eager);
+    lan.start(a);
+    lan.start(b);
+    EXPECT_EQ(a.machine.state(), State::Backup) << "an owner starts as master without the delay";
+    lan.run_until(10s);
+    EXPECT_EQ(a.last_entered(State::Master), 10s);
+    EXPECT_EQ(b.last_entered(State::Master), 10s);
+    EXPECT_EQ(a.sent.front().first, 10s) << "nothing sent before";
+}
+
+TEST(VrrpStartupDelay, AMasterHeardDuringTheDelayKeepsTheRole) {
+    SimLan lan;
+    auto& m = lan.add("m", "192.0.2.2", 51, v2(90));
+    lan.start(m);
+    lan.run_until(5s);
+    ASSERT_EQ(m.machine.state(), State::Master);
+    // A higher priority (it would preempt at once without the delay) with a
+    // delay: it waits the delay out, then preempts.
+    auto held = v2(100);
+    held.no_master_before = 15s;
+    auto& a = lan.add("a", "192.0.2.1", 51, held);
+    lan.start(a);
+    lan.run_until(14900ms);
+    EXPECT_EQ(count_to(a, State::Master), 0);
+    EXPECT_TRUE(a.sent.empty());
+    EXPECT_EQ(m.machine.state(), State::Master);
+    lan.run_until(20s);
+    EXPECT_EQ(a.machine.state(), State::Master);
+    EXPECT_EQ(a.last_entered(State::Master), 15s);
+    // A lower priority that hears a master during the delay stays BACKUP
+    // after it (the control: the delay defers the role, it grants nothing).
+    auto low = v2(50);
+    low.no_master_before = 25s;
+    auto& b = lan.add("b", "192.0.2.3", 51, low);
+    lan.start(b);
+    lan.run_until(40s);
+    EXPECT_EQ(count_to(b, State::Master), 0);
+    EXPECT_EQ(b.machine.master_address(), a.address);
+}
