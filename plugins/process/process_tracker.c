@@ -6,7 +6,11 @@
  * initial network namespace, so elsewhere (containers, test labs) exits are
  * still seen at once through a pidfd per matching process, and new
  * processes by a /proc scan every `interval` (while enough run and no max is
- * set, every tenth interval: a new one could not change the state). */
+ * set, every tenth interval: a new one could not change the state).
+ *
+ * `fork_delay` / `terminate_delay` (keepalived's): a change of state is
+ * reported only once it has held that long, so a service that restarts by
+ * exiting and forking again does not flap the tracker. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
@@ -45,6 +49,10 @@ struct process_tracker {
     size_t count;
     long last_count;
     int quiet_scans;  /* intervals since the last full scan */
+    int64_t fork_delay_us, terminate_delay_us;
+    vigil_timer *delay_timer;  /* armed while a change waits out its delay */
+    int reported;              /* -1 nothing yet, else the last state reported */
+    int pending;               /* -1, or the state the delay timer will report */
 };
 
 /* /proc/PID/NAME into buf (NUL-terminated); plain open/read, no stdio: a
@@ -85,20 +93,50 @@ static int matches(struct process_tracker *t, pid_t pid) {
     return strstr(buf, t->cmdline) != NULL && !is_zombie(pid);
 }
 
-static void report(struct process_tracker *t) {
+static void send_result(struct process_tracker *t, int ok) {
     long n = (long)t->count;
     vigil_result r = VIGIL_RESULT_INIT;
     char reason[256];
     const char *what = t->name ? t->name : t->cmdline;
-    r.ok = n >= t->min && (t->max < 0 || n <= t->max);
+    r.ok = ok;
     if (t->max >= 0)
         snprintf(reason, sizeof reason, "%ld '%s' process%s running (wanted %ld-%ld)", n, what, n == 1 ? "" : "es", t->min, t->max);
     else
         snprintf(reason, sizeof reason, "%ld '%s' process%s running (wanted at least %ld)", n, what, n == 1 ? "" : "es", t->min);
     r.reason = reason;
     r.latency_us = 0;
-    t->last_count = n;
+    t->reported = ok;
     t->host->report(t->tracker, &r);
+}
+
+static int satisfied(const struct process_tracker *t) {
+    long n = (long)t->count;
+    return n >= t->min && (t->max < 0 || n <= t->max);
+}
+
+/* The first state is reported at once; a change after its delay, unless the
+ * count comes back meanwhile (then the pending change is dropped). */
+static void report(struct process_tracker *t) {
+    int ok = satisfied(t);
+    t->last_count = (long)t->count;
+    int64_t delay = ok ? t->fork_delay_us : t->terminate_delay_us;
+    if (t->reported < 0 || ok == t->reported || delay <= 0) {
+        if (t->pending >= 0) t->host->timer_disarm(t->delay_timer);
+        t->pending = -1;
+        send_result(t, ok);
+        return;
+    }
+    if (t->pending == ok) return;
+    t->pending = ok;
+    t->host->timer_arm(t->delay_timer, delay);
+    plog(t->host, VIGIL_LOG_DEBUG, "process tracker '%s': %ld running; reporting %s after %lld ms unless it changes back",
+         t->name ? t->name : t->cmdline, (long)t->count, ok ? "UP" : "DOWN", (long long)(delay / 1000));
+}
+
+static void on_delay_over(void *arg) {
+    struct process_tracker *t = arg;
+    t->pending = -1;
+    send_result(t, satisfied(t));
 }
 
 static ssize_t find(struct process_tracker *t, pid_t pid) {
@@ -286,9 +324,10 @@ static int validate(const vigil_config *cfg, char *err, size_t errlen) {
         return -1;
     }
     const vigil_value *min = vigil_config_value(cfg, "min", VIGIL_KEY_INTEGER), *max = vigil_config_value(cfg, "max", VIGIL_KEY_INTEGER);
-    /* Both as written: a lone max was never held against the default min. */
-    if (min && max && !(min->flags & VIGIL_VALUE_DEFAULT) && min->number > max->number) {
-        snprintf(err, errlen, "max %lld is below min %lld", (long long)max->number, (long long)min->number);
+    /* A lone max below the default min (max = 0) could never be UP. */
+    if (min && max && min->number > max->number) {
+        snprintf(err, errlen, "max %lld is below min %lld%s", (long long)max->number, (long long)min->number,
+                 (min->flags & VIGIL_VALUE_DEFAULT) ? " (min's default): set min too" : "");
         return -1;
     }
     return 0;
@@ -306,12 +345,18 @@ static void *create(const vigil_host_api *host, vigil_tracker *tracker, const vi
     t->max = (long)vigil_config_integer(cfg, "max", -1);
     t->interval_us = (cfg->interval_ms > 0 ? cfg->interval_ms : 1000) * 1000;
     t->last_count = -1;
+    int64_t delay_ms = vigil_config_duration_ms(cfg, "delay", 0);
+    t->fork_delay_us = vigil_config_duration_ms(cfg, "fork_delay", delay_ms) * 1000;
+    t->terminate_delay_us = vigil_config_duration_ms(cfg, "terminate_delay", delay_ms) * 1000;
+    t->reported = -1;
+    t->pending = -1;
     t->connector = open_connector();
     return t;
 }
 
 static void start(void *state) {
     struct process_tracker *t = state;
+    t->delay_timer = t->host->timer_new(t->host->host, on_delay_over, t);
     if (t->connector >= 0) {
         t->connector_watch = t->host->watch_readable(t->host->host, t->connector, on_connector, t);
         plog(t->host, VIGIL_LOG_DEBUG, "process tracker: using the proc connector");
@@ -333,6 +378,7 @@ static void destroy(void *state) {
     if (t->connector_watch) t->host->unwatch(t->connector_watch);
     if (t->connector >= 0) close(t->connector);
     if (t->scan_timer) t->host->timer_free(t->scan_timer);
+    if (t->delay_timer) t->host->timer_free(t->delay_timer);
     free(t->name);
     free(t->cmdline);
     free(t);
@@ -343,12 +389,18 @@ static const vigil_key keys[] = {
     {"cmdline", VIGIL_KEY_TEXT, 0, 0, 0, NULL},
     {"min", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
     {"max", VIGIL_KEY_INTEGER, 0, 0, 1000000, NULL},
+    {"delay", VIGIL_KEY_DURATION, 0, 0, 3600000, NULL},
+    {"fork_delay", VIGIL_KEY_DURATION, 0, 0, 3600000, NULL},
+    {"terminate_delay", VIGIL_KEY_DURATION, 0, 0, 3600000, NULL},
 };
 static const vigil_key_doc docs[] = {
     {NULL, "match processes by name (comm); exactly one of name and cmdline"},
     {NULL, "match processes whose command line contains this"},
     {"1", "UP with at least this many matching processes"},
     {NULL, "UP with at most this many (no limit when unset)"},
+    {"0", "fork_delay and terminate_delay both"},
+    {NULL, "report UP only once enough processes have run this long (default: delay)"},
+    {NULL, "report DOWN only once too few (or too many) have run this long (default: delay)"},
 };
 
 static const vigil_tracker_type process_type = {

@@ -202,6 +202,8 @@ TEST(ConfigErrors, TypeSpecificValuesAreChecked) {
     expect_error("[tracker p]\ntype = process\nname = a\ncmdline = b\n",
                  "t.conf:1: process: a process tracker needs exactly one of 'name' or 'cmdline'");
     expect_error("[tracker p]\ntype = process\nname = a\nmin = 3\nmax = 2\n", "t.conf:1: process: max 2 is below min 3");
+    // A lone max below the default min could never be UP.
+    expect_error("[tracker p]\ntype = process\nname = a\nmax = 0\n", "t.conf:1: process: max 0 is below min 1 (min's default): set min too");
     expect_error("[notifier n]\ntype = log\n", "t.conf:1: log: a log notifier needs exactly one of 'path' or 'syslog = yes'");
     expect_error("[notifier m]\ntype = mail\nsmtp_url = http://x\nfrom = a\nto = b\n",
                  "t.conf:3: smtp_url: 'http://x' is not a smtp:// or smtps:// URL");

@@ -201,3 +201,40 @@ TEST(ProcessTracker, AnOverlappingRestartStaysUpWithoutTheConnector) {
     ASSERT_TRUE(loop.until([&] { return t.checks() > before; }));
     EXPECT_FALSE(t.state().up());
 }
+
+// keepalived's vrrp_track_process `delay`: a change is reported once it has
+// held that long. A restart that exits and forks again (nothing running for
+// a moment) stays UP; a lasting exit is DOWN after the delay, not before.
+TEST(ProcessTracker, DelayRidesOutARestartAndReportsLastingChangesLate) {
+    Loop loop;
+    plugin::Host host(loop.base);
+    std::string name = "vgld" + std::to_string(getpid());
+    auto cfg = tracker_config(name, 100ms);
+    cfg.options.push_back({"delay", "800ms", {}});
+    bool went_down_after_up = false, was_up = false;
+    track::TrackerRuntime t(cfg, test::plugins().tracker("process"), host.api(), loop.base, [&](track::TrackerRuntime& r) {
+        if (r.state().up()) was_up = true;
+        else if (was_up) went_down_after_up = true;
+    });
+    using clock = std::chrono::steady_clock;
+    ASSERT_EQ(t.start(), "");
+    ASSERT_TRUE(loop.until([&] { return t.checks() >= 1; }));
+    EXPECT_FALSE(t.state().up()) << "the first state is reported at once";
+
+    auto forked = clock::now();
+    pid_t first = start_named(name);
+    ASSERT_TRUE(loop.until([&] { return t.state().up(); })) << t.state().last_reason();
+    EXPECT_GE(clock::now() - forked, 800ms) << "UP only after fork_delay";
+
+    reap(first);
+    pid_t second = start_named(name);
+    auto restarted = clock::now();
+    ASSERT_TRUE(loop.until([&] { return clock::now() - restarted > 1500ms; }, 3s));
+    EXPECT_FALSE(went_down_after_up) << "the restart was reported: " << t.state().last_reason();
+    EXPECT_TRUE(t.state().up());
+
+    auto exited = clock::now();
+    reap(second);
+    ASSERT_TRUE(loop.until([&] { return !t.state().up(); })) << "a lasting exit must be reported";
+    EXPECT_GE(clock::now() - exited, 800ms) << "DOWN only after terminate_delay";
+}
