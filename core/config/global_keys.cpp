@@ -85,6 +85,12 @@ const KeyTable<GlobalConfig>& global_keys() {
         {"startup_delay", ValueKind::Duration, Reload::DaemonRestart, "0",
          "after vigild starts, every instance stays BACKUP (listening, sending nothing) this long",
          stored<&G::startup_delay>(), {0, 3'600'000}},
+        {"garp_interval", ValueKind::Duration, Reload::Live, "0",
+         "the least gap between two gratuitous ARPs on one interface; 0 sends a burst at once",
+         stored<&G::garp_interval>(), {0, 60'000}},
+        {"gna_interval", ValueKind::Duration, Reload::Live, "0",
+         "the least gap between two unsolicited neighbour advertisements on one interface",
+         stored<&G::gna_interval>(), {0, 60'000}},
     };
     return table;
 }

@@ -41,6 +41,8 @@ struct GlobalConfig {
     std::optional<Duration> stall_timeout;
     // After vigild starts, no instance becomes MASTER for this long.
     Duration startup_delay{0};
+    // The least gap between two gratuitous ARPs / two NAs on one interface.
+    Duration garp_interval{0}, gna_interval{0};
 };
 
 enum class InitialState { Master, Backup };  // in the order of `state`'s choices

@@ -10,8 +10,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include <cerrno>
 #include <cstring>
+
+#include "log/logger.h"
 
 namespace vigil::net {
 
@@ -58,8 +62,75 @@ Announcer::~Announcer() {
     if (icmp6_fd_ >= 0) close(icmp6_fd_);
 }
 
-std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+std::string Announcer::send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
     return vip.family() == Family::V4 ? arp(ifindex, mac, vip) : neighbour_advert(ifindex, mac, vip);
+}
+
+Announcer::Lane::~Lane() {
+    if (timer) event_free(timer);
+}
+
+void Announcer::set_pacing(event_base* base, std::chrono::microseconds arp_gap, std::chrono::microseconds na_gap) {
+    base_ = base;
+    arp_gap_ = arp_gap;
+    na_gap_ = na_gap;
+    // Queued messages keep their lane; a gap now 0 sends them at the next turn.
+    for (auto& [key, lane] : lanes_) lane->gap = key.second == Family::V4 ? arp_gap_ : na_gap_;
+}
+
+size_t Announcer::queued() const {
+    size_t n = 0;
+    for (const auto& [key, lane] : lanes_) n += lane->queue.size();
+    return n;
+}
+
+std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+    auto gap = vip.family() == Family::V4 ? arp_gap_ : na_gap_;
+    auto key = std::make_pair(ifindex, vip.family());
+    auto found = lanes_.find(key);
+    if ((gap.count() <= 0 || !base_) && (found == lanes_.end() || found->second->queue.empty()))
+        return send_now(ifindex, mac, vip);
+    auto& lane = lanes_[key];
+    if (!lane) {
+        lane = std::make_unique<Lane>();
+        lane->owner = this;
+        lane->ifindex = ifindex;
+        lane->gap = gap;
+        lane->timer = evtimer_new(base_, on_lane_timer, lane.get());
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (lane->queue.empty() && now >= lane->next_free) {
+        lane->next_free = now + lane->gap;
+        return send_now(ifindex, mac, vip);
+    }
+    if (lane->queue.size() >= kMaxQueued) lane->queue.pop_front();
+    lane->queue.push_back({mac, vip});
+    if (!evtimer_pending(lane->timer, nullptr)) {
+        auto wait = std::chrono::duration_cast<std::chrono::microseconds>(lane->next_free - now);
+        if (wait.count() < 0) wait = {};
+        timeval tv{static_cast<time_t>(wait.count() / 1'000'000), static_cast<suseconds_t>(wait.count() % 1'000'000)};
+        evtimer_add(lane->timer, &tv);
+    }
+    return "";
+}
+
+void Announcer::on_lane_timer(int, short, void* arg) {
+    auto* lane = static_cast<Lane*>(arg);
+    lane->owner->drain(*lane);
+}
+
+void Announcer::drain(Lane& lane) {
+    if (lane.queue.empty()) return;
+    auto next = lane.queue.front();
+    lane.queue.pop_front();
+    auto problem = send_now(lane.ifindex, next.mac, next.vip);
+    if (!problem.empty()) VLOG_WARNING("announcing %s: %s", next.vip.str().c_str(), problem.c_str());
+    auto now = std::chrono::steady_clock::now();
+    lane.next_free = now + lane.gap;
+    if (lane.queue.empty()) return;
+    auto gap = lane.gap;
+    timeval tv{static_cast<time_t>(gap.count() / 1'000'000), static_cast<suseconds_t>(gap.count() % 1'000'000)};
+    evtimer_add(lane.timer, &tv);
 }
 
 std::string Announcer::arp(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {

@@ -4,9 +4,16 @@
 #pragma once
 
 #include <array>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <memory>
 #include <string>
 
 #include "net/address.h"
+
+struct event;
+struct event_base;
 
 namespace vigil::net {
 
@@ -17,15 +24,48 @@ public:
     Announcer(const Announcer&) = delete;
     Announcer& operator=(const Announcer&) = delete;
 
-    // "" or why not. `mac` is the interface's hardware address.
+    // "" or why not. `mac` is the interface's hardware address. With pacing,
+    // a message that would follow the last one on its interface sooner than
+    // the interval is queued and sent from the loop (its failure logged then).
     std::string announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
 
+    // keepalived's vrrp_garp_interval / vrrp_gna_interval: the least gap
+    // between two gratuitous ARPs (IPv4) or two NAs (IPv6) on one interface,
+    // for switches that drop bursts. 0: no pacing (the default).
+    void set_pacing(event_base* base, std::chrono::microseconds arp_gap, std::chrono::microseconds na_gap);
+    // Messages waiting for their turn (all interfaces).
+    size_t queued() const;
+
+    // A lane holds more than this: the oldest are dropped (a refresh sends them again).
+    static constexpr size_t kMaxQueued = 4096;
+
 private:
+    struct Pending {
+        std::array<uint8_t, 6> mac;
+        IpAddress vip;
+    };
+    // One interface and family: its queue and when it may send next.
+    struct Lane {
+        Announcer* owner = nullptr;
+        int ifindex = 0;
+        std::chrono::microseconds gap{0};
+        std::chrono::steady_clock::time_point next_free{};
+        std::deque<Pending> queue;
+        event* timer = nullptr;
+        ~Lane();
+    };
+    static void on_lane_timer(int, short, void* lane);
+    void drain(Lane& lane);
+    std::string send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
+
     std::string arp(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
     std::string neighbour_advert(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
 
     int arp_fd_ = -1;
     int icmp6_fd_ = -1;
+    event_base* base_ = nullptr;
+    std::chrono::microseconds arp_gap_{0}, na_gap_{0};
+    std::map<std::pair<int, Family>, std::unique_ptr<Lane>> lanes_;
 };
 
 // The packets themselves, without I/O (tested byte for byte).

@@ -51,6 +51,9 @@ void VrrpSubsystem::apply(const config::Config& config) {
         }
     }
 
+    announcer_.set_pacing(base_, std::chrono::duration_cast<std::chrono::microseconds>(config.global.garp_interval),
+                          std::chrono::duration_cast<std::chrono::microseconds>(config.global.gna_interval));
+
     // A group's members restart together: each carries the whole group's fingerprint.
     config::Fingerprints wanted;
     for (const auto& inst : config.instances) wanted[inst.name] = config::restart_fingerprint(inst);

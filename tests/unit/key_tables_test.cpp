@@ -176,6 +176,8 @@ TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {
         {"state_dir", {"state_dir = /var/lib/a", "state_dir = /var/lib/b", kLive}},
         {"stall_timeout", {"stall_timeout = 0", "stall_timeout = 1s", kLive}},
         {"startup_delay", {"startup_delay = 0", "startup_delay = 30s", kDaemon}},
+        {"garp_interval", {"garp_interval = 0", "garp_interval = 10ms", kLive}},
+        {"gna_interval", {"gna_interval = 0", "gna_interval = 10ms", kLive}},
     };
     expect_every_key_sampled(global_keys(), samples, "[global]");
     for (const auto& k : global_keys()) {
