@@ -23,6 +23,7 @@ struct event_base;
 namespace vigil::net {
 class AddressManager;
 class Announcer;
+class RouteManager;
 class VrrpSocket;
 }  // namespace vigil::net
 
@@ -42,6 +43,7 @@ struct Context {
     // now), and its first transition says why.
     bool restarted = false;
     std::string start_note{};
+    net::RouteManager* routes = nullptr;  // needed by instances with routes or rules
 };
 
 struct InstanceCounters {
@@ -103,6 +105,10 @@ private:
     void update_fault(const std::string& reason);
     void take_vips();
     void release_vips(bool only_present);
+    // The instance's routes then rules (after its VIPs: a route may use one
+    // as its source); removed in the reverse order. `stale`: left by a crashed run.
+    void add_routes();
+    void remove_routes(bool stale);
     void announce_vips();
     std::vector<net::IpAddress> vip_addresses() const;
     // The interface of each VIP; the instance's own from link_ unless `fresh`

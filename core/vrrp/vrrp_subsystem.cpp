@@ -14,6 +14,7 @@ VrrpSubsystem::VrrpSubsystem(event_base* base) : base_(base) {
     context_.base = base_;
     context_.addresses = &addresses_;
     context_.announcer = &announcer_;
+    context_.routes = &routes_;
 }
 
 VrrpSubsystem::~VrrpSubsystem() {
@@ -43,6 +44,7 @@ void VrrpSubsystem::apply(const config::Config& config) {
         links_ = std::make_unique<net::LinkMonitor>(base_, [this] { on_link_change(); });
         if (!links_->error().empty()) VLOG_ERROR("link monitor: %s; interface changes will go unnoticed", links_->error().c_str());
     }
+    statics_.apply(config.global);
 
     // A group's members restart together: each carries the whole group's fingerprint.
     config::Fingerprints wanted;
@@ -124,6 +126,7 @@ void VrrpSubsystem::refresh_links() {
 void VrrpSubsystem::stop() {
     for (const auto& name : order_)
         if (auto it = instances_.find(name); it != instances_.end()) it->second->stop();
+    statics_.remove_all();
 }
 
 void VrrpSubsystem::dump() const {

@@ -107,6 +107,8 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"garp_refresh", {"garp_refresh = 0", "garp_refresh = 60s", kRestart}},
         {"v3_checksum", {"version = 3\nv3_checksum = pseudo-header", "version = 3\nv3_checksum = rfc9568", kRestart}},
         {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
+        {"route", {"route = 192.0.2.128/26 via 192.0.2.1 table 100", "route = 192.0.2.128/26 via 192.0.2.2 table 100", kRestart}},
+        {"rule", {"rule = from 192.0.2.0/24 table 100 priority 100", "rule = from 192.0.2.0/24 table 101 priority 100", kRestart}},
     };
     expect_restarts_by_class<InstanceConfig>(
         instance_keys(), samples, "[instance]",
@@ -175,6 +177,9 @@ TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {
         {"metrics_listen", {"metrics_listen = 127.0.0.1:9100", "metrics_listen = 127.0.0.1:9101", kDaemon}},
         {"state_dir", {"state_dir = /var/lib/a", "state_dir = /var/lib/b", kLive}},
         {"stall_timeout", {"stall_timeout = 0", "stall_timeout = 1s", kLive}},
+        {"static_address", {"static_address = 192.0.2.200/24 dev eth0", "static_address = 192.0.2.201/24 dev eth0", kLive}},
+        {"static_route", {"static_route = 192.0.2.192/26 via 192.0.2.1", "static_route = 192.0.2.192/26 via 192.0.2.2", kLive}},
+        {"static_rule", {"static_rule = to 192.0.2.0/24 table 7 priority 70", "static_rule = to 192.0.2.0/24 table 8 priority 70", kLive}},
     };
     expect_every_key_sampled(global_keys(), samples, "[global]");
     for (const auto& k : global_keys()) {
