@@ -1,4 +1,5 @@
 // [instance NAME]: one VRRP virtual router.
+#include "config/route_keys.h"
 #include "config/section_keys.h"
 #include "config/values.h"
 
@@ -120,6 +121,14 @@ const KeyTable<InstanceConfig>& instance_keys() {
         {"dont_track_primary", ValueKind::Bool, Reload::Restart, "no",
          "the interface going down or losing its carrier does not put the instance in FAULT (keepalived's dont_track_primary)",
          stored<&I::dont_track_primary>()},
+        {"route", ValueKind::Route, Reload::Restart, "",
+         "added after the VIPs on becoming MASTER, removed on leaving it: DEST|default [via ADDR] [dev IF] [src ADDR] [table N] "
+         "[metric N] [scope S] [onlink], or blackhole|unreachable|prohibit DEST [table N] [metric N] (keepalived's virtual_routes)",
+         parsed_by<&I::routes>(apply_route<I, &I::routes>), {}, kRepeatable},
+        {"rule", ValueKind::Rule, Reload::Restart, "",
+         "policy rule added and removed with the routes: [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/M]] "
+         "table N|blackhole|unreachable|prohibit priority N (keepalived's virtual_rules)",
+         parsed_by<&I::rules>(apply_rule<I, &I::rules>), {}, kRepeatable},
     };
     return table;
 }

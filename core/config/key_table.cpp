@@ -77,6 +77,8 @@ std::string to_text(const std::string& v) { return v; }
 std::string to_text(const net::IpAddress& v) { return v.str(); }
 std::string to_text(const net::SocketAddress& v) { return v.str(); }
 std::string to_text(const VirtualIp& v) { return v.prefix.str() + " dev " + v.dev + " label " + v.label; }
+std::string to_text(const RouteConfig& v) { return v.route.str(); }
+std::string to_text(const RuleConfig& v) { return v.rule.str(); }
 std::string to_text(const TrackRef& v) { return v.name + (v.weight ? ":" + std::to_string(*v.weight) : ""); }
 std::string to_text(const NameRef& v) { return v.name; }
 std::string to_text(const LogTarget& v) { return std::to_string(static_cast<int>(v.kind)) + ":" + v.path; }

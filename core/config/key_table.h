@@ -98,6 +98,8 @@ std::string to_text(const std::string& v);
 std::string to_text(const net::IpAddress& v);
 std::string to_text(const net::SocketAddress& v);
 std::string to_text(const VirtualIp& v);
+std::string to_text(const RouteConfig& v);
+std::string to_text(const RuleConfig& v);
 std::string to_text(const TrackRef& v);
 std::string to_text(const NameRef& v);
 std::string to_text(const LogTarget& v);

@@ -113,6 +113,7 @@ public:
         for (auto& inst : c_.instances) check_instance(inst);
         check_vrid_clashes();
         check_vip_clashes();
+        check_routing();
         for (auto& group : c_.groups) check_group(group);
         for (const auto& ref : c_.global.notify) check_notifier_ref(ref);
         if (c_.instances.empty())
@@ -225,6 +226,49 @@ private:
                 diags_.error(vip.where, "vip: " + vip.prefix.address.str() + " is already a vip of [instance " + other_inst->name +
                                             "] at " + other_vip->where.file + ":" + std::to_string(other_vip->where.line));
             }
+    }
+
+    // Routes, rules and static addresses: within what the supervisor's record
+    // holds, and each with one owner (two would add and remove it in turn).
+    void check_routing() {
+        auto place = [](const Location& w) { return w.file + ":" + std::to_string(w.line); };
+        std::map<std::string, std::pair<std::string, Location>> routes, rules;
+        auto claim = [&](auto& owners, const std::string& key, const std::string& shown, const char* what,
+                         const std::string& owner, const Location& where) {
+            auto [it, fresh] = owners.emplace(key, std::make_pair(owner, where));
+            if (!fresh)
+                diags_.error(where, std::string(what) + ": " + shown + " is already a " + what + " of " + it->second.first + " at " +
+                                        place(it->second.second));
+        };
+        // The kernel tells routes apart by table, destination and metric (and
+        // replaces one with another of the same three).
+        auto route_key = [](const net::Route& r) {
+            return std::to_string(r.table) + " " + r.dest.str() + " " + (r.metric ? std::to_string(*r.metric) : "-");
+        };
+        for (const auto& r : c_.global.static_routes)
+            claim(routes, route_key(r.route), r.route.str(), "route", "[global] static_route", r.where);
+        for (const auto& r : c_.global.static_rules) claim(rules, r.rule.str(), r.rule.str(), "rule", "[global] static_rule", r.where);
+        for (const auto& inst : c_.instances) {
+            auto& keys = instance_key_locations[inst.name];
+            if (inst.routes.size() > kMaxInstanceRoutes)
+                diags_.error(at(keys, "route", inst.where), "route: more than " + std::to_string(kMaxInstanceRoutes) +
+                                                                " routes in one instance (the supervisor could not remove them all)");
+            if (inst.rules.size() > kMaxInstanceRules)
+                diags_.error(at(keys, "rule", inst.where), "rule: more than " + std::to_string(kMaxInstanceRules) +
+                                                               " rules in one instance (the supervisor could not remove them all)");
+            for (const auto& r : inst.routes)
+                claim(routes, route_key(r.route), r.route.str(), "route", "[instance " + inst.name + "]", r.where);
+            for (const auto& r : inst.rules) claim(rules, r.rule.str(), r.rule.str(), "rule", "[instance " + inst.name + "]", r.where);
+        }
+        std::map<net::IpAddress, std::pair<std::string, Location>> addresses;
+        for (const auto& inst : c_.instances)
+            for (const auto& vip : inst.vips) addresses.emplace(vip.prefix.address, std::make_pair("a vip of [instance " + inst.name + "]", vip.where));
+        for (const auto& a : c_.global.static_addresses) {
+            auto [it, fresh] = addresses.emplace(a.prefix.address, std::make_pair(std::string("a static_address"), a.where));
+            if (!fresh)
+                diags_.error(a.where, "static_address: " + a.prefix.address.str() + " is already " + it->second.first + " at " +
+                                          place(it->second.second));
+        }
     }
 
     void check_group(GroupConfig& group) {

@@ -4,6 +4,7 @@
 // still point the user at the right line.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "config/values.h"
 #include "log/level.h"
 #include "net/address.h"
+#include "net/route.h"
 
 namespace vigil::config {
 
@@ -25,6 +27,27 @@ struct NameRef {
     Location where;
 };
 std::vector<std::string> names_of(const std::vector<NameRef>& refs);
+
+struct VirtualIp {
+    net::IpPrefix prefix;
+    std::string dev;    // empty: the instance's interface
+    std::string label;  // IPv4 only
+    Location where;
+};
+
+// An instance's `route` / `rule`, or a static one, with its line.
+struct RouteConfig {
+    net::Route route;
+    Location where;
+};
+struct RuleConfig {
+    net::Rule rule;
+    Location where;
+};
+// What the supervisor can remove for an instance whose worker died (its
+// shared record has room for this many); more are refused at load.
+inline constexpr size_t kMaxInstanceRoutes = 32;
+inline constexpr size_t kMaxInstanceRules = 16;
 
 struct GlobalConfig {
     std::string router_id;  // default: hostname
@@ -43,17 +66,14 @@ struct GlobalConfig {
     Duration startup_delay{0};
     // The least gap between two gratuitous ARPs / two NAs on one interface.
     Duration garp_interval{0}, gna_interval{0};
+    // Held whatever the VRRP state: added at start, removed at a clean stop.
+    std::vector<VirtualIp> static_addresses;  // dev always set
+    std::vector<RouteConfig> static_routes;
+    std::vector<RuleConfig> static_rules;
 };
 
 enum class InitialState { Master, Backup };  // in the order of `state`'s choices
 enum class V3Checksum { PseudoHeader, Rfc9568 };
-
-struct VirtualIp {
-    net::IpPrefix prefix;
-    std::string dev;    // empty: the instance's interface
-    std::string label;  // IPv4 only
-    Location where;
-};
 
 // One item of `track` or `track_interface`.
 struct TrackRef {
@@ -86,6 +106,9 @@ struct InstanceConfig {
     Duration garp_refresh{0};
     V3Checksum v3_checksum = V3Checksum::PseudoHeader;
     bool dont_track_primary = false;
+    // Added after the VIPs on becoming MASTER, removed before them on leaving it.
+    std::vector<RouteConfig> routes;
+    std::vector<RuleConfig> rules;
 };
 
 struct GroupConfig {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/route_syntax.h"
 #include "config/values.h"
 
 namespace vigil::config {
@@ -80,6 +81,8 @@ const char* kind_name(ValueKind kind) {
         case ValueKind::PathList: return "path-list";
         case ValueKind::EventList: return "events";
         case ValueKind::UserName: return "user";
+        case ValueKind::Route: return "route";
+        case ValueKind::Rule: return "rule";
     }
     return "?";
 }
@@ -139,6 +142,8 @@ ParsedValue parse_value(ValueKind kind, const KeyLimits& limits, std::string_vie
             if (!is_valid_interface_name(text)) out.problem = quoted(text) + " is not a valid interface name";
             break;
         case ValueKind::Template: out.problem = check_template(text, event_fields()); break;
+        case ValueKind::Route: out.problem = parse_route(text).problem; break;
+        case ValueKind::Rule: out.problem = parse_rule(text).problem; break;
         default: break;  // Text, Command, and the core kinds their sections parse
     }
     return out;

@@ -37,6 +37,8 @@ enum class ValueKind {
     PathList,         // absolute directories, colon-separated
     EventList,        // master backup fault stop
     UserName,
+    Route,            // config/route_syntax.h
+    Rule,             // config/route_syntax.h
 };
 
 constexpr int kLastSdkKind = 12;
@@ -64,7 +66,8 @@ struct ParsedValue {
 };
 
 // Kinds from Names on are accepted as any non-empty text here: their
-// sections parse them (and say what is wrong) themselves.
+// sections parse them (and say what is wrong) themselves. Route and Rule are
+// checked here too (by config/route_syntax.h, which also gives their parse).
 ParsedValue parse_value(ValueKind kind, const KeyLimits& limits, std::string_view text);
 
 // The fields a notification template may use.

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "net/vrrp_socket.h"
+#include "supervisor/held_routes.h"
 #include "vrrp/packet.h"
 
 namespace vigil::supervisor {
@@ -72,7 +73,23 @@ std::vector<Resignation> Resigner::resign(const SharedState& shared, std::set<st
         Resignation r;
         r.instance = text(h.name);
         r.owner = h.owner;
-        // The VIPs first: once the backup hears priority 0 it may add them
+        // Rules and routes first (a route may use a VIP as its source), as
+        // the worker removes them.
+        for (size_t i = 0; i < clamped(h.rule_count, kMaxHeldRules); ++i) {
+            auto rule = load_rule(h.rules[i]);
+            if (!rule) continue;
+            auto problem = routes_.remove(*rule);
+            if (problem.empty()) ++r.routes_removed;
+            else r.problems.push_back("cannot remove rule " + rule->str() + ": " + problem);
+        }
+        for (size_t i = 0; i < clamped(h.route_count, kMaxHeldRoutes); ++i) {
+            auto route = load_route(h.routes[i]);
+            if (!route) continue;
+            auto problem = routes_.remove(*route);
+            if (problem.empty()) ++r.routes_removed;
+            else r.problems.push_back("cannot remove route " + route->str() + ": " + problem);
+        }
+        // The VIPs before priority 0: once the backup hears it, it may add them
         // after its skew time, and two hosts must never hold them at once.
         for (size_t i = 0; i < clamped(h.vip_count, kMaxHeldVips); ++i) {
             const auto& v = h.vips[i];

@@ -1,7 +1,7 @@
 // Resigning for a worker that can no longer do it itself: for every instance
 // it held as MASTER, a priority-0 advert (the backup takes over after its
 // skew time, not the master down interval) and the removal of the VIPs it
-// added. Needs only the shared state: nothing of the worker's.
+// added, with the instance's routes and rules. Needs only the shared state: nothing of the worker's.
 #pragma once
 
 #include <set>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "net/address_manager.h"
+#include "net/route_manager.h"
 #include "supervisor/shared_state.h"
 
 namespace vigil::supervisor {
@@ -18,13 +19,14 @@ struct Resignation {
     bool owner = false;  // priority 255: no priority 0 (its addresses are its own)
     int adverts_sent = 0;
     int vips_removed = 0;
+    int routes_removed = 0;  // routes and rules
     std::vector<std::string> problems;
 };
 
 class Resigner {
 public:
     // A worker's death may be seen twice: its "dying" word (or a stall), then
-    // its exit. Each time, the VIPs of every held instance are removed again
+    // its exit. Each time, the VIPs (routes, rules) of every held instance are removed again
     // (removing an absent one is harmless, and a worker not yet quite dead
     // may have added one since); priority 0 goes out once per hold, the
     // holds in `done` (slot and name) being left out and the others added.
@@ -33,6 +35,7 @@ public:
 
 private:
     net::AddressManager addresses_;
+    net::RouteManager routes_;
 };
 
 }  // namespace vigil::supervisor

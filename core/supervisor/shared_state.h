@@ -7,9 +7,9 @@
 // Held instances are double-buffered: the worker writes the buffer that is
 // not current, then publishes it with one release store of `current`; a
 // worker that dies mid-write leaves the previous hold intact. The worker
-// publishes a hold before it adds a VIP and retracts it after it removed the
-// VIPs (core/vrrp/hold_registry.h), so what the supervisor reads after the
-// worker's death covers every VIP the worker may have added.
+// publishes a hold before it adds a VIP, route or rule and retracts it after
+// it removed them (core/vrrp/hold_registry.h), so what the supervisor reads
+// after the worker's death covers everything the worker may have added.
 #pragma once
 
 #include <atomic>
@@ -19,11 +19,13 @@
 namespace vigil::supervisor {
 
 inline constexpr uint32_t kSharedMagic = 0x56474c31;  // "VGL1"
-inline constexpr uint32_t kSharedVersion = 2;
+inline constexpr uint32_t kSharedVersion = 3;
 inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER at once
 inline constexpr size_t kMaxHeldVips = 255;        // the advert's address count is 8 bits
 inline constexpr size_t kMaxDestinations = 64;     // unicast peers of one instance
 inline constexpr size_t kMaxThreadCalls = 64;      // notifier threads whose calls are recorded
+inline constexpr size_t kMaxHeldRoutes = 32;       // config::kMaxInstanceRoutes
+inline constexpr size_t kMaxHeldRules = 16;        // config::kMaxInstanceRules
 
 struct SharedAddress {
     uint8_t family;  // 4 or 6
@@ -31,6 +33,38 @@ struct SharedAddress {
     uint8_t pad[2];
     int32_t ifindex;
     uint8_t bytes[16];
+};
+
+// A net::Route (supervisor/held_routes.h converts).
+struct SharedRoute {
+    uint8_t family;  // 4 or 6
+    uint8_t type;    // net::RouteType
+    uint8_t dest_len;
+    uint8_t has_via, has_src, has_metric, has_scope;
+    uint8_t scope;
+    uint8_t onlink;
+    uint8_t pad[3];
+    uint32_t table;
+    uint32_t metric;
+    char dev[16];
+    uint8_t dest[16];
+    uint8_t via[16];
+    uint8_t src[16];
+};
+
+// A net::Rule.
+struct SharedRule {
+    uint8_t family;  // 4 or 6
+    uint8_t action;  // net::RuleAction
+    uint8_t has_from, has_to, from_len, to_len;
+    uint8_t has_fwmark, has_fwmask;
+    uint32_t table;
+    uint32_t priority;
+    uint32_t fwmark, fwmask;
+    char iif[16];
+    char oif[16];
+    uint8_t from[16];
+    uint8_t to[16];
 };
 
 struct HeldInstance {
@@ -50,9 +84,13 @@ struct HeldInstance {
     uint16_t destination_count;
     uint16_t vip_count;      // VIPs this worker added: removed on resign
     uint16_t address_count;  // the advert's addresses (every VIP of the instance)
+    uint16_t route_count;    // routes and rules: removed on resign, before the VIPs
+    uint16_t rule_count;
     uint8_t destinations[kMaxDestinations][16];
     SharedAddress vips[kMaxHeldVips];
     uint8_t addresses[kMaxHeldVips][16];
+    SharedRoute routes[kMaxHeldRoutes];
+    SharedRule rules[kMaxHeldRules];
 };
 
 struct HeldSlot {

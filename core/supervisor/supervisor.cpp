@@ -230,10 +230,11 @@ void Supervisor::check_stall(Clock::time_point now) {
 void Supervisor::resign(const char* when) {
     for (const auto& r : resigner_.resign(*shared_, resigned_)) {
         if (r.owner)
-            VLOG_NOTICE("supervisor: %s, the address owner, keeps its addresses for the next worker (no priority 0)", r.instance.c_str());
+            VLOG_NOTICE("supervisor: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
+                        r.instance.c_str(), r.routes_removed);
         else
-            VLOG_NOTICE("supervisor: resigned %s for the %s worker: priority 0 sent %d time(s), %d VIP(s) removed", r.instance.c_str(),
-                        when, r.adverts_sent, r.vips_removed);
+            VLOG_NOTICE("supervisor: resigned %s for the %s worker: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed",
+                        r.instance.c_str(), when, r.adverts_sent, r.vips_removed, r.routes_removed);
         for (const auto& p : r.problems) VLOG_ERROR("supervisor: %s: %s", r.instance.c_str(), p.c_str());
     }
 }

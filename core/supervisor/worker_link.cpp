@@ -11,10 +11,15 @@
 #include <cstdio>
 #include <cstring>
 
+#include "config/model.h"
 #include "log/logger.h"
+#include "supervisor/held_routes.h"
 
 namespace vigil::supervisor {
 namespace {
+
+// The loader refuses more than the shared record holds.
+static_assert(config::kMaxInstanceRoutes <= kMaxHeldRoutes && config::kMaxInstanceRules <= kMaxHeldRules);
 
 SharedState* g_shared = nullptr;  // for the call records and the crash handler
 int g_socket = -1;
@@ -199,6 +204,14 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
     for (const auto& a : hold.resign.addresses) {
         if (h.address_count == kMaxHeldVips) break;
         std::memcpy(h.addresses[h.address_count++], a.bytes().data(), 16);
+    }
+    for (const auto& r : hold.routes) {
+        if (h.route_count == kMaxHeldRoutes) break;
+        store_route(h.routes[h.route_count++], r);
+    }
+    for (const auto& r : hold.rules) {
+        if (h.rule_count == kMaxHeldRules) break;
+        store_rule(h.rules[h.rule_count++], r);
     }
     current.store(next, std::memory_order_release);
 }

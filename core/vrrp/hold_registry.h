@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "net/address.h"
+#include "net/route.h"
 #include "vrrp/packet.h"
 
 namespace vigil::vrrp {
@@ -32,6 +33,9 @@ struct Hold {
     std::vector<net::IpAddress> destinations;
     // The VIPs this process added (an owner's own address is not among them).
     std::vector<HeldVip> vips;
+    // The instance's routes and rules: added after the VIPs, removed with them.
+    std::vector<net::Route> routes;
+    std::vector<net::Rule> rules;
     // Priority 255: the addresses are this host's own. Nobody should take
     // them over while the next worker starts (it reclaims them at once).
     bool owner = false;

@@ -9,6 +9,7 @@
 #include "log/logger.h"
 #include "net/address_manager.h"
 #include "net/announcer.h"
+#include "net/route_manager.h"
 #include "net/vrrp_socket.h"
 
 namespace vigil::vrrp {
@@ -237,6 +238,8 @@ void Instance::publish_hold(const std::vector<net::InterfaceInfo>& infos, const 
     else hold.destinations = config_.unicast_peers;
     for (size_t i = 0; i < config_.vips.size(); ++i)
         if (added_.count(i) || adding.count(i)) hold.vips.push_back({infos[i].index, config_.vips[i].prefix});
+    for (const auto& r : config_.routes) hold.routes.push_back(r.route);
+    for (const auto& r : config_.rules) hold.rules.push_back(r.rule);
     context_.holds->holding(hold);
     held_src_ = src;
 }
@@ -297,9 +300,33 @@ void Instance::take_vips() {
         if (!problem.empty()) VLOG_ERROR("%s: cannot add %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
         else added_.insert(i);
     }
+    add_routes();
+}
+
+void Instance::add_routes() {
+    if (!context_.routes) return;
+    for (const auto& r : config_.routes)
+        if (auto problem = context_.routes->add(r.route); !problem.empty())
+            VLOG_ERROR("%s: cannot add route %s: %s", name().c_str(), r.route.str().c_str(), problem.c_str());
+    for (const auto& r : config_.rules)
+        if (auto problem = context_.routes->add(r.rule); !problem.empty())
+            VLOG_ERROR("%s: cannot add rule %s: %s", name().c_str(), r.rule.str().c_str(), problem.c_str());
+}
+
+void Instance::remove_routes(bool stale) {
+    if (!context_.routes) return;
+    // Removing an absent one succeeds: nothing to tell a leftover from.
+    const char* when = stale ? " left by an earlier run" : "";
+    for (const auto& r : config_.rules)
+        if (auto problem = context_.routes->remove(r.rule); !problem.empty())
+            VLOG_ERROR("%s: cannot remove rule %s%s: %s", name().c_str(), r.rule.str().c_str(), when, problem.c_str());
+    for (const auto& r : config_.routes)
+        if (auto problem = context_.routes->remove(r.route); !problem.empty())
+            VLOG_ERROR("%s: cannot remove route %s%s: %s", name().c_str(), r.route.str().c_str(), when, problem.c_str());
 }
 
 void Instance::release_vips(bool stale) {
+    remove_routes(stale);
     auto infos = vip_interfaces();
     for (size_t i = 0; i < config_.vips.size(); ++i) {
         const auto& vip = config_.vips[i];

@@ -23,6 +23,7 @@ struct event_base;
 namespace vigil::net {
 class AddressManager;
 class Announcer;
+class RouteManager;
 class VrrpSocket;
 }  // namespace vigil::net
 
@@ -44,6 +45,7 @@ struct Context {
     std::string start_note{};
     // [global] startup_delay: no instance is MASTER before this time.
     Time no_master_before{0};
+    net::RouteManager* routes = nullptr;  // needed by instances with routes or rules
 };
 
 struct InstanceCounters {
@@ -105,6 +107,10 @@ private:
     void update_fault(const std::string& reason);
     void take_vips();
     void release_vips(bool only_present);
+    // The instance's routes then rules (after its VIPs: a route may use one
+    // as its source); removed in the reverse order. `stale`: left by a crashed run.
+    void add_routes();
+    void remove_routes(bool stale);
     void announce_vips();
     std::vector<net::IpAddress> vip_addresses() const;
     // The interface of each VIP; the instance's own from link_ unless `fresh`

@@ -14,6 +14,7 @@ VrrpSubsystem::VrrpSubsystem(event_base* base) : base_(base) {
     context_.base = base_;
     context_.addresses = &addresses_;
     context_.announcer = &announcer_;
+    context_.routes = &routes_;
 }
 
 VrrpSubsystem::~VrrpSubsystem() {
@@ -50,6 +51,7 @@ void VrrpSubsystem::apply(const config::Config& config) {
                         static_cast<long long>(config.global.startup_delay.count()));
         }
     }
+    statics_.apply(config.global);
 
     announcer_.set_pacing(base_, std::chrono::duration_cast<std::chrono::microseconds>(config.global.garp_interval),
                           std::chrono::duration_cast<std::chrono::microseconds>(config.global.gna_interval));
@@ -134,6 +136,7 @@ void VrrpSubsystem::refresh_links() {
 void VrrpSubsystem::stop() {
     for (const auto& name : order_)
         if (auto it = instances_.find(name); it != instances_.end()) it->second->stop();
+    statics_.remove_all();
 }
 
 void VrrpSubsystem::dump() const {

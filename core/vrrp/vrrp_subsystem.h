@@ -1,6 +1,7 @@
 // The VRRP part of the daemon: builds an Instance per [instance], one
 // Endpoint (socket) per interface and family, sync groups, and the link
-// monitor that faults instances whose interface goes down. On reload only
+// monitor that faults instances whose interface goes down, and [global]'s
+// static addresses, routes and rules (vrrp/static_routing.h). On reload only
 // the instances whose configuration changed are restarted.
 #pragma once
 
@@ -15,8 +16,10 @@
 #include "net/address_manager.h"
 #include "net/announcer.h"
 #include "net/link_monitor.h"
+#include "net/route_manager.h"
 #include "vrrp/endpoint.h"
 #include "vrrp/instance.h"
+#include "vrrp/static_routing.h"
 #include "vrrp/sync_group.h"
 
 namespace vigil::vrrp {
@@ -64,6 +67,8 @@ private:
     event_base* base_;
     net::AddressManager addresses_;
     net::Announcer announcer_;
+    net::RouteManager routes_;
+    StaticRouting statics_{addresses_, routes_};
     Context context_;
     std::unique_ptr<net::LinkMonitor> links_;
     std::vector<std::string> order_;  // instance names in config order

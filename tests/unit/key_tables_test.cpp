@@ -107,6 +107,8 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"garp_refresh", {"garp_refresh = 0", "garp_refresh = 60s", kRestart}},
         {"v3_checksum", {"version = 3\nv3_checksum = pseudo-header", "version = 3\nv3_checksum = rfc9568", kRestart}},
         {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
+        {"route", {"route = 192.0.2.128/26 via 192.0.2.1 table 100", "route = 192.0.2.128/26 via 192.0.2.2 table 100", kRestart}},
+        {"rule", {"rule = from 192.0.2.0/24 table 100 priority 100", "rule = from 192.0.2.0/24 table 101 priority 100", kRestart}},
     };
     expect_restarts_by_class<InstanceConfig>(
         instance_keys(), samples, "[instance]",
@@ -178,6 +180,9 @@ TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {
         {"startup_delay", {"startup_delay = 0", "startup_delay = 30s", kDaemon}},
         {"garp_interval", {"garp_interval = 0", "garp_interval = 10ms", kLive}},
         {"gna_interval", {"gna_interval = 0", "gna_interval = 10ms", kLive}},
+        {"static_address", {"static_address = 192.0.2.200/24 dev eth0", "static_address = 192.0.2.201/24 dev eth0", kLive}},
+        {"static_route", {"static_route = 192.0.2.192/26 via 192.0.2.1", "static_route = 192.0.2.192/26 via 192.0.2.2", kLive}},
+        {"static_rule", {"static_rule = to 192.0.2.0/24 table 7 priority 70", "static_rule = to 192.0.2.0/24 table 8 priority 70", kLive}},
     };
     expect_every_key_sampled(global_keys(), samples, "[global]");
     for (const auto& k : global_keys()) {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "config/model.h"
+#include "config/route_syntax.h"
 #include "net/address_manager.h"
 #include "net/announcer.h"
 #include "net/interface_info.h"
@@ -266,6 +267,69 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     EXPECT_FALSE(test::vip_on_vt0()) << "a VIP added after the first resignation stays";
     std::vector<uint8_t> again;
     EXPECT_EQ(listener->receive(again, packet), net::VrrpSocket::Read::Nothing) << "priority 0 sent twice";
+}
+
+// `ip route show table 100` and `ip rule show` in the test's namespace.
+std::string table_100() { return test::run({"/usr/sbin/ip", "route", "show", "table", "100"}).out; }
+std::string rules() { return test::run({"/usr/sbin/ip", "rule", "show"}).out; }
+
+TEST(Resigner, RemovesTheRoutesAndRulesOfAWorkerThatIsGone) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    auto config = test::veth_instance_config();
+    config.routes.push_back({config::parse_route("192.0.2.128/26 via 192.0.2.1 dev vt0 table 100").route, {}});
+    config.routes.push_back({config::parse_route("blackhole 192.0.2.192/26 table 100").route, {}});
+    config.rules.push_back({config::parse_rule("from 192.0.2.251 table 100 priority 100").rule, {}});
+    Linked l;
+    {
+        test::InstanceRig rig(l.link.get());
+        vrrp::Instance instance(config, rig.context);
+        instance.start();
+        test::hear(instance, 100);
+        ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+        EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto static"), std::string::npos) << table_100();
+        EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto static"), std::string::npos) << table_100();
+        EXPECT_NE(rules().find("100:\tfrom 192.0.2.251 lookup 100 proto static"), std::string::npos) << rules();
+        // The worker dies here: no stop(), the hold stays published.
+    }
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);
+    ASSERT_EQ(resigned.size(), 1u);
+    EXPECT_EQ(resigned[0].routes_removed, 3);
+    EXPECT_EQ(resigned[0].vips_removed, 1);
+    EXPECT_EQ(table_100(), "") << "the dead worker's routes stay";
+    EXPECT_EQ(rules().find("lookup 100"), std::string::npos) << rules();
+    EXPECT_FALSE(test::vip_on_vt0());
+}
+
+TEST(Instance, SweepsItsRoutesAtStartAddsThemAsMasterRemovesThemAsBackupAndLeavesOthersAlone) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    auto config = test::veth_instance_config();
+    config.routes.push_back({config::parse_route("192.0.2.128/26 via 192.0.2.1 dev vt0 table 100").route, {}});
+    config.routes.push_back({config::parse_route("blackhole 192.0.2.192/26 table 100").route, {}});
+    config.rules.push_back({config::parse_rule("from 192.0.2.251 table 100 priority 100").rule, {}});
+    // A crashed run's route (protocol static, as vigil adds them), and an
+    // administrator's to the same destination with another metric (`ip`
+    // marks it "boot"): a removal that ignored the protocol would take it.
+    ASSERT_TRUE(test::ip({"route", "add", "blackhole", "192.0.2.192/26", "table", "100", "proto", "static"}));
+    ASSERT_TRUE(test::ip({"route", "add", "192.0.2.128/26", "via", "192.0.2.1", "dev", "vt0", "table", "100", "metric", "7"}));
+    const std::string admins = "192.0.2.128/26 via 192.0.2.1 dev vt0 metric 7";  // proto boot: not shown
+    test::InstanceRig rig;
+    vrrp::Instance instance(config, rig.context);
+    instance.start();
+    EXPECT_EQ(table_100(), admins + " \n") << "the start sweeps our leftovers, only ours";
+    test::hear(instance, 100);
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto static \n"), std::string::npos) << table_100();
+    EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto static"), std::string::npos) << table_100();
+    EXPECT_NE(table_100().find(admins), std::string::npos) << table_100();
+    EXPECT_NE(rules().find("from 192.0.2.251 lookup 100"), std::string::npos) << rules();
+    test::hear(instance, 200);
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(table_100(), admins + " \n");
+    EXPECT_EQ(rules().find("lookup 100"), std::string::npos) << rules();
 }
 
 TEST(Resigner, AnAddressOwnerKeepsItsAddressesAndSendsNoPriorityZero) {

@@ -12,6 +12,7 @@
 #include "net/address_manager.h"
 #include "net/announcer.h"
 #include "net/interface_info.h"
+#include "net/route_manager.h"
 #include "support/event_loop.h"
 #include "support/process.h"
 #include "vrrp/instance.h"
@@ -50,10 +51,13 @@ inline config::InstanceConfig veth_instance_config() {
 // What an Instance runs on here: a loop (that the tests do not run), the
 // kernel-facing parts and the context tying them, told of holds when given.
 struct InstanceRig {
-    explicit InstanceRig(vrrp::HoldRegistry* holds = nullptr) : context{loop.base, &addresses, &announcer, holds} {}
+    explicit InstanceRig(vrrp::HoldRegistry* holds = nullptr) : context{loop.base, &addresses, &announcer, holds} {
+        context.routes = &routes;
+    }
     Loop loop;
     net::AddressManager addresses;
     net::Announcer announcer;
+    net::RouteManager routes;
     vrrp::Context context;
 };
 

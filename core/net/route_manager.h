@@ -1,0 +1,43 @@
+// Adds and removes routes and policy rules with rtnetlink (libnl-route-3),
+// with AddressManager's contract: adding what is there and removing what is
+// not both succeed. vigil's routes and rules carry protocol "static"
+// (RTPROT_STATIC): a removal matches only those, never an equal route or rule
+// an administrator added by hand (`ip route add` marks its own "boot").
+#pragma once
+
+#include <string>
+
+#include "net/route.h"
+
+struct nl_sock;
+struct rtnl_route;
+struct rtnl_rule;
+
+namespace vigil::net {
+
+class RouteManager {
+public:
+    RouteManager();
+    ~RouteManager();
+    RouteManager(const RouteManager&) = delete;
+    RouteManager& operator=(const RouteManager&) = delete;
+
+    // Each returns "" or the kernel's reason. A route replaces one with the
+    // same table, destination and metric (NLM_F_REPLACE): the master's route
+    // is the configured one, whatever was there. Removing a route whose
+    // `dev` no longer exists succeeds (the kernel removed it with the device).
+    std::string add(const Route& route);
+    std::string remove(const Route& route);
+    std::string add(const Rule& rule);
+    std::string remove(const Rule& rule);
+
+private:
+    nl_sock* sock_ = nullptr;
+};
+
+// The kernel objects as add() and remove() send them (`ifindex`: the route's
+// dev, 0 for none); the caller puts them. Exposed for the unit tests.
+rtnl_route* build_route(const Route& route, int ifindex);
+rtnl_rule* build_rule(const Rule& rule);
+
+}  // namespace vigil::net
