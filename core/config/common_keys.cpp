@@ -60,6 +60,9 @@ const KeyTable<TrackerConfig>& tracker_keys() {
         {"fall", ValueKind::Integer, Reload::Restart, "1", "failures in a row to become DOWN", stored<&T::fall>(), {1, 1000}},
         {"weight", ValueKind::Integer, Reload::Live, "0", "< 0 added while DOWN, > 0 added while UP, 0 = FAULT while DOWN",
          stored<&T::weight>(), {-253, 253}},
+        {"initial", ValueKind::Choice, Reload::Restart, "up",
+         "the state before the first result; down: DOWN until `rise` checks in a row succeed (keepalived's init_fail)",
+         stored<&T::initial>(), {0, 0, {"up", "down"}}},
     };
     return table;
 }

@@ -74,6 +74,7 @@ struct GlobalConfig {
 
 enum class InitialState { Master, Backup };  // in the order of `state`'s choices
 enum class V3Checksum { PseudoHeader, Rfc9568 };
+enum class TrackerStart { Up, Down };  // in the order of a tracker's `initial` choices
 
 // One item of `track` or `track_interface`.
 struct TrackRef {
@@ -139,6 +140,7 @@ struct TrackerConfig {
     int rise = 1;
     int fall = 1;
     int weight = 0;
+    TrackerStart initial = TrackerStart::Up;
     Options options;
 };
 

@@ -17,10 +17,14 @@ struct Result {
 };
 
 // One tracker's state. It starts UP (as keepalived's scripts without
-// init_fail), so a restart does not fail over before the first checks.
+// init_fail), so a restart does not fail over before the first checks; or,
+// with `initially_up` false (initial = down, keepalived's init_fail), DOWN
+// until `rise` results in a row succeed, as from any other DOWN.
 class TrackState {
 public:
-    TrackState(int rise, int fall) : rise_(rise), fall_(fall) {}
+    TrackState(int rise, int fall, bool initially_up = true)
+        : rise_(rise), fall_(fall), up_(initially_up), last_ok_(initially_up),
+          reason_(initially_up ? "not checked yet" : "initial = down, not checked yet") {}
 
     // Applies one result; true when UP/DOWN or the value changed.
     bool apply(const Result& r);
@@ -39,7 +43,7 @@ private:
     bool up_ = true;
     int successes_ = 0, failures_ = 0;
     bool last_ok_ = true;
-    std::string reason_ = "not checked yet";  // why it is in its current state
+    std::string reason_;  // why it is in its current state
     std::string last_reason_;
     std::optional<int64_t> value_;
 };

@@ -20,7 +20,7 @@ TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlug
                                event_base* base, std::function<void(TrackerRuntime&)> on_change)
     : config_(std::move(config)), type_(type.type), plugin_(type.plugin),
       owner_(plugin::CallOwner::of(type.plugin, "tracker", config_.name)), host_(host), on_change_(std::move(on_change)),
-      state_(config_.rise, config_.fall), dropped_(config_.name, type.plugin) {
+      state_(config_.rise, config_.fall, config_.initial == config::TrackerStart::Up), dropped_(config_.name, type.plugin) {
     handle_.on_report = [this](const vigil_result& r) { on_report(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
     timeout_timer_ = evtimer_new(base, on_timeout, this);

@@ -125,6 +125,7 @@ TEST(KeyTables, TrackersAndNotifiersRestartExactlyWhenARestartKeyChanges) {
         {"rise", {"rise = 1", "rise = 2", kRestart}},
         {"fall", {"fall = 1", "fall = 2", kRestart}},
         {"weight", {"weight = 0", "weight = -10", kLive}},
+        {"initial", {"initial = up", "initial = down", kRestart}},
     };
     const std::map<std::string, Sample> notifier_samples = {
         {"type", {"type = log\nsyslog = yes", "type = exec\ncommand = /bin/true", kRestart}},

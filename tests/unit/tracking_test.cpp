@@ -132,3 +132,27 @@ TEST(Tracking, AReportAfterTheTimeoutIsDroppedAndTheCheckStaysFailed) {
               1u)
         << log.text();
 }
+
+// initial = down (keepalived's init_fail): DOWN from the start, so a weight-0
+// tracker holds its instance in FAULT until `rise` checks in a row succeed.
+TEST(Tracking, InitialDownHoldsTheInstanceUntilRiseChecksSucceed) {
+    Engine e;
+    e.tracking.apply(config_with("initial = down\nrise = 2\ninterval = 50ms\n"));
+    EXPECT_TRUE(e.pushed["VI_1"].fault) << "before any check";
+    EXPECT_EQ(e.pushed["VI_1"].reason, "broken is down: initial = down, not checked yet");
+    EXPECT_EQ(e.pushed["VI_2"].priority, 80);
+    const auto* t = e.tracking.tracker("broken");
+    ASSERT_TRUE(t);
+    ASSERT_TRUE(e.loop.until([&] { return t->checks() >= 1; }));
+    EXPECT_FALSE(t->state().up()) << "one success of rise 2";
+    EXPECT_TRUE(e.pushed["VI_1"].fault);
+    ASSERT_TRUE(e.loop.until([&] { return t->checks() >= 2; }));
+    EXPECT_TRUE(t->state().up());
+    EXPECT_FALSE(e.pushed["VI_1"].fault);
+    EXPECT_EQ(e.pushed["VI_2"].priority, 100);
+    // Control: the default (initial = up) starts UP, the instance unaffected.
+    Engine plain;
+    plain.tracking.apply(config_with("rise = 2\ninterval = 50ms\n"));
+    EXPECT_FALSE(plain.pushed["VI_1"].fault);
+    EXPECT_EQ(plain.pushed["VI_2"].priority, 100);
+}
