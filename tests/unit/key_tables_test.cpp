@@ -107,6 +107,8 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"garp_refresh", {"garp_refresh = 0", "garp_refresh = 60s", kRestart}},
         {"v3_checksum", {"version = 3\nv3_checksum = pseudo-header", "version = 3\nv3_checksum = rfc9568", kRestart}},
         {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
+        {"check_unicast_src", {"unicast_peer = 192.0.2.3\ncheck_unicast_src = yes", "unicast_peer = 192.0.2.3\ncheck_unicast_src = no", kRestart}},
+        {"excluded_vip", {"excluded_vip = 192.0.2.20/24", "excluded_vip = 192.0.2.21/24", kRestart}},
     };
     expect_restarts_by_class<InstanceConfig>(
         instance_keys(), samples, "[instance]",
