@@ -167,13 +167,14 @@ INSTANTIATE_TEST_SUITE_P(Variants, SplitBrain,
 // its burst on becoming master, at start), so the burst is the heal's. The
 // remaining master learns of the heal from the loser's advert (if its own
 // crosses first, the loser yields in silence, as with keepalived): h1
-// advertises every second, h2 every 0.1 s, and the link comes back right
-// after one of h1's adverts, so h2's is the first to cross.
+// advertises every second, h2 every 0.5 s (so that, joined, it hears h1
+// before its own master down interval), and the link comes back right after
+// one of h1's adverts, so h2's is the first to cross.
 TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
     if (!PortCapture::available()) GTEST_SKIP() << "tcpdump is not installed (scripts/deps installs it)";
     Lab lab(2);
     REQUIRE_LAB(lab);
-    const std::string vip = "192.0.2.251", garp = "who-has " + vip + " tell " + vip, advert = "VRRPv3, Advertisement";
+    const std::string vip = "192.0.2.251", garp = "who-has " + vip + " (ff:ff:ff:ff:ff:ff) tell " + vip + ",", advert = "VRRPv3, Advertisement";
     // The second burst on becoming master (garp_delay) falls after the test.
     auto config = [&](int priority, const char* advert_int) {
         return vrrp_instance("VI_1", 51, priority, vip + "/24",
@@ -184,8 +185,9 @@ TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
     auto garps = [&](const PortCapture& c) { return count_of(c.text(), garp); };
     auto adverts_from_h1 = [&] { return count_of(h1_port.text(), advert); };
     lab.start_vigild(1, config(100, "1s"));
-    lab.start_vigild(2, config(99, "0.1s"));
-    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1} && garps(h1_port) == 3; })) << lab.log(1);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1} && garps(h1_port) == 3; })) << h1_port.text() << lab.log(1);
+    lab.start_vigild(2, config(99, "0.5s"));
+    ASSERT_TRUE(lab.wait_log(2, "INIT -> BACKUP")) << lab.log(2);
     // Joined, h1 advertising: nothing more.
     auto from = adverts_from_h1();
     ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s)) << h1_port.text();
@@ -193,7 +195,7 @@ TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
     EXPECT_EQ(garps(h2_port), 0u) << h2_port.text();
 
     ASSERT_TRUE(set_bridged(lab, 2, false));
-    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1, 2} && garps(h2_port) == 3; }, 5s)) << lab.log(2);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1, 2} && garps(h2_port) == 3; }, 8s)) << lab.log(2);
     from = adverts_from_h1();
     ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
     EXPECT_EQ(garps(h1_port), 3u) << "still cut: no burst\n" << h1_port.text();
