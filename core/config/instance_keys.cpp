@@ -6,6 +6,7 @@
 namespace vigil::config {
 namespace {
 
+template <std::vector<VirtualIp> InstanceConfig::*List>
 void apply_vip(InstanceConfig& c, Value& v) {
     auto words = split_words(v.text());
     if (words.empty()) {
@@ -42,7 +43,7 @@ void apply_vip(InstanceConfig& c, Value& v) {
             return;
         }
     }
-    c.vips.push_back(std::move(vip));
+    (c.*List).push_back(std::move(vip));
 }
 
 void apply_auth_pass(InstanceConfig& c, Value& v) {
@@ -100,11 +101,17 @@ const KeyTable<InstanceConfig>& instance_keys() {
         {"auth_pass", ValueKind::Text, Reload::Restart, "",
          "VRRPv2 PASS password; only the first 8 characters are used", parsed_by<&I::auth_pass>(apply_auth_pass), {}, kSecret},
         {"vip", ValueKind::VirtualIp, Reload::Restart, "", "ADDR[/PREFIX] [dev IF] [label LABEL]; no prefix means /32 or /128",
-         parsed_by<&I::vips>(apply_vip), {}, kRepeatable | kRequired},
+         parsed_by<&I::vips>(apply_vip<&I::vips>), {}, kRepeatable | kRequired},
+        {"excluded_vip", ValueKind::VirtualIp, Reload::Restart, "",
+         "as vip: added and removed with the vips, but not carried in adverts (keepalived's virtual_ipaddress_excluded)",
+         parsed_by<&I::excluded_vips>(apply_vip<&I::excluded_vips>), {}, kRepeatable},
         {"unicast_src", ValueKind::Address, Reload::Restart, "the primary address",
          "source address of adverts; also the address compared in an equal-priority tie", parsed_by<&I::unicast_src>(apply_unicast_src)},
         {"unicast_peer", ValueKind::Addresses, Reload::Restart, "", "addresses to send adverts to instead of multicast",
          parsed_by<&I::unicast_peers>(apply_unicast_peer), {}, kRepeatable},
+        {"check_unicast_src", ValueKind::Bool, Reload::Restart, "yes",
+         "with unicast_peer: accept adverts only from a peer's address (keepalived's check_unicast_src)",
+         stored<&I::check_unicast_src>()},
         {"track", ValueKind::WeightedNames, Reload::Restart, "", "trackers; WEIGHT (-253..253) overrides the tracker's",
          parsed_by<&I::track>(apply_track<&I::track, false>), {}, kRepeatable},
         {"track_interface", ValueKind::WeightedNames, Reload::Restart, "", "IF[:WEIGHT] ..., shorthand for interface trackers",

@@ -148,11 +148,13 @@ private:
         auto& keys = instance_key_locations[inst.name];
 
         if (!inst.vips.empty()) inst.family = inst.vips.front().prefix.address.family();
-        for (const auto& vip : inst.vips)
-            if (vip.prefix.address.family() != inst.family)
-                diags_.error(vip.where, std::string("vip: ") + vip.prefix.str() + " is " +
-                                            net::family_name(vip.prefix.address.family()) + " but the instance's first vip is " +
-                                            net::family_name(inst.family) + " (use one instance per family)");
+        for (auto [list, key] : {std::pair{&inst.vips, "vip: "}, std::pair{&inst.excluded_vips, "excluded_vip: "}})
+            for (const auto& vip : *list)
+                if (vip.prefix.address.family() != inst.family)
+                    diags_.error(vip.where, key + vip.prefix.str() + " is " + net::family_name(vip.prefix.address.family()) +
+                                                " but the instance's first vip is " + net::family_name(inst.family) +
+                                                " (use one instance per family)");
+        check_address_count(inst);
 
         bool v6 = inst.family == net::Family::V6;
         if (!keys.count("version")) inst.version = v6 ? 3 : 2;
@@ -180,6 +182,8 @@ private:
         for (const auto& peer : inst.unicast_peers)
             if (peer.family() != inst.family)
                 diags_.error(keys["unicast_peer"], "unicast_peer: " + peer.str() + " is not " + net::family_name(inst.family));
+        if (keys.count("check_unicast_src") && inst.unicast_peers.empty())
+            diags_.warning(keys["check_unicast_src"], "check_unicast_src: has no effect (it applies to instances with unicast_peer)");
 
         for (const auto& ref : inst.track)
             if (!tracker_names_.count(ref.name)) diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");
@@ -192,9 +196,10 @@ private:
         if (options_.interface_exists) {
             if (!inst.interface.empty() && !options_.interface_exists(inst.interface))
                 diags_.warning(at(keys, "interface", inst.where), "interface: " + inst.interface + " does not exist on this machine");
-            for (const auto& vip : inst.vips)
-                if (!vip.dev.empty() && !options_.interface_exists(vip.dev))
-                    diags_.warning(vip.where, "vip: dev " + vip.dev + " does not exist on this machine");
+            for (auto [list, key] : {std::pair{&inst.vips, "vip: "}, std::pair{&inst.excluded_vips, "excluded_vip: "}})
+                for (const auto& vip : *list)
+                    if (!vip.dev.empty() && !options_.interface_exists(vip.dev))
+                        diags_.warning(vip.where, std::string(key) + "dev " + vip.dev + " does not exist on this machine");
             for (const auto& ref : inst.track_interface)
                 if (!options_.interface_exists(ref.name))
                     diags_.warning(ref.where, "track_interface: " + ref.name + " does not exist on this machine");
@@ -216,16 +221,41 @@ private:
         }
     }
 
+    // As keepalived, an advert carries at most what fits a 1500-byte frame
+    // (and 255, the count's 8 bits): the rest are added but not advertised.
+    // Everything an instance adds fits the supervisor's record of it.
+    void check_address_count(InstanceConfig& inst) {
+        size_t fits = inst.family == net::Family::V4 ? 255 : (1500 - 14 - 40 - 8) / 16;
+        if (inst.vips.size() > fits) {
+            diags_.warning(inst.vips[fits].where, "vip: an advert carries at most " + std::to_string(fits) + " " +
+                                                      net::family_name(inst.family) + " addresses; the " +
+                                                      std::to_string(inst.vips.size() - fits) +
+                                                      " from here on are added but not advertised, as excluded_vip (as keepalived)");
+            inst.excluded_vips.insert(inst.excluded_vips.begin(), inst.vips.begin() + static_cast<long>(fits), inst.vips.end());
+            inst.vips.resize(fits);
+        }
+        constexpr size_t kMaxAddresses = 255;
+        if (inst.vips.size() + inst.excluded_vips.size() > kMaxAddresses)
+            diags_.error(inst.excluded_vips[kMaxAddresses - inst.vips.size()].where,
+                         "excluded_vip: an instance adds at most " + std::to_string(kMaxAddresses) + " addresses (vip and excluded_vip)");
+    }
+
+    // One address is a VIP of one instance, once. An IPv6 link-local address
+    // is unique only on its link: it may be a VIP on several interfaces.
     void check_vip_clashes() {
-        std::map<net::IpAddress, std::pair<const InstanceConfig*, const VirtualIp*>> holders;
+        std::map<std::pair<net::IpAddress, std::string>, std::pair<const InstanceConfig*, const VirtualIp*>> holders;
         for (const auto& inst : c_.instances)
-            for (const auto& vip : inst.vips) {
-                auto [it, fresh] = holders.emplace(vip.prefix.address, std::make_pair(&inst, &vip));
-                if (fresh) continue;
-                auto [other_inst, other_vip] = it->second;
-                diags_.error(vip.where, "vip: " + vip.prefix.address.str() + " is already a vip of [instance " + other_inst->name +
-                                            "] at " + other_vip->where.file + ":" + std::to_string(other_vip->where.line));
-            }
+            for (auto [list, key] : {std::pair{&inst.vips, "vip: "}, std::pair{&inst.excluded_vips, "excluded_vip: "}})
+                for (const auto& vip : *list) {
+                    const auto& address = vip.prefix.address;
+                    std::string link = address.is_link_local() ? (vip.dev.empty() ? inst.interface : vip.dev) : "";
+                    auto [it, fresh] = holders.emplace(std::make_pair(address, link), std::make_pair(&inst, &vip));
+                    if (fresh) continue;
+                    auto [other_inst, other_vip] = it->second;
+                    diags_.error(vip.where, key + address.str() + " is already a vip of [instance " + other_inst->name + "]" +
+                                                (link.empty() ? "" : " on " + link) + " at " + other_vip->where.file + ":" +
+                                                std::to_string(other_vip->where.line));
+                }
     }
 
     // Routes, rules and static addresses: within what the supervisor's record

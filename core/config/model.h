@@ -97,8 +97,12 @@ struct InstanceConfig {
     Duration preempt_delay{0};
     std::string auth_pass;  // already truncated to 8 characters
     std::vector<VirtualIp> vips;
+    // Added and removed with the vips, but not carried in adverts (keepalived's
+    // virtual_ipaddress_excluded).
+    std::vector<VirtualIp> excluded_vips;
     std::optional<net::IpAddress> unicast_src;
     std::vector<net::IpAddress> unicast_peers;
+    bool check_unicast_src = true;  // unicast adverts only from unicast_peers
     std::vector<TrackRef> track;
     std::vector<TrackRef> track_interface;
     std::vector<NameRef> notify;  // resolved: [global] notify when unset; `notify =` opts out

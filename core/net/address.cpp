@@ -68,6 +68,8 @@ bool IpAddress::is_broadcast() const {
     return family_ == Family::V4 && bytes_[0] == 255 && bytes_[1] == 255 && bytes_[2] == 255 && bytes_[3] == 255;
 }
 
+bool IpAddress::is_link_local() const { return family_ == Family::V6 && bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80; }
+
 bool IpAddress::is_unspecified() const {
     for (size_t i = 0; i < size(); ++i)
         if (bytes_[i] != 0) return false;

@@ -31,6 +31,7 @@ public:
     bool is_multicast() const;
     bool is_unspecified() const;
     bool is_broadcast() const;  // 255.255.255.255
+    bool is_link_local() const;  // IPv6 fe80::/10 (unique only on its link)
 
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
     friend auto operator<=>(const IpAddress&, const IpAddress&) = default;

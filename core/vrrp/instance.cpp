@@ -51,12 +51,16 @@ timeval to_timeval(Time d) {
 
 Instance::Instance(const config::InstanceConfig& config, Context& context)
     : config_(config), context_(context), machine_(params_of(config, context), *this) {
+    addresses_ = config.vips;
+    addresses_.insert(addresses_.end(), config.excluded_vips.begin(), config.excluded_vips.end());
     expectation_.version = static_cast<uint8_t>(config.version);
     expectation_.interval_cs = static_cast<uint16_t>(config.advert_int.count() / 10);
     if (!config.auth_pass.empty()) {
         expectation_.auth_type = kAuthPass;
         expectation_.auth_data = pass_auth_data(config.auth_pass);
     }
+    expectation_.peers = config.unicast_peers;
+    expectation_.check_source = config.check_unicast_src;
     timer_ = evtimer_new(context_.base, on_timer, this);
     garp_timer_ = evtimer_new(context_.base, on_garp_timer, this);
 }
@@ -71,15 +75,15 @@ void Instance::set_group(SyncGroup* group) {
     if (group_) group_->add(machine_);
 }
 
-std::vector<net::IpAddress> Instance::vip_addresses() const {
+std::vector<net::IpAddress> Instance::vip_addresses(bool excluded_too) const {
     std::vector<net::IpAddress> out;
-    for (const auto& v : config_.vips) out.push_back(v.prefix.address);
+    for (const auto& v : excluded_too ? addresses_ : config_.vips) out.push_back(v.prefix.address);
     return out;
 }
 
 std::optional<net::IpAddress> Instance::source_address() const {
     if (config_.unicast_src) return config_.unicast_src;
-    if (auto primary = link_.primary(config_.family, vip_addresses())) return primary;
+    if (auto primary = link_.primary(config_.family, vip_addresses(/*excluded_too=*/true))) return primary;
     // An address owner may have nothing but the VIP itself (RFC 5798: the
     // owner's real address is the virtual one); send from it.
     if (config_.family == net::Family::V4)
@@ -115,8 +119,7 @@ void Instance::stop() {
 
 void Instance::receive(const Advert& advert, const Received& packet) {
     auto reason = check_for_instance(advert, expectation_);
-    // As keepalived: a unicast instance ignores multicast adverts and the reverse.
-    if (!reason && packet.dst.is_multicast() != config_.unicast_peers.empty()) reason = DropReason::Destination;
+    if (!reason) reason = check_sender(packet, expectation_);
     if (reason) {
         ++counters_.drops[static_cast<size_t>(*reason)];
         VLOG_DEBUG("%s: dropped advert from %s: %s", name().c_str(), packet.src.str().c_str(), drop_reason_name(*reason));
@@ -236,8 +239,8 @@ void Instance::publish_hold(const std::vector<net::InterfaceInfo>& infos, const 
     hold.owner = config_.priority == 255;
     if (config_.unicast_peers.empty()) hold.destinations.push_back(multicast_group(config_.family));
     else hold.destinations = config_.unicast_peers;
-    for (size_t i = 0; i < config_.vips.size(); ++i)
-        if (added_.count(i) || adding.count(i)) hold.vips.push_back({infos[i].index, config_.vips[i].prefix});
+    for (size_t i = 0; i < addresses_.size(); ++i)
+        if (added_.count(i) || adding.count(i)) hold.vips.push_back({infos[i].index, addresses_[i].prefix});
     for (const auto& r : config_.routes) hold.routes.push_back(r.route);
     for (const auto& r : config_.rules) hold.rules.push_back(r.rule);
     context_.holds->holding(hold);
@@ -263,11 +266,19 @@ void Instance::state_changed(State from, State to, const std::string& reason) {
     if (listener_) listener_(*this, from, to, reason);
 }
 
+void Instance::reannounce(const std::string& reason) {
+    announce_vips();
+    // And the second burst after garp_delay, as on becoming master.
+    timeval delay = to_timeval(std::chrono::duration_cast<Time>(config_.garp_delay));
+    event_add(garp_timer_, &delay);
+    VLOG_INFO("%s: %s heard: announcing the VIPs again", name().c_str(), reason.c_str());
+}
+
 std::vector<net::InterfaceInfo> Instance::vip_interfaces(bool fresh) const {
     // One netlink read per device, however many VIPs it carries.
     std::map<std::string, net::InterfaceInfo> read;
     std::vector<net::InterfaceInfo> infos;
-    for (const auto& vip : config_.vips) {
+    for (const auto& vip : addresses_) {
         if (vip.dev.empty() && !fresh) {
             infos.push_back(link_);
             continue;
@@ -289,13 +300,13 @@ void Instance::take_vips() {
     auto infos = vip_interfaces(/*fresh=*/true);
     // An address that is already there (an owner's own) is not ours to remove later.
     std::set<size_t> adding;
-    for (size_t i = 0; i < config_.vips.size(); ++i)
-        if (!infos[i].has(config_.vips[i].prefix.address)) adding.insert(i);
+    for (size_t i = 0; i < addresses_.size(); ++i)
+        if (!infos[i].has(addresses_[i].prefix.address)) adding.insert(i);
     // The supervisor learns of a VIP before the kernel has it: if this process
     // dies at any point after, the supervisor removes it.
     if (context_.holds) publish_hold(infos, adding, source_address());
     for (size_t i : adding) {
-        const auto& vip = config_.vips[i];
+        const auto& vip = addresses_[i];
         auto problem = context_.addresses->add(infos[i].index, vip.prefix, vip.label);
         if (!problem.empty()) VLOG_ERROR("%s: cannot add %s: %s", name().c_str(), vip.prefix.str().c_str(), problem.c_str());
         else added_.insert(i);
@@ -328,8 +339,8 @@ void Instance::remove_routes(bool stale) {
 void Instance::release_vips(bool stale) {
     remove_routes(stale);
     auto infos = vip_interfaces();
-    for (size_t i = 0; i < config_.vips.size(); ++i) {
-        const auto& vip = config_.vips[i];
+    for (size_t i = 0; i < addresses_.size(); ++i) {
+        const auto& vip = addresses_[i];
         if (infos[i].index == 0) continue;
         if (stale) {
             if (!infos[i].has(vip.prefix.address)) continue;
@@ -350,8 +361,8 @@ void Instance::release_vips(bool stale) {
 void Instance::announce_vips() {
     auto infos = vip_interfaces();
     for (int r = 0; r < config_.garp_repeat; ++r)
-        for (size_t i = 0; i < config_.vips.size(); ++i) {
-            auto problem = context_.announcer->announce(infos[i].index, infos[i].mac, config_.vips[i].prefix.address);
+        for (size_t i = 0; i < addresses_.size(); ++i) {
+            auto problem = context_.announcer->announce(infos[i].index, infos[i].mac, addresses_[i].prefix.address);
             if (!problem.empty() && r == 0) VLOG_WARNING("%s: %s", name().c_str(), problem.c_str());
         }
 }

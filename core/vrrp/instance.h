@@ -97,6 +97,7 @@ public:
     // Actions
     void send_advert(uint8_t priority) override;
     void state_changed(State from, State to, const std::string& reason) override;
+    void reannounce(const std::string& reason) override;
 
 private:
     static void on_timer(int, short, void* self);
@@ -112,7 +113,8 @@ private:
     void add_routes();
     void remove_routes(bool stale);
     void announce_vips();
-    std::vector<net::IpAddress> vip_addresses() const;
+    // The addresses adverts carry (the vips), or every one the instance adds.
+    std::vector<net::IpAddress> vip_addresses(bool excluded_too = false) const;
     // The interface of each VIP; the instance's own from link_ unless `fresh`
     // (then read from the kernel, as the other devices always are).
     std::vector<net::InterfaceInfo> vip_interfaces(bool fresh = false) const;
@@ -125,6 +127,8 @@ private:
     Advert advert(uint8_t priority) const;
 
     config::InstanceConfig config_;
+    // What a master adds, announces and removes: the vips, then the excluded_vips.
+    std::vector<config::VirtualIp> addresses_;
     Context& context_;
     Machine machine_;
     Expectation expectation_;
@@ -142,7 +146,7 @@ private:
     event* timer_ = nullptr;
     event* garp_timer_ = nullptr;
     std::string last_send_error_;
-    std::set<size_t> added_;  // indexes of the VIPs we added (and so may remove)
+    std::set<size_t> added_;  // indexes into addresses_ of those we added (and so may remove)
     std::optional<net::IpAddress> held_src_;  // the source the published hold sends from
 };
 

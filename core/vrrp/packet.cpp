@@ -1,5 +1,6 @@
 #include "vrrp/packet.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace vigil::vrrp {
@@ -94,6 +95,7 @@ const char* drop_reason_name(DropReason reason) {
         case DropReason::NoAddresses: return "no_addresses";
         case DropReason::Family: return "family";
         case DropReason::Destination: return "destination";
+        case DropReason::NotAPeer: return "not_a_peer";
     }
     return "?";
 }
@@ -183,6 +185,17 @@ std::optional<DropReason> check_for_instance(const Advert& a, const Expectation&
         if (a.auth_type == kAuthPass && a.auth_data != e.auth_data) return DropReason::Auth;
         if (a.interval_cs != e.interval_cs) return DropReason::Interval;
     }
+    return std::nullopt;
+}
+
+std::optional<DropReason> check_sender(const Received& p, const Expectation& e) {
+    // As keepalived: a unicast instance ignores multicast adverts and the reverse.
+    if (p.dst.is_multicast() != e.peers.empty()) return DropReason::Destination;
+    // Unicast adverts carry no TTL guarantee: they may come from anywhere
+    // routed, so only the peers we were told of may speak (keepalived's
+    // check_unicast_src).
+    if (e.check_source && !e.peers.empty() && std::find(e.peers.begin(), e.peers.end(), p.src) == e.peers.end())
+        return DropReason::NotAPeer;
     return std::nullopt;
 }
 

@@ -63,8 +63,9 @@ enum class DropReason : uint8_t {
     NoAddresses, // address count 0
     Family,      // VRRPv2 over IPv6
     Destination, // multicast advert for a unicast instance, or the reverse
+    NotAPeer,    // unicast advert from an address that is none of the instance's unicast_peers
 };
-inline constexpr size_t kDropReasonCount = 12;
+inline constexpr size_t kDropReasonCount = 13;
 const char* drop_reason_name(DropReason reason);
 
 // What arrived, as the socket layer saw it.
@@ -98,10 +99,18 @@ struct Expectation {
     uint16_t interval_cs = 100;
     uint8_t auth_type = kAuthNone;
     std::array<uint8_t, 8> auth_data{};
+    // Empty: a multicast instance. Otherwise it takes unicast adverts only,
+    // and with `check_source` only from these addresses (check_unicast_src).
+    std::vector<net::IpAddress> peers;
+    bool check_source = true;
 };
 
 // The checks that depend on the receiving instance (version, auth, v2 interval).
 std::optional<DropReason> check_for_instance(const Advert& advert, const Expectation& expected);
+
+// Who sent it, and to where: multicast vs unicast as the instance is, and a
+// unicast advert from one of its peers.
+std::optional<DropReason> check_sender(const Received& packet, const Expectation& expected);
 
 // The Internet checksum (RFC 1071) over `parts` concatenated.
 uint16_t internet_checksum(std::initializer_list<std::span<const uint8_t>> parts);

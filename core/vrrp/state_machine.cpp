@@ -149,6 +149,9 @@ void Machine::receive_as_master(const Advert& a, const net::IpAddress& src, Time
             last_reply_ = now;
             actions_.send_advert(priority_);
             deadline_ = now + from_cs(p_.advert_cs);
+            // A master that loses to us: the clients that followed it must
+            // come back (keepalived's garp_lower_prio_repeat, on by default).
+            if (a.priority != 0) actions_.reannounce("lower-priority master " + describe(src, a.priority));
         }
         return;
     }

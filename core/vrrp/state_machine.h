@@ -41,6 +41,10 @@ public:
     virtual void send_advert(uint8_t priority) = 0;
     // The machine moved; `reason` says why in words for logs and notifications.
     virtual void state_changed(State from, State to, const std::string& reason) = 0;
+    // As MASTER we heard a master that loses to us: a healed split brain, so
+    // clients may have followed the other side. Announce the VIPs again
+    // (gratuitous ARP / unsolicited NA) so they come back, as keepalived does.
+    virtual void reannounce(const std::string& reason) = 0;
 };
 
 class Machine;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -61,5 +62,24 @@ inline bool heard_adverts(Lab& lab, int host, const std::string& name, int count
         },
         20s);
 }
+
+// tcpdump (a Debian package of scripts/deps) on host h's switch port: the
+// packets h sends (-Q in: into the switch) matching `filter`, one line each.
+class PortCapture {
+public:
+    PortCapture(const Lab& lab, int host, const std::string& filter, const std::string& flags = "")
+        : out_(lab.dir().file("cap" + std::to_string(host) + ".txt")), err_(lab.dir().file("cap" + std::to_string(host) + ".err")),
+          child_({"/bin/sh", "-c",
+                  "exec " + std::string(kIp) + " netns exec " + lab.sw() + " tcpdump -i " + lab.port(host, 0) +
+                      " -Q in -n -l --immediate-mode " + flags + " '" + filter + "' >" + out_ + " 2>" + err_}) {}
+    static bool available() { return access("/usr/bin/tcpdump", X_OK) == 0 || access("/usr/sbin/tcpdump", X_OK) == 0; }
+    // Once tcpdump says so; then nothing h sends is missed.
+    bool listening() const { return wait_for([&] { return slurp(err_).find("listening on") != std::string::npos; }, 10s); }
+    std::string text() const { return slurp(out_); }
+
+private:
+    std::string out_, err_;
+    Child child_;
+};
 
 }  // namespace vigil::test

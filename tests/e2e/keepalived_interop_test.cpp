@@ -3,6 +3,8 @@
 // checksum) and VRRPv3 over IPv6: one master, and failover both ways.
 #include <unistd.h>
 
+#include <regex>
+
 #include "e2e_helpers.h"
 
 using namespace vigil::test;
@@ -90,6 +92,57 @@ void keepalived_master_vigil_backup(const Variant& v) {
 }
 
 }  // namespace
+
+namespace {
+// The address list of the last advert in a `tcpdump -v` capture: "addrs: A"
+// or "addrs(N): A,B".
+std::string last_address_list(const std::string& capture) {
+    static const std::regex addrs("addrs(?:\\(\\d+\\))?: ([0-9a-f.:,]+)");
+    std::string last;
+    for (std::sregex_iterator it(capture.begin(), capture.end(), addrs), end; it != end; ++it) last = (*it)[1];
+    return last;
+}
+}  // namespace
+
+// excluded_vip against keepalived's virtual_ipaddress_excluded, on the wire:
+// the same vip and excluded sets on a vigild master (h1) and a keepalived
+// backup (h2). vigild's adverts carry only the vip (keepalived, which checks
+// the address list, stays BACKUP: it agrees), while the master holds both;
+// then keepalived as master sends the same list, and holds both too.
+TEST(KeepalivedInterop, ExcludedVipsAreHeldButNotAdvertisedByEither) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    if (!have_keepalived()) GTEST_SKIP() << "keepalived is not installed (scripts/deps installs it)";
+    if (!PortCapture::available()) GTEST_SKIP() << "tcpdump is not installed (scripts/deps installs it)";
+    const std::string vip = "192.0.2.251", excluded = "192.0.2.252";
+    PortCapture h1_port(lab, 1, "ip proto 112", "-v"), h2_port(lab, 2, "ip proto 112", "-v");
+    ASSERT_TRUE(h1_port.listening() && h2_port.listening());
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, vip + "/24", fast("excluded_vip = " + excluded + "/24\n")));
+    ASSERT_TRUE(wait_for([&] { return lab.has_address(1, vip) && lab.has_address(1, excluded); })) << lab.log(1);
+    // Started once vigild is master: keepalived then never times out waiting for it.
+    lab.start_keepalived(2, "global_defs {\n    router_id ka\n}\n"
+                            "vrrp_instance VI_1 {\n    state BACKUP\n    interface eth0\n    virtual_router_id 51\n"
+                            "    priority 99\n    version 3\n    advert_int 0.1\n"
+                            "    virtual_ipaddress {\n        " + vip + "/24\n    }\n"
+                            "    virtual_ipaddress_excluded {\n        " + excluded + "/24\n    }\n}\n");
+    ASSERT_TRUE(wait_for([&] { return lab.keepalived_log(2).find("Entering BACKUP STATE") != std::string::npos; }))
+        << lab.keepalived_log(2);
+    // keepalived hears 10 adverts more: time to refuse them, if it did.
+    auto sent = count_of(h1_port.text(), "VRRPv3, Advertisement");
+    ASSERT_TRUE(wait_for([&] { return count_of(h1_port.text(), "VRRPv3, Advertisement") >= sent + 10; }, 5s)) << h1_port.text();
+    EXPECT_EQ(last_address_list(h1_port.text()), vip) << h1_port.text();
+    EXPECT_EQ(lab.holders(vip), std::vector<int>{1}) << "keepalived accepts vigil's address list\n" << lab.keepalived_log(2);
+    EXPECT_EQ(lab.holders(excluded), std::vector<int>{1});
+    EXPECT_EQ(lab.keepalived_log(2).find("Entering MASTER STATE"), std::string::npos) << lab.keepalived_log(2);
+
+    EXPECT_EQ(count_of(h2_port.text(), "VRRPv3, Advertisement"), 0u) << "keepalived never was master";
+    ASSERT_TRUE(lab.stop_vigild(1));
+    EXPECT_FALSE(lab.has_address(1, excluded)) << "removed with the vip at a stop";
+    ASSERT_TRUE(wait_for([&] { return lab.has_address(2, vip) && lab.has_address(2, excluded); })) << lab.keepalived_log(2);
+    ASSERT_TRUE(wait_for([&] { return count_of(h2_port.text(), "VRRPv3, Advertisement") >= 5; }, 5s)) << h2_port.text();
+    EXPECT_EQ(last_address_list(h2_port.text()), last_address_list(h1_port.text())) << "keepalived's list is vigild's\n"
+                                                                                     << h2_port.text();
+}
 
 TEST(KeepalivedInterop, V2PassVigilMaster) { vigil_master_keepalived_backup(kV2Pass); }
 TEST(KeepalivedInterop, V2PassKeepalivedMaster) { keepalived_master_vigil_backup(kV2Pass); }

@@ -530,3 +530,42 @@ TEST(SecurityE2E, HostileControlClientsCostTheDaemonNothing) {
 #endif
     EXPECT_TRUE(alive()) << lab.log(1);
 }
+
+// check_unicast_src (on by default): h1 (100) and h2 (90) are each other's
+// unicast peers; h3, a vigild in neither peer list, sends them unicast adverts
+// with priority 200. Both drop them, counted as not_a_peer, and h1 stays
+// master while h2 follows it (its configured peer's adverts are accepted).
+// The control: h1 restarted with check_unicast_src = no takes h3's adverts and
+// yields to it.
+TEST(SecurityE2E, UnicastAdvertsAreTakenOnlyFromTheConfiguredPeers) {
+    Lab lab(3);
+    REQUIRE_LAB(lab);
+    auto unicast = [&](std::vector<int> peers, const std::string& extra = "") {
+        std::string s = fast(extra);
+        for (int p : peers) s += "unicast_peer = " + Lab::address(p) + "\n";
+        return s;
+    };
+    auto instance = [&](int host) { return status(lab, host)["instances"][0]; };
+    auto not_a_peer = [&](int host) { return instance(host)["drops"].value("not_a_peer", 0); };
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", unicast({2})));
+    lab.start_vigild(2, vrrp_instance("VI_1", 51, 90, kVip + "/24", unicast({1})));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1} && instance(2)["state"] == "BACKUP"; }))
+        << lab.log(1) << lab.log(2);
+
+    lab.start_vigild(3, vrrp_instance("VI_1", 51, 200, kVip + "/24", unicast({1, 2})));
+    ASSERT_TRUE(wait_for([&] { return not_a_peer(1) >= 20 && not_a_peer(2) >= 20; }, 15s)) << lab.log(1) << lab.log(3);
+    EXPECT_EQ(instance(1)["state"], "MASTER") << lab.log(1);
+    EXPECT_TRUE(lab.has_address(1, kVip));
+    EXPECT_EQ(instance(2)["state"], "BACKUP");
+    EXPECT_EQ(instance(2)["master"], Lab::address(1)) << "h2 follows its peer, not the louder stranger";
+    int heard = instance(2)["adverts"]["received"].get<int>();
+    EXPECT_TRUE(wait_for([&] { return instance(2)["adverts"]["received"].get<int>() >= heard + 5; }, 5s));
+    EXPECT_EQ(instance(1)["transitions"].get<int>(), 2) << "INIT -> BACKUP -> MASTER, nothing since";
+
+    ASSERT_TRUE(lab.stop_vigild(1));
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", unicast({2}, "check_unicast_src = no\n")));
+    ASSERT_TRUE(wait_for([&] { return instance(1)["master"] == Lab::address(3); }, 15s)) << "the control: h3's adverts do count\n"
+                                                                                           << lab.log(1);
+    EXPECT_EQ(instance(1)["state"], "BACKUP");
+    EXPECT_EQ(not_a_peer(1), 0);
+}

@@ -71,12 +71,6 @@ json status(Lab& lab, int host) {
     return r.status == 0 ? json::parse(r.out)["instances"][0] : json();
 }
 
-size_t count_of(const std::string& text, const std::string& what) {
-    size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 class SplitBrain : public ::testing::TestWithParam<Variant> {
 protected:
     bool is_keepalived(int host) const { return GetParam().keepalived_host == host; }
@@ -164,3 +158,57 @@ INSTANTIATE_TEST_SUITE_P(Variants, SplitBrain,
                                            Variant{"keepalived_backup", "192.0.2.251/24", 2},
                                            Variant{"keepalived_master", "192.0.2.251/24", 1}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+
+// When the split heals, the master that remains (h1) sends its gratuitous ARP
+// burst again, so that clients that followed h2 come back (keepalived's
+// garp_lower_prio_repeat); h2 yields without one. tcpdump on each host's
+// switch port. Controls: h1 sends none while joined or while still cut (only
+// its burst on becoming master, at start), so the burst is the heal's. The
+// remaining master learns of the heal from the loser's advert (if its own
+// crosses first, the loser yields in silence, as with keepalived): h1
+// advertises every second, h2 every 0.5 s (so that, joined, it hears h1
+// before its own master down interval), and the link comes back right after
+// one of h1's adverts, so h2's is the first to cross.
+TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
+    if (!PortCapture::available()) GTEST_SKIP() << "tcpdump is not installed (scripts/deps installs it)";
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    const std::string vip = "192.0.2.251", garp = "who-has " + vip + " (ff:ff:ff:ff:ff:ff) tell " + vip + ",", advert = "VRRPv3, Advertisement";
+    // The second burst on becoming master (garp_delay) falls after the test.
+    auto config = [&](int priority, const char* advert_int) {
+        return vrrp_instance("VI_1", 51, priority, vip + "/24",
+                             std::string("version = 3\nadvert_int = ") + advert_int + "\ngarp_repeat = 3\ngarp_delay = 60s\n");
+    };
+    PortCapture h1_port(lab, 1, "arp or ip proto 112"), h2_port(lab, 2, "arp");
+    ASSERT_TRUE(h1_port.listening() && h2_port.listening());
+    auto garps = [&](const PortCapture& c) { return count_of(c.text(), garp); };
+    auto adverts_from_h1 = [&] { return count_of(h1_port.text(), advert); };
+    lab.start_vigild(1, config(100, "1s"));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1} && garps(h1_port) == 3; })) << h1_port.text() << lab.log(1);
+    lab.start_vigild(2, config(99, "0.5s"));
+    ASSERT_TRUE(lab.wait_log(2, "INIT -> BACKUP")) << lab.log(2);
+    // Joined, h1 advertising: nothing more.
+    auto from = adverts_from_h1();
+    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s)) << h1_port.text();
+    EXPECT_EQ(garps(h1_port), 3u) << h1_port.text();
+    EXPECT_EQ(garps(h2_port), 0u) << h2_port.text();
+
+    ASSERT_TRUE(set_bridged(lab, 2, false));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1, 2} && garps(h2_port) == 3; }, 8s)) << lab.log(2);
+    from = adverts_from_h1();
+    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
+    EXPECT_EQ(garps(h1_port), 3u) << "still cut: no burst\n" << h1_port.text();
+
+    from = adverts_from_h1();
+    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() > from; }, 5s));
+    ASSERT_TRUE(set_bridged(lab, 2, true));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1}; }, 5s)) << lab.log(2);
+    EXPECT_TRUE(wait_for([&] { return garps(h1_port) == 6; }, 2s)) << "the heal's burst\n" << h1_port.text() << lab.log(1);
+    EXPECT_TRUE(lab.wait_log(1, "lower-priority master " + Lab::address(2) + " (priority 99) heard: announcing the VIPs again"))
+        << lab.log(1);
+    from = adverts_from_h1();
+    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
+    EXPECT_EQ(garps(h1_port), 6u) << "one burst\n" << h1_port.text();
+    EXPECT_EQ(garps(h2_port), 3u) << "the loser sends none\n" << h2_port.text();
+}

@@ -58,13 +58,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     static const Expectation expectations[] = {
-        {3, 100, kAuthNone, {}},
-        {2, 100, kAuthNone, {}},
-        {2, 100, kAuthPass, pass_auth_data("secret")},
-        {2, 300, kAuthPass, pass_auth_data("longpassword")},
+        {3, 100, kAuthNone, {}, {}, true},
+        {2, 100, kAuthNone, {}, {*net::IpAddress::parse("192.0.2.1")}, true},
+        {2, 100, kAuthPass, pass_auth_data("secret"), {*net::IpAddress::parse("2001:db8::1")}, false},
+        {2, 300, kAuthPass, pass_auth_data("longpassword"), {}, true},
     };
     for (const auto& e : expectations) {
         auto reason = check_for_instance(*decoded.advert, e);
+        if (reason && drop_reason_name(*reason)[0] == '?') abort();
+        reason = check_sender(*packet, e);
         if (reason && drop_reason_name(*reason)[0] == '?') abort();
     }
     check_round_trip(*packet, decoded);

@@ -230,6 +230,52 @@ TEST(ConfigErrors, Duplicates) {
                  "t.conf:8: vip: 192.0.2.10 is already a vip of [instance VI_1] at t.conf:4");
     expect_error(instance() + "[group A]\ninstances = VI_1\n[group B]\ninstances = VI_1\n",
                  "t.conf:8: instances: VI_1 is already in [group A]");
+    expect_error(instance("excluded_vip = 192.0.2.10\n"), "t.conf:5: excluded_vip: 192.0.2.10 is already a vip of [instance VI_1] at t.conf:4");
+    expect_error(instance("excluded_vip = 192.0.2.30\n") + "[instance VI_2]\ninterface = eth0\nvrid = 52\nvip = 192.0.2.30/24\n",
+                 "t.conf:9: vip: 192.0.2.30 is already a vip of [instance VI_1] at t.conf:5");
+}
+
+// An IPv6 link-local address is unique only on its link (keepalived 2.3 refuses
+// this): the same one may be a VIP on several interfaces, not twice on one.
+TEST(ConfigErrors, ALinkLocalVipMayBeOnSeveralInterfaces) {
+    const std::string a = "[instance A]\ninterface = eth0\nvrid = 51\nvip = fe80::1:1/64\nvip = 2001:db8::50/64\n";
+    auto on = [](const std::string& interface, const std::string& vip) {
+        return "[instance B]\ninterface = " + interface + "\nvrid = 52\nvip = " + vip + "\n";
+    };
+    auto r = load(a + on("eth1", "fe80::1:1/64"));
+    EXPECT_TRUE(r.ok()) << joined(r);
+    r = load(a + on("eth0", "fe80::1:1/64 dev eth1"));
+    EXPECT_TRUE(r.ok()) << "a vip's own dev is its link\n" << joined(r);
+    expect_error(a + on("eth0", "fe80::1:1/64"), "t.conf:9: vip: fe80::1:1 is already a vip of [instance A] on eth0 at t.conf:4");
+    expect_error(a + on("eth1", "fe80::1:1/64 dev eth0"),
+                 "t.conf:9: vip: fe80::1:1 is already a vip of [instance A] on eth0 at t.conf:4");
+    // A global address stays unique across interfaces.
+    expect_error(a + on("eth1", "2001:db8::50/64"), "t.conf:9: vip: 2001:db8::50 is already a vip of [instance A] at t.conf:5");
+}
+
+// As keepalived: what does not fit the advert is held but not advertised; an
+// instance holds at most 255 addresses (the supervisor's record of it).
+TEST(ConfigErrors, VipsBeyondWhatAnAdvertCarriesAreExcluded) {
+    std::string v6 = "[instance V6]\ninterface = eth0\nvrid = 7\n";
+    for (int i = 1; i <= 90; ++i) v6 += "vip = 2001:db8::1:" + std::to_string(i) + "\n";
+    auto r = load(v6);
+    ASSERT_TRUE(r.ok()) << joined(r);
+    const auto& inst = r.config->instances.at(0);
+    EXPECT_EQ(inst.vips.size(), 89u);
+    ASSERT_EQ(inst.excluded_vips.size(), 1u);
+    EXPECT_EQ(inst.excluded_vips[0].prefix.address.str(), "2001:db8::1:90");
+    auto m = messages(r);
+    EXPECT_NE(std::find(m.begin(), m.end(),
+                        "t.conf:93: warning: vip: an advert carries at most 89 IPv6 addresses; the 1 from here on are added but "
+                        "not advertised, as excluded_vip (as keepalived)"),
+              m.end())
+        << joined(r);
+
+    std::string v4 = "[instance V4]\ninterface = eth0\nvrid = 7\nvip = 192.0.2.1\n";
+    for (int i = 0; i < 255; ++i) v4 += "excluded_vip = 198.51.100." + std::to_string(i) + "\n";
+    expect_error(v4, "t.conf:259: excluded_vip: an instance adds at most 255 addresses (vip and excluded_vip)");
+    r = load(v4.substr(0, v4.rfind("excluded_vip")));
+    EXPECT_TRUE(r.ok()) << "the control: 255 in all\n" << joined(r);
 }
 
 TEST(ConfigErrors, WarningsDoNotFailTheCheck) {

@@ -109,6 +109,8 @@ TEST(KeyTables, AnInstanceRestartsExactlyWhenARestartKeyChanges) {
         {"dont_track_primary", {"dont_track_primary = no", "dont_track_primary = yes", kRestart}},
         {"route", {"route = 192.0.2.128/26 via 192.0.2.1 table 100", "route = 192.0.2.128/26 via 192.0.2.2 table 100", kRestart}},
         {"rule", {"rule = from 192.0.2.0/24 table 100 priority 100", "rule = from 192.0.2.0/24 table 101 priority 100", kRestart}},
+        {"check_unicast_src", {"unicast_peer = 192.0.2.3\ncheck_unicast_src = yes", "unicast_peer = 192.0.2.3\ncheck_unicast_src = no", kRestart}},
+        {"excluded_vip", {"excluded_vip = 192.0.2.20/24", "excluded_vip = 192.0.2.21/24", kRestart}},
     };
     expect_restarts_by_class<InstanceConfig>(
         instance_keys(), samples, "[instance]",

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <optional>
+
 #include "net/address_manager.h"
 #include "net/announcer.h"
 #include "net/interface_info.h"
+#include "net/vrrp_socket.h"
 #include "support/event_loop.h"
 #include "veth_instance.h"
 
@@ -99,4 +102,60 @@ TEST(VrrpInstance, DontTrackPrimaryIgnoresALinkDownAtStart) {
     tracks.start();
     EXPECT_EQ(ignores.machine().state(), vrrp::State::Backup) << "dont_track_primary: a link down at start is not a FAULT";
     EXPECT_EQ(tracks.machine().state(), vrrp::State::Fault) << "control: without it, it is";
+}
+
+namespace {
+// What the supervisor would be told.
+struct HoldRecorder : vrrp::HoldRegistry {
+    void holding(const vrrp::Hold& h) override { last = h; }
+    void released(const std::string&) override { last.reset(); }
+    std::optional<vrrp::Hold> last;
+};
+}  // namespace
+
+// excluded_vip: a master adds it with its VIPs and removes it with them, but
+// its adverts (and the priority-0 advert the supervisor keeps for it) carry
+// only the `vip`s, as keepalived's virtual_ipaddress_excluded. The advert is
+// read off the wire at the other end of the veth.
+TEST(VrrpInstance, AnExcludedVipIsHeldButNotAdvertised) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    // vt0's adverts arrive on vt1 from an address of this namespace: take them.
+    ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1"}).status == 0);
+    const auto excluded = *net::IpAddress::parse("192.0.2.252");
+    std::string problem;
+    auto sender = net::VrrpSocket::open(net::Family::V4, "vt0", net::read_interface("vt0").index, problem);
+    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, problem);
+    ASSERT_TRUE(sender && listener) << problem;
+    HoldRecorder holds;
+    test::InstanceRig rig(&holds);
+    auto config = test::veth_instance_config();
+    config.excluded_vips.push_back({*net::IpPrefix::parse("192.0.2.252/24"), "", "", {}});
+    vrrp::Instance instance(config, rig.context);
+    instance.set_socket(sender.get());
+    instance.start();
+    hear(instance, 100, "192.0.2.13");  // a lower-priority master: preempt
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    EXPECT_TRUE(vip_on_vt0());
+    EXPECT_TRUE(net::read_interface("vt0").has(excluded)) << "the excluded VIP is added with the others";
+
+    std::vector<uint8_t> buffer;
+    std::optional<vrrp::Advert> advert;
+    ASSERT_TRUE(test::wait_for([&] {
+        vrrp::Received packet;
+        while (listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet)
+            if (packet.src == *net::IpAddress::parse("192.0.2.11")) advert = vrrp::decode(packet).advert;
+        return advert.has_value();
+    }, std::chrono::seconds(2)));
+    EXPECT_EQ(advert->addresses, std::vector<net::IpAddress>{test::kVethVip}) << "only the vip is advertised";
+
+    ASSERT_TRUE(holds.last);
+    EXPECT_EQ(holds.last->resign.addresses, std::vector<net::IpAddress>{test::kVethVip}) << "so is the supervisor's priority 0";
+    ASSERT_EQ(holds.last->vips.size(), 2u) << "but the supervisor removes both if the worker dies";
+    EXPECT_EQ(holds.last->vips[1].prefix.address, excluded);
+
+    hear(instance, 200, "192.0.2.12");
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_FALSE(vip_on_vt0());
+    EXPECT_FALSE(net::read_interface("vt0").has(excluded)) << "and removed with them";
 }

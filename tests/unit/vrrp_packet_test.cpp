@@ -198,6 +198,31 @@ TEST(VrrpReceiveRules, InstanceChecksVersionAuthAndV2Interval) {
     EXPECT_EQ(check_for_instance(v3, e3), std::nullopt);
 }
 
+// check_unicast_src: a unicast instance hears only its peers (on by default);
+// multicast vs unicast as the instance is, whatever the source.
+TEST(VrrpReceiveRules, UnicastAdvertsOnlyFromAPeer) {
+    std::vector<uint8_t> m;  // the sender checks need no message
+    Expectation unicast;
+    unicast.peers = {ip("192.0.2.12"), ip("192.0.2.13")};
+    EXPECT_EQ(check_sender(received(m, "192.0.2.13", "192.0.2.11"), unicast), std::nullopt) << "the control: a peer";
+    EXPECT_EQ(check_sender(received(m, "192.0.2.66", "192.0.2.11"), unicast), DropReason::NotAPeer);
+    EXPECT_EQ(check_sender(received(m, "192.0.2.12", "224.0.0.18"), unicast), DropReason::Destination);
+    EXPECT_STREQ(drop_reason_name(DropReason::NotAPeer), "not_a_peer");
+
+    auto any_source = unicast;
+    any_source.check_source = false;  // check_unicast_src = no (keepalived's default)
+    EXPECT_EQ(check_sender(received(m, "192.0.2.66", "192.0.2.11"), any_source), std::nullopt);
+
+    Expectation multicast;
+    EXPECT_EQ(check_sender(received(m, "192.0.2.66", "224.0.0.18"), multicast), std::nullopt) << "multicast: any source";
+    EXPECT_EQ(check_sender(received(m, "192.0.2.12", "192.0.2.11"), multicast), DropReason::Destination);
+
+    Expectation v6;
+    v6.peers = {ip("fe80::2")};
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "fe80::1"), v6), std::nullopt);
+    EXPECT_EQ(check_sender(received(m, "fe80::3", "fe80::1"), v6), DropReason::NotAPeer);
+}
+
 TEST(VrrpIpv4, SplitsTheHeaderAndChecksProtocol) {
     auto m = encode(v2_advert(), ip("192.0.2.1"), ip("224.0.0.18"));
     std::vector<uint8_t> d = {0x45, 0xc0, 0, static_cast<uint8_t>(20 + m.size()), 0, 0, 0, 0, 255, 112, 0, 0,

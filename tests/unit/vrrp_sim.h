@@ -36,6 +36,7 @@ public:
 
     void send_advert(uint8_t priority) override;
     void state_changed(State from, State to, const std::string& reason) override;
+    void reannounce(const std::string& reason) override;
 
     std::string host;
     net::IpAddress address;
@@ -45,6 +46,7 @@ public:
     bool alive = true;
     std::vector<std::pair<Time, uint8_t>> sent;  // (when, priority)
     std::vector<Transition> transitions;
+    std::vector<std::pair<Time, std::string>> reannounced;  // (when, why)
 
     // When this router last became `state`, or -1.
     Time last_entered(State state) const {
@@ -172,5 +174,7 @@ inline void SimRouter::state_changed(State from, State to, const std::string& re
     transitions.push_back({lan_.now, from, to, reason});
     if (group) group->member_changed(machine, from, to, lan_.now);
 }
+
+inline void SimRouter::reannounce(const std::string& reason) { reannounced.emplace_back(lan_.now, reason); }
 
 }  // namespace vigil::test

@@ -293,6 +293,38 @@ TEST(VrrpSplitBrain, HealingSettlesOnOneMasterWithinOneRoundTrip) {
     EXPECT_LE(b.last_entered(State::Backup) - healed, 100ms + lan.latency) << "within one advert interval";
 }
 
+// keepalived's garp_lower_prio_repeat: when the split heals, the master that
+// remains announces its VIPs again, so that clients which followed the loser
+// come back. Controls: nothing while joined or while still cut, nothing from
+// the loser, nothing for a master that resigns (priority 0).
+TEST(VrrpSplitBrain, TheRemainingMasterAnnouncesAgainWhenItHearsTheLoser) {
+    SimLan lan;
+    auto& a = lan.add("a", "192.0.2.1", 51, v3(100));
+    auto& b = lan.add("b", "192.0.2.2", 51, v3(99));
+    lan.start(a);
+    lan.start(b);
+    lan.run_until(5s);
+    ASSERT_EQ(a.machine.state(), State::Master);
+    EXPECT_TRUE(a.reannounced.empty()) << "joined: no one to win against";
+    lan.left_side = {"a"};
+    lan.cut(true);
+    lan.run_for(2s);
+    ASSERT_EQ(b.machine.state(), State::Master);
+    EXPECT_TRUE(a.reannounced.empty()) << "still cut: nothing heard";
+    lan.cut(false);
+    Time healed = lan.now;
+    lan.run_for(1s);
+    ASSERT_EQ(b.machine.state(), State::Backup);
+    ASSERT_EQ(a.reannounced.size(), 1u) << "once, on the loser's advert";
+    EXPECT_LE(a.reannounced[0].first - healed, 100ms + lan.latency);
+    EXPECT_EQ(a.reannounced[0].second, "lower-priority master 192.0.2.2 (priority 99)");
+    EXPECT_TRUE(b.reannounced.empty()) << "the loser yields, it does not announce";
+
+    lan.inject("192.0.2.9", 51, 0, 3, 10);
+    lan.run_for(1s);
+    EXPECT_EQ(a.reannounced.size(), 1u) << "a master resigning is no split brain";
+}
+
 TEST(VrrpSyncGroup, AFaultInOneMemberMovesTheWholeGroup) {
     SimLan lan;
     auto& a1 = lan.add("a", "192.0.2.1", 1, v2(100));
