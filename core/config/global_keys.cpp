@@ -1,6 +1,7 @@
 // [global]: settings of the whole daemon.
 #include "config/route_keys.h"
 #include "config/section_keys.h"
+#include "config/virtual_ip_keys.h"
 #include "config/values.h"
 
 namespace vigil::config {
@@ -57,43 +58,6 @@ void apply_stall_timeout(GlobalConfig& g, Value& v) {
     else g.stall_timeout = Duration{p->number};
 }
 
-// As an instance's `vip`, but there is no instance interface to default to.
-void apply_static_address(GlobalConfig& g, Value& v) {
-    auto words = split_words(v.text());
-    if (words.empty()) {
-        v.error("needs ADDR[/PREFIX] dev IF [label LABEL]");
-        return;
-    }
-    auto prefix = net::IpPrefix::parse(words[0]);
-    if (!prefix) {
-        v.error("'" + words[0] + "' is not an address with an optional /PREFIX");
-        return;
-    }
-    if (!v.host_address(prefix->address.str())) return;
-    VirtualIp address{*prefix, "", "", v.where()};
-    for (size_t i = 1; i < words.size(); i += 2) {
-        if (i + 1 >= words.size()) {
-            v.error("'" + words[i] + "' needs a value");
-            return;
-        }
-        if (words[i] == "dev") {
-            if (!v.interface_name(words[i + 1])) return;
-            address.dev = words[i + 1];
-        } else if (words[i] == "label" && prefix->address.family() == net::Family::V4 && words[i + 1].size() <= 15) {
-            address.label = words[i + 1];
-        } else if (words[i] == "label") {
-            v.error(prefix->address.family() == net::Family::V6 ? "IPv6 addresses have no labels"
-                                                                : "label '" + words[i + 1] + "' is longer than 15 characters");
-            return;
-        } else {
-            v.error("unknown word '" + words[i] + "' (expected dev or label)");
-            return;
-        }
-    }
-    if (address.dev.empty()) v.error("needs dev IF (the interface to put the address on)");
-    else g.static_addresses.push_back(std::move(address));
-}
-
 }  // namespace
 
 const KeyTable<GlobalConfig>& global_keys() {
@@ -132,7 +96,7 @@ const KeyTable<GlobalConfig>& global_keys() {
         {"static_address", ValueKind::VirtualIp, Reload::Live, "",
          "ADDR[/PREFIX] dev IF [label LABEL], held whatever the VRRP state: added at start, removed at a clean stop "
          "(keepalived's static_ipaddress)",
-         parsed_by<&G::static_addresses>(apply_static_address), {}, kRepeatable},
+         parsed_by<&G::static_addresses>(apply_virtual_ip<G, &G::static_addresses, true>), {}, kRepeatable},
         {"static_route", ValueKind::Route, Reload::Live, "",
          "a route (as an instance's route) held whatever the VRRP state (keepalived's static_routes)",
          parsed_by<&G::static_routes>(apply_route<G, &G::static_routes>), {}, kRepeatable},

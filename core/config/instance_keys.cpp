@@ -1,50 +1,11 @@
 // [instance NAME]: one VRRP virtual router.
 #include "config/route_keys.h"
 #include "config/section_keys.h"
+#include "config/virtual_ip_keys.h"
 #include "config/values.h"
 
 namespace vigil::config {
 namespace {
-
-template <std::vector<VirtualIp> InstanceConfig::*List>
-void apply_vip(InstanceConfig& c, Value& v) {
-    auto words = split_words(v.text());
-    if (words.empty()) {
-        v.error("needs ADDR/PREFIX [dev IF] [label LABEL]");
-        return;
-    }
-    auto prefix = net::IpPrefix::parse(words[0]);
-    if (!prefix) {
-        v.error("'" + words[0] + "' is not an address with an optional /PREFIX");
-        return;
-    }
-    if (!v.host_address(prefix->address.str())) return;
-    VirtualIp vip{*prefix, "", "", v.where()};
-    for (size_t i = 1; i < words.size(); i += 2) {
-        if (i + 1 >= words.size()) {
-            v.error("'" + words[i] + "' needs a value");
-            return;
-        }
-        if (words[i] == "dev") {
-            if (!v.interface_name(words[i + 1])) return;
-            vip.dev = words[i + 1];
-        } else if (words[i] == "label") {
-            if (prefix->address.family() == net::Family::V6) {
-                v.error("IPv6 addresses have no labels");
-                return;
-            }
-            if (words[i + 1].size() > 15) {
-                v.error("label '" + words[i + 1] + "' is longer than 15 characters");
-                return;
-            }
-            vip.label = words[i + 1];
-        } else {
-            v.error("unknown word '" + words[i] + "' (expected dev or label)");
-            return;
-        }
-    }
-    (c.*List).push_back(std::move(vip));
-}
 
 void apply_auth_pass(InstanceConfig& c, Value& v) {
     if (!v.present()) return;
@@ -101,10 +62,10 @@ const KeyTable<InstanceConfig>& instance_keys() {
         {"auth_pass", ValueKind::Text, Reload::Restart, "",
          "VRRPv2 PASS password; only the first 8 characters are used", parsed_by<&I::auth_pass>(apply_auth_pass), {}, kSecret},
         {"vip", ValueKind::VirtualIp, Reload::Restart, "", "ADDR[/PREFIX] [dev IF] [label LABEL]; no prefix means /32 or /128",
-         parsed_by<&I::vips>(apply_vip<&I::vips>), {}, kRepeatable | kRequired},
+         parsed_by<&I::vips>(apply_virtual_ip<I, &I::vips>), {}, kRepeatable | kRequired},
         {"excluded_vip", ValueKind::VirtualIp, Reload::Restart, "",
          "as vip: added and removed with the vips, but not carried in adverts (keepalived's virtual_ipaddress_excluded)",
-         parsed_by<&I::excluded_vips>(apply_vip<&I::excluded_vips>), {}, kRepeatable},
+         parsed_by<&I::excluded_vips>(apply_virtual_ip<I, &I::excluded_vips>), {}, kRepeatable},
         {"unicast_src", ValueKind::Address, Reload::Restart, "the primary address",
          "source address of adverts; also the address compared in an equal-priority tie", parsed_by<&I::unicast_src>(apply_unicast_src)},
         {"unicast_peer", ValueKind::Addresses, Reload::Restart, "", "addresses to send adverts to instead of multicast",
