@@ -443,7 +443,8 @@ private:
             } else if (k == "vrrp_garp_master_refresh_repeat") {
                 refuse(n, "vigil's refresh sends garp_repeat messages per VIP; it has no count of its own");
             } else if (k == "vrrp_garp_lower_prio_delay" || k == "vrrp_garp_lower_prio_repeat") {
-                refuse(n, "vigil has no setting for the gratuitous ARPs/NAs a master sends on hearing a lower priority");
+                refuse(n, "on hearing a lower priority vigil's master sends its garp_repeat burst and another after garp_delay "
+                          "(keepalived's default for these); it has no count or delay of its own for it");
             } else if (k == "default_interface") {
                 // Read by statics(): keepalived's interface for a static address without dev.
                 if (args(n, 1)) put(global_, "# default_interface " + n.args[0] + ": written as the dev of each static address without one");
@@ -868,7 +869,8 @@ private:
             } else if (k == "garp_master_refresh_repeat") {
                 refuse(n, "vigil's refresh sends garp_repeat messages per VIP; it has no count of its own");
             } else if (k == "garp_lower_prio_delay" || k == "garp_lower_prio_repeat") {
-                refuse(n, "vigil has no setting for the gratuitous ARPs/NAs a master sends on hearing a lower priority");
+                refuse(n, "on hearing a lower priority vigil's master sends its garp_repeat burst and another after garp_delay "
+                          "(keepalived's default for these); it has no count or delay of its own for it");
             } else if (k == "virtual_routes" || k == "virtual_rules") {
                 bool tracked = false;
                 for (const auto& c : n.children) {
