@@ -2,10 +2,14 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include "config/route_syntax.h"
 
 namespace vigil::config::keepalived {
 namespace {
@@ -34,6 +38,76 @@ std::string lower(std::string s) {
     return s;
 }
 
+// keepalived's decimal seconds (read_decimal_unsigned with TIMER_HZ_DIGITS):
+// up to 6 places, a 7th rounds the 6th; in microseconds.
+std::optional<uint64_t> keepalived_micros(const std::string& text) {
+    static const std::regex number("^([0-9]{1,9})(?:\\.([0-9]+))?$");
+    std::smatch m;
+    if (!std::regex_match(text, m, number)) return std::nullopt;
+    std::string places = m[2].str();
+    bool round_up = places.size() > 6 && places[6] >= '5';
+    places = places.substr(0, 6);
+    places.resize(6, '0');
+    return std::stoull(m[1].str()) * 1'000'000 + std::stoull(places) + (round_up ? 1 : 0);
+}
+
+// vigil's durations count milliseconds: a finer keepalived value is rounded up.
+std::string as_milliseconds(uint64_t micros, bool& rounded) {
+    rounded = micros % 1000 != 0;
+    return std::to_string((micros + 999) / 1000) + "ms";
+}
+
+// keepalived counts the preference of a rule given none down from 16384
+// (RULE_START_PRIORITY in vrrp_iprule.c), per family, in the order it reads
+// the rules: static_rules and every instance's virtual_rules alike.
+constexpr uint32_t kKeepalivedRuleStartPriority = 16384;
+
+// The words of a rule line keepalived reads as its preference ("prio" is
+// not one: keepalived refuses the line).
+bool names_rule_priority(const std::vector<std::string>& words) {
+    for (const auto& w : words)
+        if (w == "preference" || w == "priority" || w == "order") return true;
+    return false;
+}
+
+// An address keepalived's parse_route() takes as a rule's from/to.
+bool keepalived_rule_address(const std::string& text) {
+    if (text == "default" || text == "any" || text == "all" || text == "default6") return true;
+    std::string addr = text.substr(0, text.find('/'));
+    unsigned char bytes[16];
+    return inet_pton(addr.find(':') != std::string::npos ? AF_INET6 : AF_INET, addr.c_str(), bytes) == 1;
+}
+
+// Whether keepalived takes the rule line (so that it counts a preference for
+// it): it needs an action and addresses it can read, and knows no `prio`.
+bool keepalived_takes_rule(const std::vector<std::string>& words) {
+    static const std::set<std::string> actions = {"table", "lookup", "blackhole", "unreachable", "prohibit", "nop", "l3mdev", "type"};
+    bool action = false;
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "prio") return false;
+        if ((words[i] == "from" || words[i] == "to") && (i + 1 == words.size() || !keepalived_rule_address(words[i + 1])))
+            return false;
+        action |= actions.count(words[i]) > 0;
+    }
+    return action;
+}
+
+// keepalived's family of a rule: inet6, or an IPv6 from/to; else IPv4.
+bool rule_is_ipv6(const std::vector<std::string>& words) {
+    for (size_t i = 0; i < words.size(); ++i) {
+        if (words[i] == "inet6") return true;
+        if ((words[i] == "from" || words[i] == "to") && i + 1 < words.size() && words[i + 1].find(':') != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+std::vector<std::string> words_of(const Node& n) {
+    std::vector<std::string> w{n.keyword};
+    w.insert(w.end(), n.args.begin(), n.args.end());
+    return w;
+}
+
 class Translator {
 public:
     explicit Translator(ImportResult& result) : result_(result) {}
@@ -44,6 +118,8 @@ public:
         for (const auto& n : top) {
             if (n.keyword == "global_defs") global_defs(n);
         }
+        number_rules(top);
+        statics(top);
         for (const auto& n : top) {
             origin_ = origin_of(n);
             if ((n.keyword == "vrrp_script" || n.keyword == "vrrp_track_file" || n.keyword == "vrrp_track_process" ||
@@ -80,8 +156,9 @@ public:
             if (n.keyword == "vrrp_sync_group" && first_definition(n, group_where)) sync_group(n);
         }
         origin_.clear();
-        static const std::set<std::string> handled = {"global_defs", "vrrp_script", "vrrp_track_file",
-                                                      "vrrp_track_process", "vrrp_instance", "vrrp_sync_group"};
+        static const std::set<std::string> handled = {"global_defs",   "vrrp_script",    "vrrp_track_file",  "vrrp_track_process",
+                                                      "vrrp_instance", "vrrp_sync_group", "static_ipaddress", "static_routes",
+                                                      "static_rules"};
         for (const auto& n : top) {
             if (n.keyword == "track_file" && !n.block) refuse(n, "expected track_file NAME { ... }");
             else if (!handled.count(n.keyword) && n.keyword != "track_file") refuse(n, "vigil has no equivalent");
@@ -152,6 +229,152 @@ private:
         return false;
     }
 
+    // The preference keepalived gives each rule line that names none, by
+    // walking the rules in its reading order (instances it skips as already
+    // defined are skipped here too).
+    void number_rules(const std::vector<Node>& top) {
+        uint32_t next_v4 = kKeepalivedRuleStartPriority, next_v6 = kKeepalivedRuleStartPriority;
+        auto count = [&](const Node& block) {
+            for (const auto& c : block.children) {
+                auto w = words_of(c);
+                if (names_rule_priority(w) || !keepalived_takes_rule(w)) continue;
+                rule_priority_[&c] = rule_is_ipv6(w) ? next_v6-- : next_v4--;
+            }
+        };
+        std::set<std::string> instances;
+        for (const auto& n : top) {
+            if (n.keyword == "static_rules") count(n);
+            if (n.keyword != "vrrp_instance" || (n.args.size() == 1 && !instances.insert(n.args[0]).second)) continue;
+            for (const auto& c : n.children)
+                if (c.keyword == "virtual_rules") count(c);
+        }
+    }
+
+    // static_ipaddress, static_routes, static_rules: [global] lines, in file order.
+    void statics(const std::vector<Node>& top) {
+        // keepalived puts a static address without dev on its default interface,
+        // looked up once, when the first such address is read.
+        std::string default_if = "eth0";
+        bool default_if_used = false;
+        for (const auto& n : top) {
+            if (n.keyword == "global_defs" && !default_if_used)
+                for (const auto& c : n.children)
+                    if (c.keyword == "default_interface" && c.args.size() == 1) default_if = c.args[0];
+            if (n.keyword != "static_ipaddress" && n.keyword != "static_routes" && n.keyword != "static_rules") continue;
+            if (!n.block || !n.args.empty()) {
+                refuse(n, "expected " + n.keyword + " { ... }");
+                continue;
+            }
+            for (const auto& c : n.children) {
+                origin_ = origin_of(c);
+                if (n.keyword == "static_ipaddress") default_if_used |= static_address(c, default_if);
+                else if (n.keyword == "static_routes") route_line(c, "static_route", false);
+                else rule_line(c, "static_rule", false);
+            }
+        }
+        origin_.clear();
+    }
+
+    // true when the line took keepalived's default interface.
+    bool static_address(const Node& n, const std::string& default_if) {
+        auto w = words_of(n);
+        std::string addr = w[0];
+        if (addr.find('/') == std::string::npos) addr += addr.find(':') != std::string::npos ? "/128" : "/32";
+        std::string dev, label;
+        bool no_track = false;
+        for (size_t i = 1; i < w.size(); ++i) {
+            if ((w[i] == "dev" || w[i] == "label") && i + 1 < w.size()) {
+                (w[i] == "dev" ? dev : label) = w[i + 1];
+                ++i;
+            } else if (w[i] == "no_track") {
+                no_track = true;
+            } else {
+                refuse(n, "static_ipaddress option '" + w[i] + "' (vigil's static_address takes dev and label)");
+                return false;
+            }
+        }
+        if (no_track) put(global_, "# " + n.where + ": no_track dropped: vigil does not watch its static addresses");
+        if (dev.empty())
+            put(global_, "# " + n.where + ": no dev: keepalived puts a static address on its default interface "
+                                          "(global_defs default_interface, else eth0): " + default_if);
+        std::string line = "static_address = " + addr + " dev " + (dev.empty() ? default_if : dev);
+        if (!label.empty()) line += " label " + label;
+        put(global_, line);
+        return dev.empty();
+    }
+
+    // A virtual_routes / static_routes line as `key = LINE`; false when refused.
+    // keepalived's no_track is dropped: vigil never watches its routes.
+    bool route_line(const Node& n, const std::string& key, bool in_instance) {
+        std::vector<std::string> kept;
+        bool no_track = false;
+        for (const auto& w : words_of(n)) {
+            if (w == "no_track") no_track = true;
+            else kept.push_back(w);
+        }
+        auto line = join(kept);
+        if (auto parsed = parse_route(line); !parsed.problem.empty()) {
+            refuse(n, "vigil's " + key + " refuses it: " + parsed.problem);
+            return false;
+        }
+        Section& s = in_instance ? *current_instance_ : global_;
+        if (no_track) put(s, "# " + n.where + ": no_track dropped: vigil does not watch its routes (as keepalived with no_track)");
+        put(s, key + " = " + line);
+        return true;
+    }
+
+    // A virtual_rules / static_rules line as `key = LINE`, with the preference
+    // keepalived would have given it if it names none; false when refused.
+    bool rule_line(const Node& n, const std::string& key, bool in_instance) {
+        auto words = words_of(n);
+        for (const auto& w : words) {
+            if (w == "prio") {
+                refuse(n, "keepalived does not take 'prio' (its words are preference, priority, order) and ignores this rule");
+                return false;
+            }
+        }
+        std::vector<std::string> kept;
+        bool no_track = false;
+        for (const auto& w : words) {
+            if (w == "no_track") no_track = true;
+            else kept.push_back(w);
+        }
+        auto line = join(kept);
+        Section& s = in_instance ? *current_instance_ : global_;
+        std::string numbered;
+        if (auto it = rule_priority_.find(&n); it != rule_priority_.end()) {
+            line += " priority " + std::to_string(it->second);
+            numbered = "# " + n.where + ": the rule names no preference; keepalived gives it " + std::to_string(it->second) +
+                       " (counting down from 16384 per family, in the order it reads the rules), and so does the import";
+        }
+        if (auto parsed = parse_rule(line); !parsed.problem.empty()) {
+            refuse(n, "vigil's " + key + " refuses it: " + parsed.problem);
+            return false;
+        }
+        if (no_track) put(s, "# " + n.where + ": no_track dropped: vigil does not watch its rules (as keepalived with no_track)");
+        if (!numbered.empty()) put(s, numbered);
+        put(s, key + " = " + line);
+        return true;
+    }
+
+    // `key = Nms` from a keepalived value in decimal seconds (one argument,
+    // checked by the caller), with a comment when it had to be rounded up.
+    void seconds_key(Section& s, const std::string& key, const Node& n) {
+        bool rounded = false;
+        auto value = as_milliseconds(*keepalived_micros(n.args[0]), rounded);
+        if (rounded)
+            put(s, "# " + n.where + ": " + n.keyword + " " + n.args[0] + "s rounded up to " + value +
+                       " (vigil's durations count milliseconds)");
+        put_last(s, key, value);
+    }
+
+    // keepalived reads a garp_master_repeat of 0 as 1 (with a warning).
+    std::string repeat_count(const Node& n) {
+        if (n.args[0] != "0") return n.args[0];
+        notes_.push_back("# " + n.where + ": " + n.keyword + " 0 written as 1: keepalived sends one message for 0");
+        return "1";
+    }
+
     void global_defs(const Node& g) {
         for (const auto& n : g.children) {
             origin_ = origin_of(n);
@@ -189,13 +412,42 @@ private:
             } else if (k == "vrrp_version") {
                 if (args(n, 1)) default_version_ = n.args[0];
             } else if (k == "vrrp_garp_master_repeat") {
-                if (args(n, 1)) default_garp_repeat_ = n.args[0];
+                if (args(n, 1)) default_garp_repeat_ = repeat_count(n);
             } else if (k == "vrrp_garp_master_delay") {
                 if (args(n, 1)) default_garp_delay_ = n.args[0];
             } else if (k == "vrrp_garp_master_refresh") {
                 if (args(n, 1)) default_garp_refresh_ = n.args[0];
             } else if (k == "vrrp_skip_check_adv_addr") {
                 put(global_, "# vrrp_skip_check_adv_addr: vigil never compares an advert's address list with its own");
+            } else if (k == "vrrp_startup_delay") {
+                // keepalived keeps the largest of several (and of vrrp_delay_after_boot).
+                if (!args(n, 1)) continue;
+                auto micros = keepalived_micros(n.args[0]);
+                if (!micros || *micros == 0) {
+                    put(global_, "# " + n.where + ": vrrp_startup_delay " + n.args[0] + " ignored, as keepalived ignores it (not "
+                                 "a number of seconds from 0.001)");
+                } else if (*micros > startup_delay_micros_) {
+                    startup_delay_micros_ = *micros;
+                    seconds_key(global_, "startup_delay", n);
+                }
+            } else if (k == "vrrp_delay_after_boot") {
+                refuse(n, "a delay counted from the system's boot; vigil's startup_delay counts from vigild's start "
+                          "(keepalived's vrrp_startup_delay)");
+            } else if (k == "vrrp_garp_interval" || k == "vrrp_gna_interval") {
+                if (!args(n, 1)) continue;
+                auto micros = keepalived_micros(n.args[0]);
+                if (!micros || *micros == 0)
+                    put(global_, "# " + n.where + ": " + k + " " + n.args[0] + " ignored, as keepalived ignores it (not a "
+                                 "number of seconds from 0.000001)");
+                else seconds_key(global_, k == "vrrp_garp_interval" ? "garp_interval" : "gna_interval", n);
+            } else if (k == "vrrp_garp_master_refresh_repeat") {
+                refuse(n, "vigil's refresh sends garp_repeat messages per VIP; it has no count of its own");
+            } else if (k == "vrrp_garp_lower_prio_delay" || k == "vrrp_garp_lower_prio_repeat") {
+                refuse(n, "on hearing a lower priority vigil's master sends its garp_repeat burst and another after garp_delay "
+                          "(keepalived's default for these); it has no count or delay of its own for it");
+            } else if (k == "default_interface") {
+                // Read by statics(): keepalived's interface for a static address without dev.
+                if (args(n, 1)) put(global_, "# default_interface " + n.args[0] + ": written as the dev of each static address without one");
             } else {
                 refuse(n, "no [global] equivalent");
             }
@@ -318,6 +570,8 @@ private:
         std::string process;
         bool full_command = false;
         std::vector<std::pair<std::string, std::string>> rest;  // line, origin
+        const Node* terminate_delay = nullptr;                  // the statements whose value counts
+        const Node* fork_delay = nullptr;
         for (const auto& n : s.children) {
             origin_ = origin_of(n);
             const auto& k = n.keyword;
@@ -334,6 +588,17 @@ private:
                 if (n.args.size() == 1 && n.args[0] != "0") tracker_weighted_.insert(s.args[0]);
                 if (n.args.size() == 1) rest.push_back({"weight = " + n.args[0], origin_});
                 else refuse(n, "expected one weight ('reverse' is not supported)");
+            } else if (k == "delay" || k == "terminate_delay" || k == "fork_delay") {
+                // keepalived: `delay` sets both, the others one each; the last given counts.
+                if (!args(n, 1)) continue;
+                auto micros = keepalived_micros(n.args[0]);
+                if (!micros || *micros == 0 || *micros > 3600'000'000ull) {
+                    put(t, "# " + n.where + ": " + k + " " + n.args[0] + " ignored, as keepalived ignores it (not a number of "
+                           "seconds in 0.000001..3600)");
+                    continue;
+                }
+                if (k != "fork_delay") terminate_delay = &n;
+                if (k != "terminate_delay") fork_delay = &n;
             } else {
                 refuse(n, "no process tracker equivalent");
             }
@@ -349,6 +614,16 @@ private:
         for (auto& [line, from] : rest) {
             origin_ = from;
             put(t, line);
+        }
+        if (terminate_delay && terminate_delay == fork_delay) {
+            origin_ = origin_of(*terminate_delay);
+            seconds_key(t, "delay", *terminate_delay);
+        } else {
+            for (auto [key, from] : {std::pair{"terminate_delay", terminate_delay}, std::pair{"fork_delay", fork_delay}}) {
+                if (!from) continue;
+                origin_ = origin_of(*from);
+                seconds_key(t, key, *from);
+            }
         }
         defined_.insert(s.args[0]);
         trackers_.push_back(std::move(t));
@@ -484,6 +759,7 @@ private:
             return;
         }
         Section s{"[instance " + i.args[0] + "]", origin_of(i), {}, {}};
+        current_instance_ = &s;
         std::vector<std::string> track, track_if, notify;
         std::set<std::string> vips, peer_seen;  // addresses, to ignore a repeat as keepalived does
         std::map<std::string, std::string> notify_seen;
@@ -582,7 +858,7 @@ private:
                     else refuse(c, "expected NAME [weight N] ('reverse' is not supported)");
                 }
             } else if (k == "garp_master_repeat") {
-                if (args(n, 1)) put(s, "garp_repeat = " + n.args[0]);
+                if (args(n, 1)) put(s, "garp_repeat = " + repeat_count(n));
                 garp_repeat = true;
             } else if (k == "garp_master_delay") {
                 if (args(n, 1)) put(s, "garp_delay = " + n.args[0] + "s");
@@ -590,6 +866,25 @@ private:
             } else if (k == "garp_master_refresh") {
                 if (args(n, 1)) put(s, "garp_refresh = " + n.args[0] + "s");
                 garp_refresh = true;
+            } else if (k == "garp_master_refresh_repeat") {
+                refuse(n, "vigil's refresh sends garp_repeat messages per VIP; it has no count of its own");
+            } else if (k == "garp_lower_prio_delay" || k == "garp_lower_prio_repeat") {
+                refuse(n, "on hearing a lower priority vigil's master sends its garp_repeat burst and another after garp_delay "
+                          "(keepalived's default for these); it has no count or delay of its own for it");
+            } else if (k == "virtual_routes" || k == "virtual_rules") {
+                bool tracked = false;
+                for (const auto& c : n.children) {
+                    origin_ = origin_of(c);
+                    auto w = words_of(c);
+                    bool written = k == "virtual_routes" ? route_line(c, "route", true) : rule_line(c, "rule", true);
+                    tracked |= written && std::find(w.begin(), w.end(), "no_track") == w.end();
+                }
+                // keepalived leaves MASTER when a route or rule of the instance is
+                // deleted behind its back (unless no_track); vigil does not watch them.
+                if (tracked)
+                    put(s, "# " + n.where + ": keepalived left MASTER when one of these " +
+                               (k == "virtual_routes" ? "routes" : "rules") +
+                               " was deleted behind its back; vigil does not watch them (as keepalived's no_track)");
             } else if (notify_key(n, notify, notify_seen, s)) {
             } else if (k == "use_vmac" || k == "vmac_xmit_base") {
                 refuse(n, "vigil has no VMAC mode (a macvlan interface per instance); it cannot be tested on the kernels vigil's "
@@ -614,6 +909,7 @@ private:
         // Always written: an empty list keeps [global] notify from applying.
         put(s, "notify = " + join(notify));
         written_instances_.insert(i.args[0]);
+        current_instance_ = nullptr;
         instances_.push_back(std::move(s));
     }
 
@@ -720,6 +1016,9 @@ private:
     std::set<std::string> weightless_;        // instances in a sync group without sync_group_tracking_weight
     std::set<std::string> tracker_weighted_;  // trackers whose own weight is not 0
     bool exec_tracker_seen_ = false;
+    Section* current_instance_ = nullptr;              // where route_line() and rule_line() write a virtual_* line
+    std::map<const Node*, uint32_t> rule_priority_;    // keepalived's preference for a rule line naming none
+    uint64_t startup_delay_micros_ = 0;                // the largest vrrp_startup_delay so far (keepalived keeps it)
 };
 
 }  // namespace

@@ -649,3 +649,127 @@ TEST(KeepalivedImport, EveryCorpusImportThatSucceedsLoads) {
     std::printf("corpus: %d complete, %d partial, %d failed\n", complete, partial, failed);
     EXPECT_GE(complete + partial + failed, 27);
 }
+
+// virtual_routes / virtual_rules: one route / rule per line; no_track is
+// dropped (vigil never watches them), multipath and track_group refused.
+TEST(KeepalivedImport, VirtualRoutesAreRoutesOfTheInstance) {
+    auto r = import(instance_with("    virtual_routes {\n"
+                                  "        192.0.2.128/25 via 192.0.2.1 dev eth0 table 100\n"
+                                  "        blackhole 198.51.100.0/24 no_track\n"
+                                  "        203.0.113.0/24 via 192.0.2.1 or 192.0.2.2\n"
+                                  "    }\n"));
+    loads(r);
+    auto vi = section(r, "[instance VI_1]");
+    EXPECT_NE(vi.find("route = 192.0.2.128/25 via 192.0.2.1 dev eth0 table 100\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("route = blackhole 198.51.100.0/24\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("no_track dropped"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("keepalived left MASTER when one of these routes was deleted"), std::string::npos) << vi;
+    EXPECT_EQ(vi.find("203.0.113.0"), std::string::npos) << vi;
+    auto text = all(r.not_imported);
+    EXPECT_NE(text.find("k.conf:10: '203.0.113.0/24' not imported: vigil's route refuses it: 'or' is not supported"), std::string::npos)
+        << text;
+    EXPECT_EQ(r.not_imported.size(), 1u) << text;
+    // Control: every line no_track, nothing keepalived watched.
+    auto control = import(instance_with("    virtual_routes {\n        blackhole 198.51.100.0/24 no_track\n    }\n"));
+    EXPECT_TRUE(control.complete()) << all(control.not_imported);
+    EXPECT_EQ(control.vigil_conf.find("left MASTER"), std::string::npos) << control.vigil_conf;
+}
+
+// keepalived gives a rule without a preference one counted down from 16384,
+// per family, in the order it reads the rules (static ones included).
+TEST(KeepalivedImport, RulesWithoutPreferenceGetKeepalivedsNumbers) {
+    auto r = import("static_rules {\n    from 192.0.2.0/25 table 10\n}\n" +
+                    instance_with("    virtual_rules {\n"
+                                  "        from 192.0.2.128/25 table 11\n"
+                                  "        to 192.0.2.200 table 12 preference 300\n"
+                                  "        from 2001:db8::/64 table 13\n"
+                                  "        to 198.51.100.0/24 lookup 14 no_track\n"
+                                  "        from 198.51.100.0/24 table 15 prio 20\n"
+                                  "        to 198.51.100./24 table 16\n"
+                                  "        from 203.0.113.0/24 table 17\n"
+                                  "    }\n"));
+    loads(r);
+    EXPECT_TRUE(has(r, "static_rule = from 192.0.2.0/25 table 10 priority 16384")) << r.vigil_conf;
+    auto vi = section(r, "[instance VI_1]");
+    EXPECT_NE(vi.find("rule = from 192.0.2.128/25 table 11 priority 16383\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("rule = to 192.0.2.200 table 12 preference 300\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("rule = from 2001:db8::/64 table 13 priority 16384\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("rule = to 198.51.100.0/24 lookup 14 priority 16382\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("keepalived gives it 16383"), std::string::npos) << vi;
+    auto text = all(r.not_imported);
+    EXPECT_NE(text.find("'from' not imported: keepalived does not take 'prio'"), std::string::npos) << text;
+    EXPECT_NE(text.find("'to' not imported: vigil's rule refuses it"), std::string::npos) << text;
+    EXPECT_EQ(r.not_imported.size(), 2u) << text;
+    // keepalived refuses the prio line and the unreadable address too: they take no number.
+    EXPECT_NE(vi.find("rule = from 203.0.113.0/24 table 17 priority 16381\n"), std::string::npos) << vi;
+    // Control: a rule with its own preference keeps it and gets no comment.
+    auto control = import(instance_with("    virtual_rules {\n        from 192.0.2.0/24 table 1 priority 7\n    }\n"));
+    EXPECT_TRUE(control.complete()) << all(control.not_imported);
+    EXPECT_NE(section(control, "[instance VI_1]").find("rule = from 192.0.2.0/24 table 1 priority 7\n"), std::string::npos);
+    EXPECT_EQ(control.vigil_conf.find("keepalived gives it"), std::string::npos) << control.vigil_conf;
+}
+
+// static_ipaddress / static_routes / static_rules are [global]; an address
+// without dev goes where keepalived puts it: default_interface, else eth0.
+TEST(KeepalivedImport, StaticBlocksAreGlobal) {
+    auto r = import("static_ipaddress {\n    192.0.2.10/24 dev eth1 label eth1:s\n    192.0.2.11\n    192.0.2.12 dev eth1 scope link\n}\n"
+                    "static_routes {\n    198.51.100.0/24 via 192.0.2.1 dev eth1 no_track\n    203.0.113.0/24 via 192.0.2.1 track_group g\n}\n");
+    loads(r);
+    auto global = section(r, "[global]");
+    EXPECT_NE(global.find("static_address = 192.0.2.10/24 dev eth1 label eth1:s\n"), std::string::npos) << global;
+    EXPECT_NE(global.find("static_address = 192.0.2.11/32 dev eth0\n"), std::string::npos) << global;
+    EXPECT_NE(global.find("static_route = 198.51.100.0/24 via 192.0.2.1 dev eth1\n"), std::string::npos) << global;
+    auto text = all(r.not_imported);
+    EXPECT_NE(text.find("k.conf:4: '192.0.2.12' not imported: static_ipaddress option 'scope'"), std::string::npos) << text;
+    EXPECT_NE(text.find("k.conf:8: '203.0.113.0/24' not imported: vigil's static_route refuses it: 'track_group' is not supported"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(r.not_imported.size(), 2u) << text;
+    auto named = import("global_defs {\n    default_interface eth7\n}\nstatic_ipaddress {\n    192.0.2.11\n}\n");
+    EXPECT_TRUE(named.complete()) << all(named.not_imported);
+    loads(named);
+    EXPECT_TRUE(has(named, "static_address = 192.0.2.11/32 dev eth7")) << named.vigil_conf;
+}
+
+// global_defs timing keywords: seconds (microseconds in keepalived) become
+// milliseconds, rounded up with a comment; keepalived keeps the largest
+// vrrp_startup_delay; garp_master_repeat 0 is 1 in keepalived.
+TEST(KeepalivedImport, GlobalTimingKeywords) {
+    auto r = import("global_defs {\n    vrrp_startup_delay 30\n    vrrp_startup_delay 5.5\n    vrrp_garp_interval 0.0015\n"
+                    "    vrrp_gna_interval 0.002\n    vrrp_garp_master_repeat 0\n}\n" +
+                    instance_with(""));
+    EXPECT_TRUE(r.complete()) << all(r.not_imported);
+    loads(r);
+    auto global = section(r, "[global]");
+    EXPECT_NE(global.find("startup_delay = 30000ms\n"), std::string::npos) << global;
+    EXPECT_NE(global.find("garp_interval = 2ms\n"), std::string::npos) << global;
+    EXPECT_NE(global.find("0.0015s rounded up to 2ms"), std::string::npos) << global;
+    EXPECT_NE(global.find("gna_interval = 2ms\n"), std::string::npos) << global;
+    EXPECT_EQ(global.find("0.002s rounded"), std::string::npos) << "exact: no comment\n" << global;
+    EXPECT_NE(section(r, "[instance VI_1]").find("garp_repeat = 1\n"), std::string::npos) << r.vigil_conf;
+    auto refused = import("global_defs {\n    vrrp_garp_lower_prio_repeat 2\n    vrrp_garp_master_refresh_repeat 2\n"
+                          "    vrrp_delay_after_boot 60\n}\n" +
+                          instance_with("    garp_lower_prio_delay 1\n"));
+    loads(refused);
+    auto text = all(refused.not_imported);
+    for (auto k : {"vrrp_garp_lower_prio_repeat", "vrrp_garp_master_refresh_repeat", "vrrp_delay_after_boot", "garp_lower_prio_delay"})
+        EXPECT_NE(text.find(std::string("'") + k + "' not imported: "), std::string::npos) << k << "\n" << text;
+    EXPECT_EQ(refused.vigil_conf.find("startup_delay"), std::string::npos) << refused.vigil_conf;
+}
+
+// vrrp_track_process delays: `delay` sets both, the last statement counts.
+TEST(KeepalivedImport, TrackProcessDelays) {
+    auto both = import("vrrp_track_process p {\n    process haproxy\n    delay 2.5\n}\n");
+    EXPECT_TRUE(both.complete()) << all(both.not_imported);
+    EXPECT_NE(section(both, "[tracker p]").find("delay = 2500ms\n"), std::string::npos) << both.vigil_conf;
+    auto split = import("vrrp_track_process p {\n    process haproxy\n    delay 1\n    fork_delay 0.0001\n}\n");
+    EXPECT_TRUE(split.complete()) << all(split.not_imported);
+    auto p = section(split, "[tracker p]");
+    EXPECT_NE(p.find("terminate_delay = 1000ms\n"), std::string::npos) << p;
+    EXPECT_NE(p.find("fork_delay = 1ms\n"), std::string::npos) << p;
+    EXPECT_EQ(p.find("\ndelay ="), std::string::npos) << p;
+    // Control: keepalived ignores a delay out of its range, and so does the import.
+    auto ignored = import("vrrp_track_process p {\n    process haproxy\n    terminate_delay 4000\n}\n");
+    EXPECT_TRUE(ignored.complete()) << all(ignored.not_imported);
+    EXPECT_EQ(section(ignored, "[tracker p]").find("delay ="), std::string::npos) << ignored.vigil_conf;
+}
