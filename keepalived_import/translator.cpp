@@ -726,9 +726,11 @@ private:
         return addr;
     }
 
-    void vip(const Node& n, Section& s, std::set<std::string>& seen) {
+    // `key`: vip, or excluded_vip for virtual_ipaddress_excluded.
+    void vip(const Node& n, Section& s, std::set<std::string>& seen, const std::string& key = "vip") {
+        const char* block = key == "vip" ? "virtual_ipaddress" : "virtual_ipaddress_excluded";
         if (!seen.insert(normal_address(n.keyword)).second) {
-            put(s, "# " + n.where + ": virtual_ipaddress " + n.keyword + " ignored: the address is a VIP already "
+            put(s, "# " + n.where + ": " + block + " " + n.keyword + " ignored: the address is a VIP already "
                    "(keepalived ignores the duplicate)");
             return;
         }
@@ -743,11 +745,11 @@ private:
                 (w[i] == "dev" ? dev : label) = w[i + 1];
                 ++i;
             } else {
-                refuse(n, "virtual_ipaddress option '" + w[i] + "' (vigil takes dev and label)");
+                refuse(n, std::string(block) + " option '" + w[i] + "' (vigil takes dev and label)");
                 return;
             }
         }
-        std::string line = "vip = " + addr;
+        std::string line = key + " = " + addr;
         if (!dev.empty()) line += " dev " + dev;
         if (!label.empty()) line += " label " + label;
         put(s, line);
@@ -769,6 +771,7 @@ private:
         std::string version;
         bool ipv6 = false, vip_seen = false;
         bool version_seen = false, garp_repeat = false, garp_delay = false, garp_refresh = false;
+        bool check_unicast_src = false;
         for (const auto& n : i.children) {
             origin_ = origin_of(n);
             const auto& k = n.keyword;
@@ -821,6 +824,15 @@ private:
                     vip_seen = true;
                     vip(c, s, vips);
                 }
+            } else if (k == "virtual_ipaddress_excluded") {
+                // Held with the VIPs, not in the adverts: vigil's excluded_vip.
+                for (const auto& c : n.children) {
+                    origin_ = origin_of(c);
+                    vip(c, s, vips, "excluded_vip");
+                }
+            } else if (k == "check_unicast_src") {
+                put_last(s, "check_unicast_src", "yes");
+                check_unicast_src = true;
             } else if (k == "unicast_src_ip" || k == "mcast_src_ip") {
                 // One setting in keepalived (the advert's source, multicast or
                 // unicast), as vigil's unicast_src; the last one counts.
@@ -894,6 +906,11 @@ private:
             }
         }
         origin_ = s.origin;
+        // The other way: keepalived (without check_unicast_src) takes unicast
+        // adverts from any source; vigil, by default, only from the peers listed.
+        if (!peer_seen.empty() && !check_unicast_src)
+            put(s, "# keepalived took unicast adverts from any source (no check_unicast_src); vigil takes them only from "
+                   "the unicast_peer addresses: check_unicast_src = no if a peer sends from another address");
         if (!version_seen && !default_version_.empty()) {
             put(s, "version = " + default_version_);
             version = default_version_;

@@ -773,3 +773,24 @@ TEST(KeepalivedImport, TrackProcessDelays) {
     EXPECT_TRUE(ignored.complete()) << all(ignored.not_imported);
     EXPECT_EQ(section(ignored, "[tracker p]").find("delay ="), std::string::npos) << ignored.vigil_conf;
 }
+
+TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
+    auto r = import(instance_with("    virtual_ipaddress_excluded {\n        192.0.2.100/24 dev eth0\n        192.0.2.51/24\n    }\n"
+                                  "    unicast_peer {\n        192.0.2.2\n    }\n    check_unicast_src\n"));
+    EXPECT_TRUE(r.complete()) << all(r.not_imported);
+    loads(r);
+    auto vi = section(r, "[instance VI_1]");
+    EXPECT_NE(vi.find("excluded_vip = 192.0.2.100/24 dev eth0\n"), std::string::npos) << vi;
+    EXPECT_NE(vi.find("192.0.2.51/24 ignored: the address is a VIP already"), std::string::npos)
+        << "an excluded address that is a VIP too: keepalived ignores the repeat\n" << vi;
+    EXPECT_NE(vi.find("check_unicast_src = yes\n"), std::string::npos) << vi;
+    EXPECT_EQ(vi.find("keepalived took unicast adverts from any source"), std::string::npos) << vi;
+    // The other way: keepalived without check_unicast_src took any source; the
+    // output says vigil does not. Control: a multicast instance gets no note.
+    auto open = import(instance_with("    unicast_peer {\n        192.0.2.2\n    }\n"));
+    loads(open);
+    EXPECT_NE(section(open, "[instance VI_1]").find("# keepalived took unicast adverts from any source"), std::string::npos)
+        << open.vigil_conf;
+    auto multicast = import(instance_with(""));
+    EXPECT_EQ(multicast.vigil_conf.find("check_unicast_src"), std::string::npos) << multicast.vigil_conf;
+}
