@@ -290,11 +290,21 @@ private:
                 claim(routes, route_key(r.route), r.route.str(), "route", "[instance " + inst.name + "]", r.where);
             for (const auto& r : inst.rules) claim(rules, r.rule.str(), r.rule.str(), "rule", "[instance " + inst.name + "]", r.where);
         }
-        std::map<net::IpAddress, std::pair<std::string, Location>> addresses;
+        // An instance removes its VIPs (excluded ones too) when it leaves
+        // MASTER: a static address among them would go with them. A link-local
+        // address is one per interface.
+        using AddressKey = std::pair<net::IpAddress, std::string>;
+        auto key_of = [](const VirtualIp& a, const std::string& dev) {
+            return AddressKey{a.prefix.address, a.prefix.address.is_link_local() ? dev : ""};
+        };
+        std::map<AddressKey, std::pair<std::string, Location>> addresses;
         for (const auto& inst : c_.instances)
-            for (const auto& vip : inst.vips) addresses.emplace(vip.prefix.address, std::make_pair("a vip of [instance " + inst.name + "]", vip.where));
+            for (auto [list, what] : {std::pair{&inst.vips, "a vip"}, std::pair{&inst.excluded_vips, "an excluded_vip"}})
+                for (const auto& vip : *list)
+                    addresses.emplace(key_of(vip, vip.dev.empty() ? inst.interface : vip.dev),
+                                      std::make_pair(std::string(what) + " of [instance " + inst.name + "]", vip.where));
         for (const auto& a : c_.global.static_addresses) {
-            auto [it, fresh] = addresses.emplace(a.prefix.address, std::make_pair(std::string("a static_address"), a.where));
+            auto [it, fresh] = addresses.emplace(key_of(a, a.dev), std::make_pair(std::string("a static_address"), a.where));
             if (!fresh)
                 diags_.error(a.where, "static_address: " + a.prefix.address.str() + " is already " + it->second.first + " at " +
                                           place(it->second.second));

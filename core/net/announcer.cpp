@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -82,6 +83,13 @@ size_t Announcer::queued() const {
     size_t n = 0;
     for (const auto& [key, lane] : lanes_) n += lane->queue.size();
     return n;
+}
+
+void Announcer::forget(int ifindex, const IpAddress& vip) {
+    auto it = lanes_.find({ifindex, vip.family()});
+    if (it == lanes_.end()) return;
+    auto& queue = it->second->queue;
+    queue.erase(std::remove_if(queue.begin(), queue.end(), [&](const Pending& p) { return p.vip == vip; }), queue.end());
 }
 
 std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {

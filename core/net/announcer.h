@@ -35,6 +35,9 @@ public:
     void set_pacing(event_base* base, std::chrono::microseconds arp_gap, std::chrono::microseconds na_gap);
     // Messages waiting for their turn (all interfaces).
     size_t queued() const;
+    // Drops the queued messages for `vip` on `ifindex`: a host that gave the
+    // VIP up must not go on telling the segment it is here.
+    void forget(int ifindex, const IpAddress& vip);
 
     // A lane holds more than this: the oldest are dropped (a refresh sends them again).
     static constexpr size_t kMaxQueued = 4096;

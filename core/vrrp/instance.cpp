@@ -342,6 +342,8 @@ void Instance::release_vips(bool stale) {
     for (size_t i = 0; i < addresses_.size(); ++i) {
         const auto& vip = addresses_[i];
         if (infos[i].index == 0) continue;
+        // Paced announcements still queued (garp_interval) go with the role.
+        if (!stale) context_.announcer->forget(infos[i].index, vip.prefix.address);
         if (stale) {
             if (!infos[i].has(vip.prefix.address)) continue;
             VLOG_NOTICE("%s: removing %s left on %s by an earlier run", name().c_str(), vip.prefix.str().c_str(),

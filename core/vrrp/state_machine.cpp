@@ -214,7 +214,9 @@ void Machine::stop(Time) {
 }
 
 void Machine::force_master(const std::string& reason, Time now) {
-    if (state_ == State::Backup && !maintenance_) become_master(reason, now);
+    // Every member shares the daemon's startup delay; checked anyway, so a
+    // group can never carry a member past it.
+    if (state_ == State::Backup && !maintenance_ && now >= p_.no_master_before) become_master(reason, now);
 }
 
 void Machine::set_maintenance(bool on, Time now) {

@@ -174,6 +174,9 @@ TEST(RouteKeys, BadLinesAndClashesAreErrorsAtTheirLine) {
                  "t.conf:6: rule: from 192.0.2.0/24 table 100 priority 100 is already a rule of [instance VI_1] at t.conf:5");
     expect_error("[global]\nstatic_address = 192.0.2.10/24 dev eth0\n" + instance(),
                  "t.conf:2: static_address: 192.0.2.10 is already a vip of [instance VI_1] at t.conf:6");
+    // An excluded VIP goes with the role just as a VIP does.
+    expect_error("[global]\nstatic_address = 192.0.2.77/24 dev eth0\n" + instance("excluded_vip = 192.0.2.77/24\n"),
+                 "t.conf:2: static_address: 192.0.2.77 is already an excluded_vip of [instance VI_1] at t.conf:7");
     std::string many;
     for (int i = 0; i <= static_cast<int>(config::kMaxInstanceRoutes); ++i)
         many += "route = 192.0.2." + std::to_string(i) + "/32 dev eth0\n";

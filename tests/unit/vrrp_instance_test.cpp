@@ -159,3 +159,22 @@ TEST(VrrpInstance, AnExcludedVipIsHeldButNotAdvertised) {
     EXPECT_FALSE(vip_on_vt0());
     EXPECT_FALSE(net::read_interface("vt0").has(excluded)) << "and removed with them";
 }
+
+// With garp_interval, a burst is queued; a master that loses the role must
+// not go on announcing the VIP it gave up (the clients would follow it).
+TEST(VrrpInstance, LeavingMasterDropsItsQueuedAnnouncements) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    test::InstanceRig rig;
+    rig.announcer.set_pacing(rig.loop.base, std::chrono::milliseconds(40), std::chrono::milliseconds(40));
+    auto c = test::veth_instance_config();
+    c.garp_repeat = 5;
+    vrrp::Instance instance(c, rig.context);
+    instance.start();
+    hear(instance, 100, "192.0.2.13");
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    EXPECT_EQ(rig.announcer.queued(), 4u) << "one sent at once, four paced";
+    hear(instance, 200, "192.0.2.12");
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(rig.announcer.queued(), 0u) << "a backup still announcing the VIP";
+}

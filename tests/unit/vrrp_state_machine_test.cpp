@@ -529,3 +529,47 @@ TEST(VrrpStartupDelay, AMasterHeardDuringTheDelayKeepsTheRole) {
     EXPECT_EQ(count_to(b, State::Master), 0);
     EXPECT_EQ(b.machine.master_address(), a.address);
 }
+
+// A fault that clears during the delay leaves the machine BACKUP (an owner
+// too) until the delay ends; then it takes the role.
+TEST(VrrpStartupDelay, AFaultClearingDuringTheDelayDoesNotEndIt) {
+    SimLan lan;
+    auto owner = v2(255);
+    owner.no_master_before = 10s;
+    auto plain = v2(100);
+    plain.no_master_before = 10s;
+    auto& a = lan.add("a", "192.0.2.1", 51, owner);
+    auto& b = lan.add("b", "192.0.2.2", 52, plain);
+    a.machine.set_fault(true, "link down", lan.now);
+    b.machine.set_fault(true, "link down", lan.now);
+    lan.start(a);
+    lan.start(b);
+    ASSERT_EQ(a.machine.state(), State::Fault);
+    lan.run_until(2s);
+    a.machine.set_fault(false, "link up", lan.now);
+    b.machine.set_fault(false, "link up", lan.now);
+    EXPECT_EQ(a.machine.state(), State::Backup) << "an owner clearing a fault is master at once without the delay";
+    lan.run_until(9900ms);
+    EXPECT_EQ(count_to(a, State::Master) + count_to(b, State::Master), 0);
+    EXPECT_TRUE(a.sent.empty() && b.sent.empty());
+    lan.run_until(11s);
+    EXPECT_EQ(a.last_entered(State::Master), 10s);
+    EXPECT_EQ(b.last_entered(State::Master), 10s);
+}
+
+// A sync group moves its members together, but never past the delay.
+TEST(VrrpStartupDelay, ASyncGroupDoesNotCarryAMemberPastIt) {
+    SimLan lan;
+    auto free = v2(100);
+    auto held = v2(100);
+    held.no_master_before = 10s;
+    auto& a1 = lan.add("a", "192.0.2.1", 1, free);
+    auto& a2 = lan.add("a", "192.0.2.1", 2, held);
+    lan.group("G", {&a1, &a2});
+    lan.start(a1);
+    lan.start(a2);
+    lan.run_until(9900ms);
+    EXPECT_EQ(count_to(a2, State::Master), 0) << "forced to MASTER by its group during the delay";
+    lan.run_until(15s);
+    EXPECT_EQ(a2.machine.state(), State::Master);
+}
