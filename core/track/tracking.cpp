@@ -17,10 +17,10 @@ std::string implicit_name(const std::string& ifname) { return "interface:" + ifn
 }  // namespace
 
 TrackerRuntime::TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host,
-                               event_base* base, std::function<void(TrackerRuntime&)> on_change)
+                               event_base* base, std::function<void(TrackerRuntime&)> on_change, std::optional<bool> carried_up)
     : config_(std::move(config)), type_(type.type), plugin_(type.plugin),
       owner_(plugin::CallOwner::of(type.plugin, "tracker", config_.name)), host_(host), on_change_(std::move(on_change)),
-      state_(config_.rise, config_.fall, config_.initial == config::TrackerStart::Up), dropped_(config_.name, type.plugin) {
+      state_(config_.rise, config_.fall, carried_up.value_or(config_.initial == config::TrackerStart::Up)), dropped_(config_.name, type.plugin) {
     handle_.on_report = [this](const vigil_result& r) { on_report(r); };
     poll_timer_ = evtimer_new(base, on_poll_timer, this);
     timeout_timer_ = evtimer_new(base, on_timeout, this);
@@ -170,14 +170,18 @@ void TrackingSubsystem::apply(const config::Config& config) {
     for (const auto& [name, cfg] : wanted) wanted_fingerprints[name] = config::restart_fingerprint(cfg);
     // One that could not start is tried again.
     auto plan = config::plan_reload(fingerprints_, wanted_fingerprints, [this](const std::string& name) { return trackers_[name]->running(); });
+    std::map<std::string, bool> was_up;  // of the running trackers a changed config restarts
     for (const auto& name : plan.stop) {
+        if (trackers_[name]->running()) was_up[name] = trackers_[name]->state().up();
         fingerprints_.erase(name);
         trackers_.erase(name);
     }
     for (const auto& name : plan.start) {
         const auto& cfg = wanted[name];
         auto type = registry_.tracker(cfg.type);
-        auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); });
+        auto carried = was_up.count(name) ? std::optional<bool>(was_up[name]) : std::nullopt;
+        auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); },
+                                                   carried);
         // Fail closed: a tracker that cannot check is DOWN, and counts
         // against its instances like any other (weight 0: FAULT).
         if (auto problem = rt->start(); !problem.empty())

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <string>
@@ -32,8 +33,11 @@ using PriorityTarget = std::function<void(const std::string& instance, int prior
 // the rise/fall state the reports feed, and the reports it dropped.
 class TrackerRuntime {
 public:
+    // `carried_up`: the state of the runtime this one replaces (a reload
+    // restarting the tracker), held until the first results instead of
+    // `initial` — a reload must not fail a healthy master over.
     TrackerRuntime(config::TrackerConfig config, plugin::TrackerPlugin type, const vigil_host_api* host, event_base* base,
-                   std::function<void(TrackerRuntime&)> on_change);
+                   std::function<void(TrackerRuntime&)> on_change, std::optional<bool> carried_up = std::nullopt);
     ~TrackerRuntime();
     TrackerRuntime(const TrackerRuntime&) = delete;
     TrackerRuntime& operator=(const TrackerRuntime&) = delete;

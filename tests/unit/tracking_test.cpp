@@ -156,3 +156,25 @@ TEST(Tracking, InitialDownHoldsTheInstanceUntilRiseChecksSucceed) {
     EXPECT_FALSE(plain.pushed["VI_1"].fault);
     EXPECT_EQ(plain.pushed["VI_2"].priority, 100);
 }
+
+// A reload that restarts a tracker (a Restart-class key changed) hands the
+// old runtime's state to the new one: an UP `initial = down` tracker must not
+// fault its instance (and fail a healthy master over) until it checks again.
+TEST(Tracking, AReloadRestartKeepsTheTrackersStateNotInitial) {
+    Engine e;
+    e.tracking.apply(config_with("initial = down\ninterval = 50ms\n"));
+    const auto* t = e.tracking.tracker("broken");
+    ASSERT_TRUE(t);
+    ASSERT_TRUE(e.loop.until([&] { return t->state().up(); }));
+    ASSERT_FALSE(e.pushed["VI_1"].fault);
+    e.tracking.apply(config_with("initial = down\ninterval = 60ms\n"));
+    const auto* restarted = e.tracking.tracker("broken");
+    ASSERT_TRUE(restarted);
+    EXPECT_EQ(restarted->config().interval, std::chrono::milliseconds(60)) << "the tracker was restarted";
+    EXPECT_TRUE(restarted->state().up());
+    EXPECT_FALSE(e.pushed["VI_1"].fault) << e.pushed["VI_1"].reason;
+    // Control: the same config in a fresh engine (a daemon start) starts DOWN.
+    Engine fresh;
+    fresh.tracking.apply(config_with("initial = down\ninterval = 60ms\n"));
+    EXPECT_TRUE(fresh.pushed["VI_1"].fault);
+}
