@@ -272,8 +272,13 @@ private:
         };
         // The kernel tells routes apart by table, destination and metric (and
         // replaces one with another of the same three).
+        // The metric as the kernel stores it: none is 0 for IPv4, and IPv6
+        // makes none and 0 alike 1024, so `metric 0` / `metric 1024` is the
+        // same route as one without.
         auto route_key = [](const net::Route& r) {
-            return std::to_string(r.table) + " " + r.dest.str() + " " + (r.metric ? std::to_string(*r.metric) : "-");
+            uint32_t metric = r.metric.value_or(0);
+            if (r.family() == net::Family::V6 && metric == 0) metric = 1024;
+            return std::to_string(r.table) + " " + r.dest.str() + " " + std::to_string(metric);
         };
         for (const auto& r : c_.global.static_routes)
             claim(routes, route_key(r.route), r.route.str(), "route", "[global] static_route", r.where);

@@ -64,7 +64,7 @@ rtnl_route* build_route(const Route& route, int ifindex) {
     rtnl_route_set_family(r, static_cast<uint8_t>(af(route.family())));
     rtnl_route_set_table(r, route.table);
     rtnl_route_set_type(r, kernel_type(route.type));
-    rtnl_route_set_protocol(r, RTPROT_STATIC);
+    rtnl_route_set_protocol(r, kRouteProtocol);
     auto dst = to_nl(route.dest.address, route.dest.length);
     rtnl_route_set_dst(r, dst.get());
     if (route.src) rtnl_route_set_pref_src(r, to_nl(*route.src).get());
@@ -89,7 +89,7 @@ rtnl_rule* build_rule(const Rule& rule) {
     rtnl_rule_set_family(r, af(rule.family));
     rtnl_rule_set_prio(r, rule.priority);
     rtnl_rule_set_action(r, kernel_action(rule.action));
-    rtnl_rule_set_protocol(r, RTPROT_STATIC);
+    rtnl_rule_set_protocol(r, kRouteProtocol);
     if (rule.action == RuleAction::Table) rtnl_rule_set_table(r, rule.table);
     if (rule.from) rtnl_rule_set_src(r, to_nl(rule.from->address, rule.from->length).get());
     if (rule.to) rtnl_rule_set_dst(r, to_nl(rule.to->address, rule.to->length).get());

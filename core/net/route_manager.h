@@ -1,10 +1,11 @@
 // Adds and removes routes and policy rules with rtnetlink (libnl-route-3),
 // with AddressManager's contract: adding what is there and removing what is
-// not both succeed. vigil's routes and rules carry protocol "static"
-// (RTPROT_STATIC): a removal matches only those, never an equal route or rule
-// an administrator added by hand (`ip route add` marks its own "boot").
+// not both succeed. vigil's routes and rules carry a protocol of its own
+// (kRouteProtocol): a removal matches only those, never an equal route or rule
+// an administrator or another daemon added.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "net/route.h"
@@ -14,6 +15,15 @@ struct rtnl_route;
 struct rtnl_rule;
 
 namespace vigil::net {
+
+// The protocol of every route and rule vigil adds, and the one each removal
+// asks for. Not RTPROT_STATIC (4): systemd-networkd, NetworkManager and
+// `ip route add ... proto static` use it too, and a removal of ours would take
+// their route to the same destination. 118 (0x76, "v") is in neither the
+// kernel's list (linux/rtnetlink.h) nor iproute2's rt_protos, and no routing
+// daemon we know of uses it (keepalived has 18, bird 12, babel 42, FRR 186 and
+// up). `ip route` shows it as `proto 118`.
+inline constexpr uint8_t kRouteProtocol = 118;
 
 class RouteManager {
 public:

@@ -51,8 +51,6 @@ void VrrpSubsystem::apply(const config::Config& config) {
                         static_cast<long long>(config.global.startup_delay.count()));
         }
     }
-    statics_.apply(config.global);
-
     announcer_.set_pacing(base_, std::chrono::duration_cast<std::chrono::microseconds>(config.global.garp_interval),
                           std::chrono::duration_cast<std::chrono::microseconds>(config.global.gna_interval));
 
@@ -79,6 +77,10 @@ void VrrpSubsystem::apply(const config::Config& config) {
         });
         it = alive ? std::next(it) : groups_.erase(it);
     }
+    // After the stops: a route or address that moved from an instance to
+    // static_* by this reload is the same kernel object, and the stopping
+    // MASTER's release would delete what the statics had just added.
+    statics_.apply(config.global);
 
     order_.clear();
     std::vector<Instance*> fresh;

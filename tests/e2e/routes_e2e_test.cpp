@@ -30,15 +30,15 @@ bool has_rule(const Lab& lab, int host, const std::string& text, bool six = fals
 
 // What the instance holds as MASTER, as `ip` shows it.
 bool holds_routing(const Lab& lab, int host) {
-    return has_route(lab, host, "100", "192.0.2.128/26 via 192.0.2.1 dev eth0 proto static") &&
-           has_route(lab, host, "100", "blackhole 192.0.2.192/26 proto static") && has_rule(lab, host, "from 192.0.2.251 lookup 100");
+    return has_route(lab, host, "100", "192.0.2.128/26 via 192.0.2.1 dev eth0 proto 118") &&
+           has_route(lab, host, "100", "blackhole 192.0.2.192/26 proto 118") && has_rule(lab, host, "from 192.0.2.251 lookup 100");
 }
 bool holds_none(const Lab& lab, int host) {
     return !has_route(lab, host, "100", "192.0.2.128/26") && !has_route(lab, host, "100", "192.0.2.192/26") &&
            !has_rule(lab, host, "lookup 100");
 }
 bool holds_statics(const Lab& lab, int host) {
-    return has_route(lab, host, "200", "192.0.2.64/26 via 192.0.2.1 dev eth0 proto static") &&
+    return has_route(lab, host, "200", "192.0.2.64/26 via 192.0.2.1 dev eth0 proto 118") &&
            has_rule(lab, host, "to 192.0.2.64/26 lookup 200") && lab.has_address(host, "192.0.2.240", "eth0");
 }
 
@@ -90,6 +90,20 @@ TEST(Routes, MoveWithTheVipStaticOnesStayAndTheSupervisorRemovesADeadWorkersOnes
     EXPECT_TRUE(wait_for([&] { return holds_routing(lab, 2); }, 5s)) << lab.log(2);
     EXPECT_TRUE(holds_none(lab, 1)) << lab.log(1);
     EXPECT_TRUE(holds_statics(lab, 1)) << "the next worker keeps the static ones in place\n" << lab.log(1);
+
+    // A reload moves a route and the VIP from MASTER h2's instance to
+    // static_route / static_address: the same kernel objects, which the
+    // stopping instance must not take away after the statics (re)added them.
+    ASSERT_TRUE(holds_routing(lab, 2)) << "h1's next worker leaves the role to h2 for 60 s\n" << lab.log(2);
+    lab.dir().write("h2.conf", lab.global(2) + "static_address = " + kVip + "/24 dev eth0\n" +
+                                   "static_route = 192.0.2.128/26 via 192.0.2.1 table 100\n" +
+                                   vrrp_instance("VI_1", 51, 99, "192.0.2.252/24", fast("route = blackhole 192.0.2.192/26 table 100\n")));
+    auto reload = ctl(lab, 2, {"reload"});
+    ASSERT_EQ(reload.status, 0) << reload.err;
+    ASSERT_TRUE(lab.log_has(2, "VI_1: configuration changed; restarting it")) << lab.log(2);
+    EXPECT_TRUE(has_route(lab, 2, "100", "192.0.2.128/26 via 192.0.2.1 dev eth0 proto 118")) << "moved to static_route\n" << lab.log(2);
+    EXPECT_TRUE(lab.has_address(2, kVip, "eth0")) << "moved to static_address\n" << lab.log(2);
+    EXPECT_FALSE(has_rule(lab, 2, "lookup 100")) << "the control: what left the configuration went";
 }
 
 // The same lines as keepalived's virtual_routes / virtual_rules (IPv6): the
@@ -114,7 +128,7 @@ TEST(Routes, MoveFromAKeepalivedMasterToVigil) {
 
     lab.signal_in(1, SIGTERM, "keepalived");
     ASSERT_TRUE(lab.wait_address(2, vip, true)) << lab.log(2);
-    EXPECT_TRUE(wait_for([&] { return has_route(lab, 2, "100", shown + " proto static", true); }, 5s)) << lab.log(2);
+    EXPECT_TRUE(wait_for([&] { return has_route(lab, 2, "100", shown + " proto 118", true); }, 5s)) << lab.log(2);
     EXPECT_TRUE(has_rule(lab, 2, "from 2001:db8::253 lookup 100", true)) << lab.log(2);
     EXPECT_TRUE(wait_for([&] { return !has_route(lab, 1, "100", "2001:db8:1::/64", true); }, 5s)) << "keepalived removed its own";
 }

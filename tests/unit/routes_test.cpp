@@ -170,6 +170,18 @@ TEST(RouteKeys, BadLinesAndClashesAreErrorsAtTheirLine) {
     expect_error("[global]\nstatic_route = 192.0.2.128/26 via 192.0.2.9 table 100\n" +
                      instance("route = 192.0.2.128/26 via 192.0.2.1 table 100\n"),
                  "t.conf:7: route: 192.0.2.128/26 via 192.0.2.1 table 100 is already a route of [global] static_route at t.conf:2");
+    // No metric is the kernel's default one: 0 for IPv4, 1024 for IPv6 (where 0 is 1024 too).
+    expect_error("[global]\nstatic_route = 192.0.2.128/26 dev eth0\n" + instance("route = 192.0.2.128/26 via 192.0.2.1 metric 0\n"),
+                 "t.conf:7: route: 192.0.2.128/26 via 192.0.2.1 metric 0 is already a route of [global] static_route at t.conf:2");
+    expect_error("[global]\nstatic_route = 2001:db8:1::/48 dev eth0\nstatic_route = 2001:db8:1::/48 dev eth1 metric 1024\n" + instance(),
+                 "t.conf:3: route: 2001:db8:1::/48 dev eth1 metric 1024 is already a route of [global] static_route at t.conf:2");
+    expect_error("[global]\nstatic_route = 2001:db8:1::/48 dev eth0 metric 0\nstatic_route = 2001:db8:1::/48 dev eth1\n" + instance(),
+                 "t.conf:3: route: 2001:db8:1::/48 dev eth1 is already a route of [global] static_route at t.conf:2");
+    // Control: another metric is another route, and 1024 is not IPv4's default.
+    for (const char* other : {"metric 5", "metric 1024"}) {
+        auto ok = load("[global]\nstatic_route = 192.0.2.128/26 dev eth0\nstatic_route = 192.0.2.128/26 dev eth1 " + std::string(other) + "\n" + instance());
+        EXPECT_TRUE(ok.ok()) << other << ": " << joined(ok);
+    }
     expect_error(instance("rule = from 192.0.2.0/24 table 100 priority 100\nrule = from 192.0.2.0/24 table 100 priority 100\n"),
                  "t.conf:6: rule: from 192.0.2.0/24 table 100 priority 100 is already a rule of [instance VI_1] at t.conf:5");
     expect_error("[global]\nstatic_address = 192.0.2.10/24 dev eth0\n" + instance(),
@@ -195,7 +207,7 @@ TEST(RouteManager, BuildsWhatIpRouteWouldSend) {
     auto route = parse_route("192.0.2.128/26 via 192.0.2.1 src 192.0.2.10 table 100 metric 5").route;
     rtnl_route* r = net::build_route(route, 7);
     EXPECT_EQ(rtnl_route_get_table(r), 100u);
-    EXPECT_EQ(rtnl_route_get_protocol(r), RTPROT_STATIC) << "what a removal matches: never a route added by hand";
+    EXPECT_EQ(rtnl_route_get_protocol(r), 118u) << "what a removal matches: never a route added by hand";
     EXPECT_EQ(rtnl_route_get_type(r), RTN_UNICAST);
     EXPECT_EQ(rtnl_route_get_priority(r), 5u);
     EXPECT_EQ(nl_addr_get_prefixlen(rtnl_route_get_dst(r)), 26u);
@@ -222,7 +234,7 @@ TEST(RouteManager, BuildsWhatIpRouteWouldSend) {
     EXPECT_EQ(rtnl_rule_get_mask(rule), 7u);
     uint8_t protocol = 0;
     EXPECT_EQ(rtnl_rule_get_protocol(rule, &protocol), 0);
-    EXPECT_EQ(protocol, RTPROT_STATIC);
+    EXPECT_EQ(protocol, 118u) << "not RTPROT_STATIC: networkd's and NetworkManager's";
     EXPECT_STREQ(nl_addr2str(rtnl_rule_get_src(rule), buf, sizeof buf), "192.0.2.0/24");
     rtnl_rule_put(rule);
 }

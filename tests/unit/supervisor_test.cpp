@@ -287,9 +287,9 @@ TEST(Resigner, RemovesTheRoutesAndRulesOfAWorkerThatIsGone) {
         instance.start();
         test::hear(instance, 100);
         ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
-        EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto static"), std::string::npos) << table_100();
-        EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto static"), std::string::npos) << table_100();
-        EXPECT_NE(rules().find("100:\tfrom 192.0.2.251 lookup 100 proto static"), std::string::npos) << rules();
+        EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto 118"), std::string::npos) << table_100();
+        EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto 118"), std::string::npos) << table_100();
+        EXPECT_NE(rules().find("100:\tfrom 192.0.2.251 lookup 100 proto 118"), std::string::npos) << rules();
         // The worker dies here: no stop(), the hold stays published.
     }
     supervisor::Resigner resigner;
@@ -310,20 +310,21 @@ TEST(Instance, SweepsItsRoutesAtStartAddsThemAsMasterRemovesThemAsBackupAndLeave
     config.routes.push_back({config::parse_route("192.0.2.128/26 via 192.0.2.1 dev vt0 table 100").route, {}});
     config.routes.push_back({config::parse_route("blackhole 192.0.2.192/26 table 100").route, {}});
     config.rules.push_back({config::parse_rule("from 192.0.2.251 table 100 priority 100").rule, {}});
-    // A crashed run's route (protocol static, as vigil adds them), and an
-    // administrator's to the same destination with another metric (`ip`
-    // marks it "boot"): a removal that ignored the protocol would take it.
-    ASSERT_TRUE(test::ip({"route", "add", "blackhole", "192.0.2.192/26", "table", "100", "proto", "static"}));
-    ASSERT_TRUE(test::ip({"route", "add", "192.0.2.128/26", "via", "192.0.2.1", "dev", "vt0", "table", "100", "metric", "7"}));
-    const std::string admins = "192.0.2.128/26 via 192.0.2.1 dev vt0 metric 7";  // proto boot: not shown
+    // A crashed run's route (protocol 118, as vigil adds them), and one
+    // systemd-networkd or an administrator added to the same destination
+    // with another metric, `proto static`: a removal without a metric takes
+    // any metric, so only the protocol keeps it from taking this one.
+    ASSERT_TRUE(test::ip({"route", "add", "blackhole", "192.0.2.192/26", "table", "100", "proto", "118"}));
+    ASSERT_TRUE(test::ip({"route", "add", "192.0.2.128/26", "via", "192.0.2.1", "dev", "vt0", "table", "100", "metric", "7", "proto", "static"}));
+    const std::string admins = "192.0.2.128/26 via 192.0.2.1 dev vt0 proto static metric 7";
     test::InstanceRig rig;
     vrrp::Instance instance(config, rig.context);
     instance.start();
     EXPECT_EQ(table_100(), admins + " \n") << "the start sweeps our leftovers, only ours";
     test::hear(instance, 100);
     ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
-    EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto static \n"), std::string::npos) << table_100();
-    EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto static"), std::string::npos) << table_100();
+    EXPECT_NE(table_100().find("192.0.2.128/26 via 192.0.2.1 dev vt0 proto 118 \n"), std::string::npos) << table_100();
+    EXPECT_NE(table_100().find("blackhole 192.0.2.192/26 proto 118"), std::string::npos) << table_100();
     EXPECT_NE(table_100().find(admins), std::string::npos) << table_100();
     EXPECT_NE(rules().find("from 192.0.2.251 lookup 100"), std::string::npos) << rules();
     test::hear(instance, 200);
