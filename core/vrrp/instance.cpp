@@ -122,12 +122,25 @@ void Instance::receive(const Advert& advert, const Received& packet) {
     if (!reason) reason = check_sender(packet, expectation_);
     if (reason) {
         ++counters_.drops[static_cast<size_t>(*reason)];
+        if (*reason == DropReason::NotAPeer) warn_stranger(packet);
         VLOG_DEBUG("%s: dropped advert from %s: %s", name().c_str(), packet.src.str().c_str(), drop_reason_name(*reason));
         return;
     }
     ++counters_.adverts_received;
     machine_.receive(advert, packet.src, monotonic_now());
     rearm();
+}
+
+void Instance::warn_stranger(const Received& packet) {
+    constexpr size_t kMaxWarned = 16;
+    if (strangers_warned_.size() >= kMaxWarned ||
+        std::find(strangers_warned_.begin(), strangers_warned_.end(), packet.src) != strangers_warned_.end())
+        return;
+    strangers_warned_.push_back(packet.src);
+    std::string hops = packet.src.is_link_local() ? " (link-local, hop limit " + std::to_string(packet.ttl) + ", not 255)" : "";
+    VLOG_WARNING("%s: ignoring adverts from %s%s: not one of its unicast_peers; list it or set check_unicast_src = no%s",
+                 name().c_str(), packet.src.str().c_str(), hops.c_str(),
+                 strangers_warned_.size() == kMaxWarned ? " (further sources are counted as not_a_peer only)" : "");
 }
 
 bool Instance::link_faults() const {

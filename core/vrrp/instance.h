@@ -125,6 +125,8 @@ private:
     void publish_hold(const std::vector<net::InterfaceInfo>& infos, const std::set<size_t>& adding,
                       const std::optional<net::IpAddress>& src);
     Advert advert(uint8_t priority) const;
+    // Warns, once per source, of an advert dropped as not_a_peer.
+    void warn_stranger(const Received& packet);
 
     config::InstanceConfig config_;
     // What a master adds, announces and removes: the vips, then the excluded_vips.
@@ -148,6 +150,9 @@ private:
     std::string last_send_error_;
     std::set<size_t> added_;  // indexes into addresses_ of those we added (and so may remove)
     std::optional<net::IpAddress> held_src_;  // the source the published hold sends from
+    // Sources whose not_a_peer drop was logged as a warning (bounded): a
+    // misconfigured peer shows once, not at every advert.
+    std::vector<net::IpAddress> strangers_warned_;
 };
 
 }  // namespace vigil::vrrp

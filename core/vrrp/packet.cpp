@@ -194,9 +194,14 @@ std::optional<DropReason> check_sender(const Received& p, const Expectation& e) 
     // Unicast adverts carry no TTL guarantee: they may come from anywhere
     // routed, so only the peers we were told of may speak (keepalived's
     // check_unicast_src).
-    if (e.check_source && !e.peers.empty() && std::find(e.peers.begin(), e.peers.end(), p.src) == e.peers.end())
-        return DropReason::NotAPeer;
-    return std::nullopt;
+    if (!e.check_source || e.peers.empty()) return std::nullopt;
+    if (std::find(e.peers.begin(), e.peers.end(), p.src) != e.peers.end()) return std::nullopt;
+    // An IPv6 peer sends from its link-local address unless told otherwise
+    // (RFC 5798; keepalived and vigil without unicast_src), while configs
+    // name its global one. A link-local source with hop limit 255 was sent
+    // on this link, which is all a listed peer would prove.
+    if (p.src.is_link_local() && p.ttl == kTtl) return std::nullopt;
+    return DropReason::NotAPeer;
 }
 
 }  // namespace vigil::vrrp

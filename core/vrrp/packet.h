@@ -63,7 +63,7 @@ enum class DropReason : uint8_t {
     NoAddresses, // address count 0
     Family,      // VRRPv2 over IPv6
     Destination, // multicast advert for a unicast instance, or the reverse
-    NotAPeer,    // unicast advert from an address that is none of the instance's unicast_peers
+    NotAPeer,    // unicast advert from none of the unicast_peers (nor on-link IPv6 link-local)
 };
 inline constexpr size_t kDropReasonCount = 13;
 const char* drop_reason_name(DropReason reason);
@@ -100,7 +100,8 @@ struct Expectation {
     uint8_t auth_type = kAuthNone;
     std::array<uint8_t, 8> auth_data{};
     // Empty: a multicast instance. Otherwise it takes unicast adverts only,
-    // and with `check_source` only from these addresses (check_unicast_src).
+    // and with `check_source` only from these addresses or from an IPv6
+    // link-local address with hop limit 255 (check_unicast_src).
     std::vector<net::IpAddress> peers;
     bool check_source = true;
 };
@@ -109,7 +110,7 @@ struct Expectation {
 std::optional<DropReason> check_for_instance(const Advert& advert, const Expectation& expected);
 
 // Who sent it, and to where: multicast vs unicast as the instance is, and a
-// unicast advert from one of its peers.
+// unicast advert from one of its peers (or, IPv6, from this link's link-local).
 std::optional<DropReason> check_sender(const Received& packet, const Expectation& expected);
 
 // The Internet checksum (RFC 1071) over `parts` concatenated.

@@ -561,6 +561,12 @@ TEST(SecurityE2E, UnicastAdvertsAreTakenOnlyFromTheConfiguredPeers) {
     int heard = instance(2)["adverts"]["received"].get<int>();
     EXPECT_TRUE(wait_for([&] { return instance(2)["adverts"]["received"].get<int>() >= heard + 5; }, 5s));
     EXPECT_EQ(instance(1)["transitions"].get<int>(), 2) << "INIT -> BACKUP -> MASTER, nothing since";
+    // The stranger is named once, at warning level, with the way out.
+    const std::string warning = "VI_1: ignoring adverts from " + Lab::address(3) +
+                                ": not one of its unicast_peers; list it or set check_unicast_src = no";
+    EXPECT_EQ(count_of(lab.log(1), warning), 1u) << lab.log(1);
+    EXPECT_EQ(count_of(lab.log(2), warning), 1u) << lab.log(2);
+    EXPECT_FALSE(lab.log_has(1, "ignoring adverts from " + Lab::address(2))) << "the peer is not a stranger";
 
     ASSERT_TRUE(lab.stop_vigild(1));
     lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", unicast({2}, "check_unicast_src = no\n")));
@@ -568,4 +574,30 @@ TEST(SecurityE2E, UnicastAdvertsAreTakenOnlyFromTheConfiguredPeers) {
                                                                                            << lab.log(1);
     EXPECT_EQ(instance(1)["state"], "BACKUP");
     EXPECT_EQ(not_a_peer(1), 0);
+}
+
+// IPv6 unicast peers named by their global addresses, no unicast_src: each
+// sends from its link-local address (RFC 5798), which check_unicast_src
+// takes from its own link. Exactly one master, the other hearing it.
+TEST(SecurityE2E, Ipv6UnicastPeersNamedByGlobalAddressesElectOneMaster) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    const std::string vip6 = "2001:db8::251";
+    auto config = [&](int priority, int peer) {
+        return vrrp_instance("VI_6", 61, priority, vip6 + "/64", fast("unicast_peer = " + Lab::address6(peer) + "\n"));
+    };
+    auto instance = [&](int host) { return status(lab, host)["instances"][0]; };
+    lab.start_vigild(1, config(100, 2));
+    lab.start_vigild(2, config(90, 1));
+    ASSERT_TRUE(wait_for([&] {
+        return lab.holders(vip6) == std::vector<int>{1} && instance(1)["state"] == "MASTER" && instance(2)["state"] == "BACKUP";
+    })) << lab.log(1) << lab.log(2);
+    auto master = instance(2)["master"].get<std::string>();
+    EXPECT_EQ(master.rfind("fe80::", 0), 0u) << master << ": h1 speaks from its link-local address";
+    int heard = instance(2)["adverts"]["received"].get<int>();
+    ASSERT_TRUE(wait_for([&] { return instance(2)["adverts"]["received"].get<int>() >= heard + 10; }, 5s));
+    EXPECT_EQ(lab.holders(vip6), std::vector<int>{1});
+    EXPECT_EQ(instance(2)["state"], "BACKUP");
+    EXPECT_EQ(instance(2)["drops"].value("not_a_peer", 0), 0) << lab.log(2);
+    EXPECT_EQ(instance(1)["transitions"].get<int>(), 2) << "INIT -> BACKUP -> MASTER, nothing since\n" << lab.log(1);
 }

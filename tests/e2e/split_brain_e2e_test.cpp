@@ -169,7 +169,8 @@ INSTANTIATE_TEST_SUITE_P(Variants, SplitBrain,
 // crosses first, the loser yields in silence, as with keepalived): h1
 // advertises every second, h2 every 0.5 s (so that, joined, it hears h1
 // before its own master down interval), and the link comes back right after
-// one of h1's adverts, so h2's is the first to cross.
+// one of h1's adverts, so h2's is normally the first to cross; if h1's was
+// (a heal slower than 0.5 s on a busy machine), the test heals once more.
 TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
     if (!PortCapture::available()) GTEST_SKIP() << "tcpdump is not installed (scripts/deps installs it)";
     Lab lab(2);
@@ -194,21 +195,38 @@ TEST(SplitBrainHeal, TheRemainingMasterAnnouncesItsVipAgain) {
     EXPECT_EQ(garps(h1_port), 3u) << h1_port.text();
     EXPECT_EQ(garps(h2_port), 0u) << h2_port.text();
 
-    ASSERT_TRUE(set_bridged(lab, 2, false));
-    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1, 2} && garps(h2_port) == 3; }, 8s)) << lab.log(2);
-    from = adverts_from_h1();
-    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
-    EXPECT_EQ(garps(h1_port), 3u) << "still cut: no burst\n" << h1_port.text();
+    // Under load the heal may land so late that h1's next advert crosses
+    // first: h2 yields in silence and nothing is re-sent (the gap
+    // docs/vrrp.md describes). Seen in h1's log; then cut and heal once more.
+    const std::string heard_h2 = "lower-priority master " + Lab::address(2) + " (priority 99) heard: announcing the VIPs again";
+    size_t cuts = 0;
+    bool h1_heard_h2 = false;
+    while (!h1_heard_h2 && cuts < 2) {
+        ++cuts;
+        SCOPED_TRACE("cut " + std::to_string(cuts));
+        ASSERT_TRUE(set_bridged(lab, 2, false));
+        ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1, 2} && garps(h2_port) == 3 * cuts; }, 8s))
+            << lab.log(2);
+        from = adverts_from_h1();
+        ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
+        EXPECT_EQ(garps(h1_port), 3u) << "still cut: no burst\n" << h1_port.text();
 
-    from = adverts_from_h1();
-    ASSERT_TRUE(wait_for([&] { return adverts_from_h1() > from; }, 5s));
-    ASSERT_TRUE(set_bridged(lab, 2, true));
-    ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1}; }, 5s)) << lab.log(2);
+        from = adverts_from_h1();
+        ASSERT_TRUE(wait_for([&] { return adverts_from_h1() > from; }, 5s));
+        ASSERT_TRUE(set_bridged(lab, 2, true));
+        ASSERT_TRUE(wait_for([&] { return lab.holders(vip) == std::vector<int>{1}; }, 5s)) << lab.log(2);
+        // h1 logs h2's advert before h2 has yielded, so it is there by now
+        // (the deadline covers the log's own delay).
+        h1_heard_h2 = lab.wait_log(1, heard_h2, 1500ms);
+        if (!h1_heard_h2) {
+            std::cout << "split brain heal: h1's advert crossed first, healing again\n";
+            EXPECT_EQ(garps(h1_port), 3u) << "h1 did not hear h2: nothing to announce again\n" << h1_port.text();
+        }
+    }
+    ASSERT_TRUE(h1_heard_h2) << "h1 never heard h2 after a heal\n" << lab.log(1) << lab.log(2);
     EXPECT_TRUE(wait_for([&] { return garps(h1_port) == 6; }, 2s)) << "the heal's burst\n" << h1_port.text() << lab.log(1);
-    EXPECT_TRUE(lab.wait_log(1, "lower-priority master " + Lab::address(2) + " (priority 99) heard: announcing the VIPs again"))
-        << lab.log(1);
     from = adverts_from_h1();
     ASSERT_TRUE(wait_for([&] { return adverts_from_h1() >= from + 2; }, 5s));
     EXPECT_EQ(garps(h1_port), 6u) << "one burst\n" << h1_port.text();
-    EXPECT_EQ(garps(h2_port), 3u) << "the loser sends none\n" << h2_port.text();
+    EXPECT_EQ(garps(h2_port), 3 * cuts) << "the loser sends none\n" << h2_port.text();
 }

@@ -198,7 +198,8 @@ TEST(VrrpReceiveRules, InstanceChecksVersionAuthAndV2Interval) {
     EXPECT_EQ(check_for_instance(v3, e3), std::nullopt);
 }
 
-// check_unicast_src: a unicast instance hears only its peers (on by default);
+// check_unicast_src: a unicast instance hears only its peers (on by default)
+// and, over IPv6, link-local sources on its own link (hop limit 255);
 // multicast vs unicast as the instance is, whatever the source.
 TEST(VrrpReceiveRules, UnicastAdvertsOnlyFromAPeer) {
     std::vector<uint8_t> m;  // the sender checks need no message
@@ -218,9 +219,24 @@ TEST(VrrpReceiveRules, UnicastAdvertsOnlyFromAPeer) {
     EXPECT_EQ(check_sender(received(m, "192.0.2.12", "192.0.2.11"), multicast), DropReason::Destination);
 
     Expectation v6;
-    v6.peers = {ip("fe80::2")};
-    EXPECT_EQ(check_sender(received(m, "fe80::2", "fe80::1"), v6), std::nullopt);
-    EXPECT_EQ(check_sender(received(m, "fe80::3", "fe80::1"), v6), DropReason::NotAPeer);
+    v6.peers = {ip("2001:db8::12")};
+    EXPECT_EQ(check_sender(received(m, "2001:db8::12", "2001:db8::11"), v6), std::nullopt) << "the control: a peer";
+    EXPECT_EQ(check_sender(received(m, "2001:db8::66", "2001:db8::11"), v6), DropReason::NotAPeer) << "global, not a peer";
+    EXPECT_EQ(check_sender(received(m, "2001:db8::66", "2001:db8::11", 64), v6), DropReason::NotAPeer);
+    // A peer named by its global address sends from its link-local one.
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "2001:db8::11"), v6), std::nullopt) << "link-local, on this link";
+    EXPECT_EQ(check_sender(received(m, "fe80::3", "fe80::1"), v6), std::nullopt) << "link-local, on this link";
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "2001:db8::11", 254), v6), DropReason::NotAPeer)
+        << "hop limit 254: it crossed a router, so link-local proves nothing";
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "2001:db8::11", 64), v6), DropReason::NotAPeer);
+    auto v6_any = v6;
+    v6_any.check_source = false;
+    EXPECT_EQ(check_sender(received(m, "2001:db8::66", "2001:db8::11", 64), v6_any), std::nullopt);
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "ff02::12"), v6), DropReason::Destination) << "still unicast only";
+    Expectation v6_link_local_peer;
+    v6_link_local_peer.peers = {ip("fe80::2")};
+    EXPECT_EQ(check_sender(received(m, "fe80::2", "fe80::1", 64), v6_link_local_peer), std::nullopt)
+        << "a listed peer needs no hop limit";
 }
 
 TEST(VrrpIpv4, SplitsTheHeaderAndChecksProtocol) {
