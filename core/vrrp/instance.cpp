@@ -137,9 +137,8 @@ void Instance::warn_stranger(const Received& packet) {
         std::find(strangers_warned_.begin(), strangers_warned_.end(), packet.src) != strangers_warned_.end())
         return;
     strangers_warned_.push_back(packet.src);
-    std::string hops = packet.src.is_link_local() ? " (link-local, hop limit " + std::to_string(packet.ttl) + ", not 255)" : "";
-    VLOG_WARNING("%s: ignoring adverts from %s%s: not one of its unicast_peers; list it or set check_unicast_src = no%s",
-                 name().c_str(), packet.src.str().c_str(), hops.c_str(),
+    VLOG_WARNING("%s: ignoring adverts from %s: not one of its unicast_peers; list it or set check_unicast_src = no%s",
+                 name().c_str(), packet.src.str().c_str(),
                  strangers_warned_.size() == kMaxWarned ? " (further sources are counted as not_a_peer only)" : "");
 }
 

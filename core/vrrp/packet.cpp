@@ -198,9 +198,11 @@ std::optional<DropReason> check_sender(const Received& p, const Expectation& e) 
     if (std::find(e.peers.begin(), e.peers.end(), p.src) != e.peers.end()) return std::nullopt;
     // An IPv6 peer sends from its link-local address unless told otherwise
     // (RFC 5798; keepalived and vigil without unicast_src), while configs
-    // name its global one. A link-local source with hop limit 255 was sent
-    // on this link, which is all a listed peer would prove.
-    if (p.src.is_link_local() && p.ttl == kTtl) return std::nullopt;
+    // name its global one. Routers never forward a packet with a link-local
+    // source (RFC 4291 2.5.6), so it was sent on this link — all a listed
+    // peer would prove. Whatever its hop limit: keepalived sends IPv6
+    // unicast adverts with the kernel's default, 64.
+    if (p.src.is_link_local()) return std::nullopt;
     return DropReason::NotAPeer;
 }
 
