@@ -543,10 +543,14 @@ private:
         }
         Section t = section("[tracker " + s.args[0] + "]", origin_of(s), {"type = file", "mode = value"});
         std::string weight = "1";  // keepalived's default
+        bool path = false;
         for (const auto& n : s.children) {
             origin_ = origin_of(n);
             if (n.keyword == "file") {
-                if (args(n, 1)) put(t, "path = " + n.args[0]);
+                if (args(n, 1)) {
+                    put_last(t, "path", n.args[0]);
+                    path = true;
+                }
             } else if (n.keyword == "weight") {
                 if (n.args.size() == 1) weight = n.args[0];
                 else refuse(n, "expected one weight ('reverse' is not supported)");
@@ -555,6 +559,12 @@ private:
             }
         }
         origin_ = t.origin;
+        // As script and process: without its file there is no tracker (and
+        // an instance tracking it is refused that track, not given a broken one).
+        if (!path) {
+            refuse(s, "no file");
+            return;
+        }
         put(t, "weight = " + weight);
         if (weight != "0") tracker_weighted_.insert(s.args[0]);
         defined_.insert(s.args[0]);
@@ -572,6 +582,7 @@ private:
         std::vector<std::pair<std::string, std::string>> rest;  // line, origin
         const Node* terminate_delay = nullptr;                  // the statements whose value counts
         const Node* fork_delay = nullptr;
+        std::optional<unsigned long> quorum, quorum_max;       // the last given counts
         for (const auto& n : s.children) {
             origin_ = origin_of(n);
             const auto& k = n.keyword;
@@ -580,10 +591,14 @@ private:
                 else process = join(n.args);
             } else if (k == "full_command") {
                 full_command = true;
-            } else if (k == "quorum") {
-                if (args(n, 1)) rest.push_back({"min = " + n.args[0], origin_});
-            } else if (k == "quorum_max") {
-                if (args(n, 1)) rest.push_back({"max = " + n.args[0], origin_});
+            } else if (k == "quorum" || k == "quorum_max") {
+                // The process plugin's range (its own keys are not in the self-check).
+                if (!args(n, 1)) continue;
+                const auto& v = n.args[0];
+                bool number = !v.empty() && v.size() <= 7 && v.find_first_not_of("0123456789") == std::string::npos;
+                if (!number || std::stoul(v) > 1000000) refuse(n, "expected a count of processes (0-1000000)");
+                else (k == "quorum" ? quorum : quorum_max) = std::stoul(v);
+
             } else if (k == "weight") {
                 if (n.args.size() == 1 && n.args[0] != "0") tracker_weighted_.insert(s.args[0]);
                 if (n.args.size() == 1) rest.push_back({"weight = " + n.args[0], origin_});
@@ -608,6 +623,12 @@ private:
             refuse(s, "no process");
             return;
         }
+        if (quorum_max && *quorum_max < quorum.value_or(1)) {
+            refuse(s, "quorum_max is below quorum (1 unless given)");
+            return;
+        }
+        if (quorum_max) rest.insert(rest.begin(), {"max = " + std::to_string(*quorum_max), origin_});
+        if (quorum) rest.insert(rest.begin(), {"min = " + std::to_string(*quorum), origin_});
         // keepalived matches the whole command line with full_command, else the
         // name the kernel keeps (15 characters).
         put(t, (full_command || process.find(' ') != std::string::npos ? "cmdline = " : "name = ") + process);

@@ -794,3 +794,25 @@ TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
     auto multicast = import(instance_with(""));
     EXPECT_EQ(multicast.vigil_conf.find("check_unicast_src"), std::string::npos) << multicast.vigil_conf;
 }
+
+// Found by the fuzzer: trackers whose plugin would refuse them (no file, a
+// quorum_max below quorum, a count that is no number) are refused, so the
+// output still passes vigild -t — the self-check does not know plugin keys.
+TEST(KeepalivedImport, TrackersTheirPluginWouldRefuseAreNotWritten) {
+    auto r = import("vrrp_track_file nofile {\n    weight 1\n}\n"
+                    "vrrp_track_process low {\n    process nginx\n    quorum_max 0\n}\n"
+                    "vrrp_track_process odd {\n    process nginx\n    quorum 1~0\n}\n"
+                    "vrrp_track_process ok {\n    process nginx\n    quorum 2\n    quorum_max 4\n}\n" +
+                    instance_with("    track_file {\n        nofile\n    }\n"));
+    loads(r);
+    auto refused = all(r.not_imported);
+    EXPECT_NE(refused.find("'vrrp_track_file' not imported: no file"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'vrrp_track_process' not imported: quorum_max is below quorum"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'quorum' not imported: expected a count of processes"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'nofile' is tracked but not defined"), std::string::npos) << refused;
+    EXPECT_EQ(r.vigil_conf.find("[tracker nofile]"), std::string::npos);
+    EXPECT_EQ(r.vigil_conf.find("[tracker low]"), std::string::npos);
+    // Controls: a good process tracker is written with its counts; `odd` keeps its default min.
+    EXPECT_NE(section(r, "[tracker ok]").find("min = 2\nmax = 4\n"), std::string::npos) << r.vigil_conf;
+    EXPECT_NE(r.vigil_conf.find("[tracker odd]"), std::string::npos);
+}
