@@ -167,7 +167,9 @@ PY
 alive() { local p; for p; do kill -0 "$p" 2>/dev/null || return 1; done; }
 
 # --- the report ---------------------------------------------------------------------
-# figure ID UNIT OP VALUE STAT TITLE TARGET_TEXT [NOTE]: declares a figure.
+# figure ID UNIT OP VALUE STAT TITLE TARGET_TEXT [NOTE]: declares a figure. OP is
+# <= or >= VALUE; "<=keepalived" (VALUE ignored): vigild's STAT at most
+# keepalived's in the same run; "info": no target (reported, never failed).
 # sample ID IMPL VALUE: one sample of it (IMPL vigild or keepalived).
 # figure_note ID TEXT: sets or replaces a figure's note.
 figure() {
@@ -212,11 +214,13 @@ for line in open(notes_path):
 figures = []
 for line in open(figs_path):
     fid, unit, op, value, stat, title, text, note = line.rstrip("\n").split("\t")
-    value = float(value)
+    value = float(value) if op in ("<=", ">=") else None
     v = stats(samples.get(fid, {}).get("vigild", []))
     k = stats(samples.get(fid, {}).get("keepalived", []))
     ok = None
-    if v:
+    if v and op == "<=keepalived":
+        ok = v[stat] <= k[stat] if k else None
+    elif v and value is not None:
         ok = v[stat] <= value if op == "<=" else v[stat] >= value
     ratio = round(v[stat] / k[stat], 4) if v and k and k[stat] else None
     figures.append(dict(id=fid, title=title, unit=unit,
@@ -233,6 +237,8 @@ with open(out, "w") as fh:
     json.dump(result, fh, indent=2)
     fh.write("\n")
 
+def target(t, stat):
+    return f'{stat} {t["op"]}' + (f' {t["value"]:g}' if t["value"] is not None else "") if t["op"] != "info" else "-"
 def fmt(x):
     return "-" if x is None else f"{x:.1f}" if abs(x) >= 100 else f"{x:.3f}"
 hdr = ("figure", "impl", "n", "min", "p50", "p95", "max", "unit", "target", "vigil", "vigil/ka")
@@ -246,13 +252,13 @@ for f in result["figures"]:
             # supervisor process; the note says which.
             t = f["target"]
             rows.append((f["id"], impl, "-", "-", "-", "-", "-", f["unit"],
-                         f'{f["stat"]} {t["op"]} {t["value"]:g}' if vig else "", "none" if vig else "", ""))
+                         target(t, f["stat"]) if vig else "", "none" if vig else "", ""))
             continue
         t = f["target"]
         rows.append((f["id"] if vig else "", impl, str(s["n"]), fmt(s["min"]), fmt(s["p50"]), fmt(s["p95"]),
                      fmt(s["max"]), f["unit"],
-                     f'{f["stat"]} {t["op"]} {t["value"]:g}' if vig else "",
-                     ("PASS" if f["pass"] else "FAIL") if vig else "",
+                     target(t, f["stat"]) if vig else "",
+                     ("-" if f["pass"] is None else "PASS" if f["pass"] else "FAIL") if vig else "",
                      f'{f["ratio_vigil_keepalived"]:.3f}' if vig and f["ratio_vigil_keepalived"] is not None else ""))
 w = [max(len(r[i]) for r in rows + [hdr]) for i in range(len(hdr))]
 print()

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -21,8 +22,10 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <lua.hpp>
@@ -259,28 +262,79 @@ size_t collect(char* data, size_t size, size_t n, void* arg) {
     return size * n;
 }
 
+// libcurl for a notifier's blocking http_get/http_post, loaded at the first
+// such call rather than linked: a Lua section that makes no HTTP call (a
+// tracker's HTTP goes through the host) maps no libcurl and the TLS libraries
+// under it. libcurl.so.4 is its ABI since 2006.
+struct Curl {
+    decltype(&curl_global_init) global_init;
+    decltype(&curl_easy_init) easy_init;
+    decltype(&curl_easy_setopt) easy_setopt;
+    decltype(&curl_easy_perform) easy_perform;
+    decltype(&curl_easy_getinfo) easy_getinfo;
+    decltype(&curl_easy_cleanup) easy_cleanup;
+    decltype(&curl_easy_strerror) easy_strerror;
+    decltype(&curl_slist_append) slist_append;
+    decltype(&curl_slist_free_all) slist_free_all;
+};
+
+// nullptr, with why in `error`, when libcurl cannot be loaded.
+const Curl* curl(std::string& error) {
+    static Curl api;
+    static const Curl* loaded = nullptr;
+    static std::string problem;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        void* h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+            problem = std::string("cannot load libcurl: ") + dlerror();
+            return;
+        }
+        auto sym = [h](auto& fn, const char* name) {
+            fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(h, name));
+            return fn != nullptr;
+        };
+        if (!(sym(api.global_init, "curl_global_init") && sym(api.easy_init, "curl_easy_init") &&
+              sym(api.easy_setopt, "curl_easy_setopt") && sym(api.easy_perform, "curl_easy_perform") &&
+              sym(api.easy_getinfo, "curl_easy_getinfo") && sym(api.easy_cleanup, "curl_easy_cleanup") &&
+              sym(api.easy_strerror, "curl_easy_strerror") && sym(api.slist_append, "curl_slist_append") &&
+              sym(api.slist_free_all, "curl_slist_free_all"))) {
+            problem = "libcurl.so.4 lacks a function the Lua bridge calls";
+            return;
+        }
+        api.global_init(CURL_GLOBAL_DEFAULT);
+        loaded = &api;
+    });
+    if (!loaded) error = problem;
+    return loaded;
+}
+
 int http_blocking(lua_State* L, const HttpArgs& a) {
-    CURL* c = curl_easy_init();
+    std::string error;
+    const Curl* curl_api = curl(error);
+    if (!curl_api) return push_http(L, 0, "", error.c_str());
+    const Curl& k = *curl_api;
+    CURL* c = k.easy_init();
     std::string body;
     curl_slist* headers = nullptr;
-    for (const auto& h : a.headers) headers = curl_slist_append(headers, h.c_str());
-    curl_easy_setopt(c, CURLOPT_URL, a.url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(a.timeout_ms));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    for (const auto& h : a.headers) headers = k.slist_append(headers, h.c_str());
+    k.easy_setopt(c, CURLOPT_URL, a.url.c_str());
+    k.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    k.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    k.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(a.timeout_ms));
+    k.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    k.easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    if (headers) k.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     if (a.method == "POST") {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, a.body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(a.body.size()));
+        k.easy_setopt(c, CURLOPT_POSTFIELDS, a.body.data());
+        k.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(a.body.size()));
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = k.easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    curl_slist_free_all(headers);
-    return push_http(L, status, body, rc == CURLE_OK ? nullptr : curl_easy_strerror(rc));
+    k.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    k.easy_cleanup(c);
+    k.slist_free_all(headers);
+    return push_http(L, status, body, rc == CURLE_OK ? nullptr : k.easy_strerror(rc));
 }
 
 void on_http_done(void* arg, const vigil_http_result* r) {
@@ -643,7 +697,6 @@ struct LuaNotifier {
 };
 
 void* create_notifier(const vigil_host_api* host, const vigil_config* cfg, char* err, size_t errlen) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     auto* n = new LuaNotifier;
     n->script.host = host;
     n->script.blocking = true;

@@ -441,6 +441,23 @@ GlobalConfig global_of(const std::vector<RawSection>& raw) {
     return global;
 }
 
+SectionTypes section_types_of(const std::vector<RawSection>& raw) {
+    Diagnostics ignored;
+    SectionTypes types;
+    for (const auto& s : merge_sections(raw, ignored)) {
+        if (s.type != "tracker" && s.type != "notifier") continue;
+        auto& names = s.type == "tracker" ? types.trackers : types.notifiers;
+        bool typed = false;
+        for (const auto& e : s.entries)
+            if (e.key == "type") {
+                names.emplace(trim(e.value));
+                typed = true;
+            }
+        types.untyped |= !typed;
+    }
+    return types;
+}
+
 LoadResult load_config_text(const std::string& text, const std::string& name, const LoadOptions& options) {
     Diagnostics diags;
     std::vector<RawSection> raw;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,15 @@ struct LoadResult {
 
 // [global] alone, as far as it parses (problems are ignored).
 GlobalConfig global_of(const std::vector<RawSection>& sections);
+
+// The `type` values of the [tracker] and [notifier] sections, read ahead of
+// the full load (problems are left to it): the plugins to load before it.
+struct SectionTypes {
+    std::set<std::string> trackers;
+    std::set<std::string> notifiers;
+    bool untyped = false;  // a [tracker]/[notifier] section without a type
+};
+SectionTypes section_types_of(const std::vector<RawSection>& sections);
 
 // The same from sections already read (tests, and anything that has text in memory).
 LoadResult load_config_sections(const std::vector<RawSection>& sections, std::vector<std::string> files,

@@ -90,4 +90,11 @@ GlobalConfig peek_global(const std::string& main_path) {
 
 std::vector<std::string> peek_plugin_path(const std::string& main_path) { return peek_global(main_path).plugin_path; }
 
+SectionTypes peek_section_types(const std::string& main_path) {
+    Diagnostics ignored;
+    std::vector<RawSection> raw;
+    for (const auto& f : config_files(main_path)) parse_ini_file(f, raw, ignored);
+    return section_types_of(raw);
+}
+
 }  // namespace vigil::config

@@ -32,4 +32,8 @@ GlobalConfig peek_global(const std::string& main_path);
 // declare the keys the full load checks.
 std::vector<std::string> peek_plugin_path(const std::string& main_path);
 
+// The types the [tracker] and [notifier] sections name, read ahead of the
+// full load: vigild loads the plugins of these types alone.
+SectionTypes peek_section_types(const std::string& main_path);
+
 }  // namespace vigil::config

@@ -31,10 +31,17 @@ using namespace vigil;
 namespace {
 
 // plugin_path (read ahead), then the built-in directory.
-std::vector<std::string> load_plugins(plugin::PluginRegistry& registry, const std::string& config_path) {
+std::vector<std::string> plugin_dirs(const std::string& config_path) {
     auto dirs = config::peek_plugin_path(config_path);
     dirs.push_back(plugin::builtin_plugin_dir());
-    return registry.load_directories(dirs);
+    return dirs;
+}
+
+// The plugins of the types the config names (read ahead), and no other: a
+// plugin (the Lua bridge, libcurl behind mail or webhook) costs memory only
+// where it is used. A reload loads the types it adds; none is unloaded.
+std::vector<std::string> load_plugins(plugin::PluginRegistry& registry, const std::string& config_path) {
+    return registry.load_for(plugin_dirs(config_path), config::peek_section_types(config_path));
 }
 
 int check_config(const daemon::Options& options, plugin::PluginRegistry& registry) {
@@ -53,10 +60,11 @@ int check_config(const daemon::Options& options, plugin::PluginRegistry& registr
     return 0;
 }
 
-// The plugins are those a start with this config would load; a config that
-// cannot be read leaves the built-in ones.
+// Every plugin of the directories a start with this config would search; a
+// config that cannot be read leaves the built-in ones.
 int list_keywords(const daemon::Options& options, plugin::PluginRegistry& registry) {
-    for (const auto& problem : load_plugins(registry, options.config_path)) fprintf(stderr, "vigild: %s\n", problem.c_str());
+    for (const auto& problem : registry.load_directories(plugin_dirs(options.config_path)))
+        fprintf(stderr, "vigild: %s\n", problem.c_str());
     fputs(config::render_keywords(config::keyword_sections(registry.schemas())).c_str(), stdout);
     return 0;
 }

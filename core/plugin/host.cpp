@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "log/logger.h"
 #include "plugin/call_guard.h"
@@ -279,7 +280,7 @@ vigil_result normalize(const vigil_result* r) {
     return out;
 }
 
-Host::Host(event_base* base) : http_(base) {
+Host::Host(event_base* base, std::string http_engine) : http_(base, std::move(http_engine)) {
     mark_loop_thread();
     host_.base = base;
     host_.http = &http_;

@@ -26,7 +26,9 @@ namespace vigil::plugin {
 
 class Host {
 public:
-    explicit Host(event_base* base);
+    // `http_engine`: the HTTP engine module, "" for the installed one (tests
+    // name the build's).
+    explicit Host(event_base* base, std::string http_engine = "");
     Host(const Host&) = delete;
     Host& operator=(const Host&) = delete;
 

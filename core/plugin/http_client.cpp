@@ -1,76 +1,64 @@
 #include "plugin/http_client.h"
 
-#include <curl/curl.h>
-#include <event2/event.h>
+#include <dlfcn.h>
 
-#include <chrono>
-#include <string>
+#include <filesystem>
+#include <utility>
 
+#include "vigil_paths.h"
+
+// What a plugin holds for a request in flight: its callback and whose call
+// that is, and the engine's request.
 struct vigil_http_request {
     vigil::plugin::HttpClient* owner = nullptr;
-    CURL* easy = nullptr;
-    curl_slist* headers = nullptr;
-    std::string body;
-    size_t max_body = 65536;
-    std::string post;
+    void* in_engine = nullptr;
     vigil_http_fn on_done = nullptr;
     void* arg = nullptr;
     vigil::plugin::CallOwner caller;  // on_done is a call of theirs
-    std::chrono::steady_clock::time_point started;
 };
 
 namespace vigil::plugin {
-namespace {
 
-struct SocketEvent {
-    event* ev = nullptr;
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* arg) {
-    auto* r = static_cast<vigil_http_request*>(arg);
-    size_t len = size * n;
-    if (r->body.size() < r->max_body) r->body.append(data, std::min(len, r->max_body - r->body.size()));
-    return len;  // keep reading (and discarding) past the limit
+std::string engine_module_path() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    auto beside = exe.parent_path() / VIGIL_HTTP_ENGINE_FILE;
+    if (!ec && std::filesystem::exists(beside, ec)) return beside.string();
+    return VIGIL_HTTP_ENGINE_ABSOLUTE;
 }
 
-void release(vigil_http_request* r) {
-    curl_easy_cleanup(r->easy);
-    curl_slist_free_all(r->headers);
-    delete r;
-}
-
-}  // namespace
-
-HttpClient::HttpClient(event_base* base) : base_(base) {}
-
-// libcurl is set up at the first request, not at start: curl_global_init
-// initialises OpenSSL, 2.2 MB of resident pages a daemon without HTTP checks
-// (or Lua HTTP calls) would carry for nothing (docs/performance.md).
-bool HttpClient::ensure_multi() {
-    if (multi_) return true;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    multi_ = curl_multi_init();
-    if (!multi_) return false;
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, on_socket);
-    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, on_timer_change);
-    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-    // Keep idle connections to checked servers open between checks (libcurl's
-    // default keeps only 4 per handle in flight, so polled checks reconnected).
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 1024L);
-    timer_ = evtimer_new(base_, on_timeout, this);
-    return true;
-}
+HttpClient::HttpClient(event_base* base, std::string engine_path) : base_(base), engine_path_(std::move(engine_path)) {}
 
 HttpClient::~HttpClient() {
-    if (!multi_) return;
-    // Requests still running are abandoned with the client.
-    for (auto* r : active_) {
-        curl_multi_remove_handle(multi_, r->easy);
-        release(r);
+    if (!engine_) return;
+    // Requests still running are abandoned with the client. The module stays
+    // mapped: libcurl's and OpenSSL's global state outlive a client.
+    api_->destroy(engine_);
+    for (auto* r : active_) delete r;
+}
+
+bool HttpClient::load_engine(std::string& error) {
+    if (engine_) return true;
+    auto path = engine_path_.empty() ? engine_module_path() : engine_path_;
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        error = std::string("cannot load the HTTP engine: ") + dlerror();
+        return false;
     }
-    curl_multi_cleanup(multi_);
-    event_free(timer_);
+    using Entry = const vigil_http_engine_api* (*)();
+    auto entry = reinterpret_cast<Entry>(dlsym(handle, VIGIL_HTTP_ENGINE_SYMBOL));
+    api_ = entry ? entry() : nullptr;
+    if (!api_) {
+        error = path + ": not vigil's HTTP engine";
+        dlclose(handle);
+        return false;
+    }
+    engine_ = api_->create(base_);
+    if (!engine_) {
+        error = "libcurl could not be initialised";
+        return false;
+    }
+    return true;
 }
 
 vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn on_done, void* arg, const CallOwner& caller,
@@ -79,139 +67,39 @@ vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn
         error = "no URL";
         return nullptr;
     }
-    if (!ensure_multi()) {
-        error = "libcurl could not be initialised";
-        return nullptr;
-    }
-    auto* r = new vigil_http_request;
-    r->owner = this;
-    r->easy = curl_easy_init();
-    r->on_done = on_done;
-    r->arg = arg;
-    r->caller = caller;
-    if (spec.max_body) r->max_body = spec.max_body;
-    CURL* e = r->easy;
-    curl_easy_setopt(e, CURLOPT_URL, spec.url);
-    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "vigil");
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(spec.timeout_ms > 0 ? spec.timeout_ms : 10000));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, spec.tls_verify ? 1L : 0L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, spec.tls_verify ? 2L : 0L);
-    std::string method = spec.method ? spec.method : "GET";
-    if (method == "HEAD") {
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else if (method == "POST") {
-        r->post.assign(spec.body ? spec.body : "", spec.body ? spec.body_len : 0);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post.data());
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(r->post.size()));
-    } else if (method != "GET") {
-        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
-    }
-    for (auto h = spec.headers; h && *h; ++h) r->headers = curl_slist_append(r->headers, *h);
-    if (r->headers) curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
-    r->started = std::chrono::steady_clock::now();
-    if (CURLMcode rc = curl_multi_add_handle(multi_, e); rc != CURLM_OK) {
-        error = curl_multi_strerror(rc);
-        release(r);
+    if (!load_engine(error)) return nullptr;
+    auto* r = new vigil_http_request{this, nullptr, on_done, arg, caller};
+    char err[256] = {};
+    r->in_engine = api_->start(engine_, &spec, &HttpClient::on_done, r, err, sizeof err);
+    if (!r->in_engine) {
+        error = err;
+        delete r;
         return nullptr;
     }
     active_.insert(r);
     return r;
 }
 
+void HttpClient::on_done(void* token, const vigil_http_result* result) {
+    auto* r = static_cast<vigil_http_request*>(token);
+    auto fn = r->on_done;
+    auto arg = r->arg;
+    auto caller = r->caller;
+    // The callback may start the next request; the finished one is gone first.
+    r->owner->active_.erase(r);
+    delete r;
+    CallGuard guard(caller, "http");
+    fn(arg, result);
+}
+
 void HttpClient::cancel(vigil_http_request* r) {
     if (!r || !active_.erase(r)) return;
-    curl_multi_remove_handle(multi_, r->easy);
-    release(r);
+    api_->cancel(engine_, r->in_engine);
+    delete r;
 }
 
 void HttpClient::cancel_request(vigil_http_request* request) {
     if (request) request->owner->cancel(request);
-}
-
-int HttpClient::on_socket(void*, int fd, int what, void* self_ptr, void* socket_state) {
-    auto* self = static_cast<HttpClient*>(self_ptr);
-    auto* s = static_cast<SocketEvent*>(socket_state);
-    if (what == CURL_POLL_REMOVE) {
-        if (s) {
-            event_free(s->ev);
-            delete s;
-        }
-        curl_multi_assign(self->multi_, fd, nullptr);
-        return 0;
-    }
-    short events = EV_PERSIST | ((what & CURL_POLL_IN) ? EV_READ : 0) | ((what & CURL_POLL_OUT) ? EV_WRITE : 0);
-    if (!s) {
-        s = new SocketEvent;
-        curl_multi_assign(self->multi_, fd, s);
-    } else {
-        event_free(s->ev);
-    }
-    s->ev = event_new(self->base_, fd, events, on_fd, self);
-    event_add(s->ev, nullptr);
-    return 0;
-}
-
-int HttpClient::on_timer_change(void*, long timeout_ms, void* self_ptr) {
-    auto* self = static_cast<HttpClient*>(self_ptr);
-    if (timeout_ms < 0) {
-        evtimer_del(self->timer_);
-        return 0;
-    }
-    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-    evtimer_add(self->timer_, &tv);
-    return 0;
-}
-
-void HttpClient::on_fd(int fd, short events, void* self_ptr) {
-    auto* self = static_cast<HttpClient*>(self_ptr);
-    int flags = ((events & EV_READ) ? CURL_CSELECT_IN : 0) | ((events & EV_WRITE) ? CURL_CSELECT_OUT : 0);
-    int running = 0;
-    curl_multi_socket_action(self->multi_, fd, flags, &running);
-    self->finish_done();
-}
-
-void HttpClient::on_timeout(int, short, void* self_ptr) {
-    auto* self = static_cast<HttpClient*>(self_ptr);
-    int running = 0;
-    curl_multi_socket_action(self->multi_, CURL_SOCKET_TIMEOUT, 0, &running);
-    self->finish_done();
-}
-
-void HttpClient::finish_done() {
-    int left = 0;
-    while (CURLMsg* m = curl_multi_info_read(multi_, &left)) {
-        if (m->msg != CURLMSG_DONE) continue;
-        vigil_http_request* r = nullptr;
-        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &r);
-        CURLcode code = m->data.result;
-        curl_multi_remove_handle(multi_, m->easy_handle);
-        long status = 0;
-        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
-        vigil_http_result result{};
-        result.size = sizeof result;
-        result.status = code == CURLE_OK ? static_cast<int32_t>(status) : 0;
-        std::string error = code == CURLE_OK ? "" : curl_easy_strerror(code);
-        result.error = code == CURLE_OK ? nullptr : error.c_str();
-        result.body = r->body.c_str();
-        result.body_len = r->body.size();
-        result.duration_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - r->started).count();
-        auto fn = r->on_done;
-        auto arg = r->arg;
-        auto caller = r->caller;
-        // The callback may start the next request; the finished one is gone first.
-        std::string body = std::move(r->body);
-        result.body = body.c_str();
-        active_.erase(r);
-        release(r);
-        CallGuard guard(caller, "http");
-        fn(arg, &result);
-    }
 }
 
 }  // namespace vigil::plugin

@@ -1,22 +1,24 @@
-// Asynchronous HTTP(S) on the event loop: libcurl's multi socket interface
-// driven by libevent, so a thousand checks a second cost no thread or
-// process each. Offered to plugins as the http_request host service.
+// The http_request host service: requests run on the event loop by the
+// libcurl engine (plugin/http_engine.h), which is loaded at the first
+// request, so that a config without HTTP users never maps libcurl.
 #pragma once
 
 #include <set>
 #include <string>
 
 #include "plugin/call_guard.h"
+#include "plugin/http_engine.h"
 #include "vigil/plugin.h"
 
-struct event;
 struct event_base;
 
 namespace vigil::plugin {
 
 class HttpClient {
 public:
-    explicit HttpClient(event_base* base);
+    // `engine_path`: the engine module; "" for the one beside the running
+    // executable (engine_module_path()).
+    explicit HttpClient(event_base* base, std::string engine_path = "");
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
@@ -28,18 +30,22 @@ public:
     // The same, for callers that only hold the request (the host service).
     static void cancel_request(vigil_http_request* request);
 
+    // Whether the engine is loaded (the first request loads it).
+    bool engine_loaded() const { return engine_ != nullptr; }
+
 private:
-    static int on_socket(void* easy, int fd, int what, void* self, void* socket_state);
-    static int on_timer_change(void* multi, long timeout_ms, void* self);
-    static void on_fd(int fd, short events, void* self);
-    static void on_timeout(int, short, void* self);
-    void finish_done();
-    bool ensure_multi();
+    static void on_done(void* token, const vigil_http_result* result);
+    bool load_engine(std::string& error);
 
     event_base* base_;
-    void* multi_ = nullptr;  // CURLM*, made at the first request
-    event* timer_ = nullptr;
+    std::string engine_path_;
+    const vigil_http_engine_api* api_ = nullptr;
+    void* engine_ = nullptr;
     std::set<vigil_http_request*> active_;
 };
+
+// The engine module beside the running executable (vigild-worker's
+// directory), or the installed one.
+std::string engine_module_path();
 
 }  // namespace vigil::plugin

@@ -271,6 +271,30 @@ std::vector<std::string> PluginRegistry::load_directories(const std::vector<std:
     return problems;
 }
 
+std::vector<std::string> PluginRegistry::load_for(const std::vector<std::string>& dirs, const config::SectionTypes& needed) {
+    std::vector<std::string> problems;
+    auto registered = [&](const std::string& type, bool tracker) { return tracker ? bool(this->tracker(type)) : bool(notifier(type)); };
+    bool all_found = !needed.untyped;
+    for (bool tracker : {true, false})
+        for (const auto& type : tracker ? needed.trackers : needed.notifiers) {
+            // A name that could leave the directory is no file name.
+            if (!registered(type, tracker) && !type.empty() && type.find('/') == std::string::npos && type[0] != '.')
+                for (const auto& dir : dirs) {
+                    auto file = std::filesystem::path(dir) / (type + ".so");
+                    std::error_code ec;
+                    // An alias is a link to its type's file: the log names the file.
+                    auto real = std::filesystem::canonical(file, ec);
+                    if (ec) continue;
+                    if (auto problem = load(real.string()); !problem.empty()) problems.push_back(problem);
+                }
+            all_found &= registered(type, tracker);
+        }
+    if (all_found) return problems;
+    for (auto& problem : load_directories(dirs))
+        if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(std::move(problem));
+    return problems;
+}
+
 TrackerPlugin PluginRegistry::tracker(const std::string& name) const {
     auto it = trackers_.find(name);
     return it == trackers_.end() ? TrackerPlugin{} : TrackerPlugin{it->second.type, it->second.from->name.c_str()};

@@ -1,5 +1,6 @@
 // Loads plugins (dlopen, RTLD_NOW | RTLD_LOCAL), checks their ABI, and keeps
-// the tracker and notifier types they register. Also turns each type's key
+// the tracker and notifier types they register. vigild loads those its config
+// names (load_for), `vigild --keywords` every one (load_directories). Also turns each type's key
 // declarations into the config layer's TypeSchema, so `vigild -t` checks a
 // plugin's section as strictly as a built-in one. Plugins are never unloaded.
 #pragma once
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/loader.h"
 #include "config/type_schema.h"
 #include "vigil/plugin.h"
 
@@ -39,6 +41,13 @@ public:
     // Loads every *.so of each directory in order. Returns the problems; a
     // missing directory is not one.
     std::vector<std::string> load_directories(const std::vector<std::string>& dirs);
+    // Loads the plugins a config's sections need, and no other: for each type
+    // not registered yet, the file named after it (<type>.so) in every
+    // directory (two directories with one type clash as load() says). A type
+    // still unknown after that (a file named otherwise, or a typo) and a
+    // section without a type load every *.so of the directories, as
+    // load_directories: the type is found, or the error lists every known one.
+    std::vector<std::string> load_for(const std::vector<std::string>& dirs, const config::SectionTypes& needed);
 
     // By name or alias; empty when no plugin registered it.
     TrackerPlugin tracker(const std::string& name) const;

@@ -41,14 +41,15 @@ has() {
 ## DEB contents
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb.list"
 dpkg-deb -c "$deb_dev" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb-dev.list"
-has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
+has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" "usr/lib/$triplet/vigil/http-engine.so" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
   usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf \
   usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua
-for p in "${plugins[@]}"; do has "$work/deb.list" "usr/lib/$triplet/vigil/plugins/$p.so"; done
+# nginx.so: the http type's alias, a link to http.so (vigild finds a type by its file name).
+for p in "${plugins[@]}" nginx; do has "$work/deb.list" "usr/lib/$triplet/vigil/plugins/$p.so"; done
 n=$(grep -c "^usr/lib/$triplet/vigil/plugins/.*\.so$" "$work/deb.list" || true)
-[[ $n -eq ${#plugins[@]} ]] || fail "vigil.deb has $n plugins, the tree builds ${#plugins[@]}"
+[[ $n -eq $((${#plugins[@]} + 1)) ]] || fail "vigil.deb has $n plugin files, the tree builds ${#plugins[@]} and the nginx.so link"
 has "$work/deb-dev.list" usr/include/vigil/plugin.h "usr/lib/$triplet/pkgconfig/vigil-plugin.pc" \
   usr/share/doc/vigil-dev/examples/Makefile usr/share/doc/vigil-dev/examples/tcp_listen_tracker.c \
   usr/share/doc/vigil-dev/examples/jsonl_notifier.c
@@ -62,7 +63,7 @@ dpkg-deb -e "$deb" "$work/ctrl"
 depends=$(dpkg-deb -f "$deb" Depends)
 dpkg-deb -x "$deb" "$work/root"
 # Each library a binary or plugin needs must come from a package in Depends.
-needed=$(for f in "$work/root/usr/sbin/vigild" "$work/root/usr/lib/$triplet/vigil/vigild-worker" "$work/root/usr/bin/vigilctl" "$work/root/usr/lib/$triplet/vigil/plugins/"*.so; do
+needed=$(for f in "$work/root/usr/sbin/vigild" "$work/root/usr/lib/$triplet/vigil/vigild-worker" "$work/root/usr/lib/$triplet/vigil/http-engine.so" "$work/root/usr/bin/vigilctl" "$work/root/usr/lib/$triplet/vigil/plugins/"*.so; do
   objdump -p "$f" | awk '/NEEDED/ {print $2}'; done | sort -u)
 for so in $needed; do
   pkg=$(dpkg -S "*/$so" 2>/dev/null | head -1 | cut -d: -f1 || true)
@@ -133,11 +134,11 @@ pass "lintian: no errors or warnings (and it flags a package without its copyrig
 ## RPM
 rpm -qpl "$rpm_main" 2>/dev/null | sed 's|^/||' >"$work/rpm.list"
 rpm -qpl "$rpm_dev" 2>/dev/null | sed 's|^/||' >"$work/rpm-devel.list"
-has "$work/rpm.list" usr/sbin/vigild "usr/$rpm_lib/vigil/vigild-worker" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d var/lib/vigil \
+has "$work/rpm.list" usr/sbin/vigild "usr/$rpm_lib/vigil/vigild-worker" "usr/$rpm_lib/vigil/http-engine.so" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d var/lib/vigil \
   usr/lib/systemd/system/vigild.service usr/lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8 usr/share/man/man8/vigilctl.8 usr/share/man/man5/vigil.conf.5 \
   usr/share/vigil/lua/tcp_port.lua
-for p in "${plugins[@]}"; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plugins/$p.so"; done
+for p in "${plugins[@]}" nginx; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plugins/$p.so"; done
 has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vigil-plugin.pc" \
   usr/share/doc/vigil-devel/examples/Makefile
 grep -q '^usr/share/doc/vigil/' "$work/rpm-devel.list" && fail "vigil-devel puts files in vigil's doc directory"

@@ -135,3 +135,21 @@ TEST(IniSource, MissingFileIsAnError) {
     ASSERT_EQ(d.error_count(), 1u);
     EXPECT_EQ(d.all()[0].str(), "/nonexistent/vigil.conf: cannot read: No such file or directory");
 }
+
+// What vigild reads ahead to load the plugins a config uses.
+TEST(SectionTypes, TheTypesOfTrackerAndNotifierSectionsAndNothingElse) {
+    std::vector<RawSection> raw;
+    Diagnostics diags;
+    parse_ini_text("[global]\ntype = global_is_no_plugin\n[instance A]\ntype = nor_this\n"
+                   "[tracker a]\ntype = file\n[tracker b]\ntype = http\n[tracker a]\nweight = 2\n"
+                   "[notifier n]\ntype = log\n[notifier m]\ntype = lua\n",
+                   "t.conf", raw, diags);
+    auto types = section_types_of(raw);
+    EXPECT_EQ(types.trackers, (std::set<std::string>{"file", "http"}));
+    EXPECT_EQ(types.notifiers, (std::set<std::string>{"log", "lua"}));
+    EXPECT_FALSE(types.untyped) << "[tracker a] has its type in its first part";
+
+    raw.clear();
+    parse_ini_text("[tracker a]\nweight = 2\n", "t.conf", raw, diags);
+    EXPECT_TRUE(section_types_of(raw).untyped);
+}

@@ -41,7 +41,7 @@ struct Listener {
 class LuaTest : public ::testing::Test {
 protected:
     Loop loop;
-    plugin::Host host{loop.base};
+    plugin::Host host{loop.base, HTTP_ENGINE};
     TempDir dir;
 
     // Runs one check of `script` (a check(cfg) body) and returns "UP: reason" / "DOWN: reason".

@@ -151,3 +151,59 @@ TEST(PluginLoader, EachFileIsListedWithItsNameVersionAndTypes) {
     EXPECT_STREQ(r.tracker("testcheck").plugin, "testcheck");
     EXPECT_EQ(plugin::describe(p), "testcheck 0.1 from " + test_plugin("good") + " (trackers: testcheck; notifiers: none)");
 }
+
+// vigild loads the plugins its config names (load_for), found by file name.
+TEST(PluginLoader, LoadsOnlyThePluginsOfTheTypesNamed) {
+    auto stems = [](const plugin::PluginRegistry& r) {
+        std::vector<std::string> out;
+        for (const auto& l : r.loaded()) out.push_back(std::filesystem::path(l.path).filename().string());
+        std::sort(out.begin(), out.end());
+        return out;
+    };
+    plugin::PluginRegistry r;
+    config::SectionTypes needed;
+    needed.trackers = {"file"};
+    needed.notifiers = {"log"};
+    EXPECT_TRUE(r.load_for({PLUGIN_DIR}, needed).empty());
+    EXPECT_EQ(stems(r), (std::vector<std::string>{"file.so", "log.so"}));
+    EXPECT_FALSE(r.tracker("lua")) << "no Lua section, no Lua bridge";
+
+    // A reload that adds a type loads its file; the others stay.
+    needed.trackers = {"file", "nginx"};  // an alias: a link to http.so
+    EXPECT_TRUE(r.load_for({PLUGIN_DIR}, needed).empty());
+    EXPECT_EQ(stems(r), (std::vector<std::string>{"file.so", "http.so", "log.so"})) << "the log names the file, not the link";
+    EXPECT_TRUE(r.tracker("http"));
+
+    // A type no file is named after (a typo, or a plugin file named
+    // otherwise): every file is loaded, so that it is found or the error
+    // lists every known type.
+    plugin::PluginRegistry all;
+    config::SectionTypes typo;
+    typo.trackers = {"fiel"};
+    EXPECT_TRUE(all.load_for({PLUGIN_DIR}, typo).empty());
+    EXPECT_TRUE(all.tracker("lua"));
+    EXPECT_TRUE(all.notifier("mail"));
+    plugin::PluginRegistry other_name;
+    config::SectionTypes testcheck;
+    testcheck.trackers = {"testcheck"};  // registered by good.so
+    other_name.load_for({TEST_PLUGIN_DIR}, testcheck);
+    EXPECT_TRUE(other_name.tracker("testcheck"));
+
+    // A section without a type: the error lists every type too.
+    plugin::PluginRegistry untyped;
+    config::SectionTypes none;
+    none.untyped = true;
+    untyped.load_for({PLUGIN_DIR}, none);
+    EXPECT_TRUE(untyped.tracker("file"));
+}
+
+TEST(PluginLoader, ATypeNameCannotLeaveThePluginDirectory) {
+    TempDir dir;
+    std::filesystem::create_directories(dir.file("plugins"));
+    std::filesystem::copy_file(std::string(PLUGIN_DIR) + "/file.so", dir.file("file.so"));
+    plugin::PluginRegistry r;
+    config::SectionTypes needed;
+    needed.trackers = {"../file"};
+    r.load_for({dir.file("plugins")}, needed);
+    EXPECT_TRUE(r.loaded().empty()) << "../file.so is outside the directory";
+}
