@@ -215,7 +215,8 @@ std::string scrape(const Lab& lab, int host, const std::string& want) {
 
 // A pair, a failover by maintenance (h1 resigns with priority 0), and each
 // host's metrics before and after: the counters of what each host did moved,
-// those of what it did not stayed; the text passes promtool.
+// those of what it did not stayed; the text passes promtool, and every query
+// of contrib/grafana/vigil.json names a series of this live scrape.
 TEST(ControlE2E, MetricsPassPromtoolAndMoveWithAFailover) {
     Lab lab(2);
     REQUIRE_LAB(lab);
@@ -283,6 +284,10 @@ TEST(ControlE2E, MetricsPassPromtoolAndMoveWithAFailover) {
     }
 
     auto h1_file = lab.dir().write("h1.metrics", h1), h2_file = lab.dir().write("h2.metrics", h2);
+    for (const auto& file : {h1_file, h2_file}) {
+        auto dashboard = run({"/usr/bin/python3", SOURCE_DIR "/tests/contrib/grafana_dashboard_test.py", SOURCE_DIR, "--scrape", file});
+        EXPECT_EQ(dashboard.status, 0) << dashboard.out << dashboard.err;
+    }
     if (access("/usr/bin/promtool", X_OK) != 0) GTEST_SKIP() << "promtool not installed (Debian package prometheus): not checked by it";
     for (const auto& file : {h1_file, h2_file}) {
         auto promtool = run({"/bin/sh", "-c", "/usr/bin/promtool check metrics < " + file});
