@@ -8,6 +8,33 @@ namespace vigil::control {
 
 namespace {
 
+constexpr size_t kMaxReason = 200;
+
+// Text from a plugin (a tracker's reason) as a label value: UTF-8, as the
+// format requires (a bad byte becomes U+FFFD), and cut to `max` bytes on a
+// character boundary so that one long reason does not bloat every scrape.
+std::string utf8_cut(const std::string& v, size_t max) {
+    std::string out;
+    size_t i = 0;
+    while (i < v.size()) {
+        auto c = static_cast<unsigned char>(v[i]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        bool valid = n > 0 && i + n <= v.size();
+        for (size_t k = 1; valid && k < n; ++k) valid = (static_cast<unsigned char>(v[i + k]) & 0xc0) == 0x80;
+        // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8 either.
+        if (valid && n > 1) {
+            auto c1 = static_cast<unsigned char>(v[i + 1]);
+            valid = !(c < 0xc2 || (c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) ||
+                      (c == 0xf4 && c1 >= 0x90) || c > 0xf4);
+        }
+        std::string piece = valid ? v.substr(i, n) : "\xef\xbf\xbd";
+        if (out.size() + piece.size() > max) break;
+        out += piece;
+        i += valid ? n : 1;
+    }
+    return out;
+}
+
 std::string label(const std::string& v) {
     std::string out;
     for (char c : v) {
@@ -49,33 +76,68 @@ void per_item(std::ostringstream& o, std::initializer_list<PerItem<Item>> metric
 
 constexpr vrrp::State kStates[] = {vrrp::State::Init, vrrp::State::Backup, vrrp::State::Master, vrrp::State::Fault, vrrp::State::Stopped};
 
+// keepalived's numbers (VRRP_STATE_*), which its exporters' keepalived_vrrp_state carries.
+int state_number(vrrp::State state) {
+    switch (state) {
+        case vrrp::State::Init: return 0;
+        case vrrp::State::Backup: return 1;
+        case vrrp::State::Master: return 2;
+        case vrrp::State::Fault: return 3;
+        case vrrp::State::Stopped: return 98;
+    }
+    return -1;
+}
+
 void instance_metrics(std::ostringstream& o, const std::vector<InstanceStatus>& instances) {
     family(o, "vigil_instance_state", "gauge", "1 for the state the instance is in");
     for (const auto& i : instances)
         for (auto st : kStates)
-            o << "vigil_instance_state{instance=\"" << label(i.name) << "\",state=\"" << vrrp::state_name(st) << "\"} "
+            o << "vigil_instance_state{vrrp_instance=\"" << label(i.name) << "\",state=\"" << vrrp::state_name(st) << "\"} "
               << (i.state == st ? 1 : 0) << "\n";
+    family(o, "vigil_vip_state", "gauge",
+           "state of the instance that adds this address as MASTER: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT, 98 STOP");
+    for (const auto& i : instances)
+        for (const auto& a : i.addresses)
+            o << "vigil_vip_state{vrrp_instance=\"" << label(i.name) << "\",interface=\"" << label(a.interface) << "\",vrid=\"" << i.vrid
+              << "\",address=\"" << a.address << "\",excluded=\"" << (a.excluded ? "true" : "false") << "\"} " << state_number(i.state)
+              << "\n";
     family(o, "vigil_instance_priority", "gauge", "base and effective VRRP priority");
     for (const auto& i : instances) {
-        o << "vigil_instance_priority{instance=\"" << label(i.name) << "\",kind=\"base\"} " << i.base_priority << "\n";
-        o << "vigil_instance_priority{instance=\"" << label(i.name) << "\",kind=\"effective\"} " << i.effective_priority << "\n";
+        o << "vigil_instance_priority{vrrp_instance=\"" << label(i.name) << "\",kind=\"base\"} " << i.base_priority << "\n";
+        o << "vigil_instance_priority{vrrp_instance=\"" << label(i.name) << "\",kind=\"effective\"} " << i.effective_priority << "\n";
     }
+    using I = InstanceStatus;
     per_item<InstanceStatus>(
         o,
         {{"vigil_instance_maintenance", "gauge", "1 while the instance is held in maintenance",
-          [](const InstanceStatus& i) -> uint64_t { return i.maintenance ? 1 : 0; }},
-         {"vigil_instance_transitions_total", "counter", "state changes", [](const InstanceStatus& i) -> uint64_t { return i.transitions; }},
-         {"vigil_adverts_sent_total", "counter", "VRRP advertisements sent", [](const InstanceStatus& i) -> uint64_t { return i.adverts_sent; }},
+          [](const I& i) -> uint64_t { return i.maintenance ? 1 : 0; }},
+         {"vigil_instance_transitions_total", "counter", "state changes", [](const I& i) -> uint64_t { return i.transitions; }},
+         {"vigil_instance_become_master_total", "counter", "changes to MASTER", [](const I& i) -> uint64_t { return i.became_master; }},
+         {"vigil_instance_release_master_total", "counter", "changes from MASTER to any other state",
+          [](const I& i) -> uint64_t { return i.released_master; }},
+         {"vigil_adverts_sent_total", "counter", "VRRP advertisements sent", [](const I& i) -> uint64_t { return i.adverts_sent; }},
          {"vigil_adverts_received_total", "counter", "VRRP advertisements received and accepted",
-          [](const InstanceStatus& i) -> uint64_t { return i.adverts_received; }}},
-        "instance", instances);
+          [](const I& i) -> uint64_t { return i.adverts_received; }},
+         {"vigil_adverts_send_failures_total", "counter", "VRRP advertisements that could not be sent",
+          [](const I& i) -> uint64_t { return i.send_errors; }},
+         {"vigil_priority_zero_sent_total", "counter", "priority-0 advertisements sent (resigning MASTER)",
+          [](const I& i) -> uint64_t { return i.priority_zero_sent; }},
+         {"vigil_priority_zero_received_total", "counter", "priority-0 advertisements received and accepted (a master resigned)",
+          [](const I& i) -> uint64_t { return i.priority_zero_received; }},
+         {"vigil_gratuitous_arps_sent_total", "counter", "gratuitous ARPs sent for the instance's IPv4 VIPs",
+          [](const I& i) -> uint64_t { return i.arps_sent; }},
+         {"vigil_unsolicited_nas_sent_total", "counter", "unsolicited neighbour advertisements sent for the instance's IPv6 VIPs",
+          [](const I& i) -> uint64_t { return i.nas_sent; }},
+         {"vigil_announce_failures_total", "counter", "gratuitous ARPs and unsolicited NAs that could not be sent",
+          [](const I& i) -> uint64_t { return i.announce_failures; }}},
+        "vrrp_instance", instances);
 }
 
 void drop_metrics(std::ostringstream& o, const DaemonStatus& s) {
     family(o, "vigil_adverts_dropped_total", "counter", "VRRP packets dropped, by instance (or interface) and reason");
     for (const auto& i : s.instances)
         for (const auto& [reason, n] : i.drops)
-            o << "vigil_adverts_dropped_total{instance=\"" << label(i.name) << "\",reason=\"" << reason << "\"} " << n << "\n";
+            o << "vigil_adverts_dropped_total{vrrp_instance=\"" << label(i.name) << "\",reason=\"" << reason << "\"} " << n << "\n";
     for (const auto& e : s.endpoints)
         for (const auto& [reason, n] : e.drops)
             o << "vigil_adverts_dropped_total{interface=\"" << label(e.interface) << "\",family=\"" << e.family << "\",reason=\"" << reason
@@ -94,6 +156,9 @@ void tracker_metrics(std::ostringstream& o, const std::vector<TrackerStatus>& tr
         o << "vigil_tracker_reports_dropped_total{tracker=\"" << label(t.name) << "\",reason=\"duplicate\"} " << t.duplicate_reports << "\n";
         o << "vigil_tracker_reports_dropped_total{tracker=\"" << label(t.name) << "\",reason=\"late\"} " << t.late_reports << "\n";
     }
+    family(o, "vigil_tracker_reason", "gauge", "1, labelled with why the tracker is UP or DOWN: the result that set or first confirmed its state");
+    for (const auto& t : trackers)
+        o << "vigil_tracker_reason{tracker=\"" << label(t.name) << "\",reason=\"" << label(utf8_cut(t.reason, kMaxReason)) << "\"} 1\n";
     family(o, "vigil_tracker_check_latency_seconds", "gauge", "how long the last check took");
     for (const auto& t : trackers)
         if (t.last_latency_us >= 0)

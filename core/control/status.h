@@ -30,6 +30,13 @@ struct WorkerStatus {
     int64_t last_time_ms = 0;   // Unix time of the last death
 };
 
+// One address an instance adds as MASTER.
+struct VipStatus {
+    std::string address{};    // without its prefix
+    std::string interface{};  // its own dev, or the instance's
+    bool excluded = false;    // an excluded_vip: added, not advertised
+};
+
 struct InstanceStatus {
     std::string name{};
     vrrp::State state = vrrp::State::Init;
@@ -41,9 +48,18 @@ struct InstanceStatus {
     std::optional<std::string> master{};  // "self", the address of the master seen, or none
     bool maintenance = false;
     std::vector<std::string> vips{};  // as configured, with their prefix
+    std::vector<VipStatus> addresses{};  // the vips, then the excluded_vips
     uint64_t adverts_sent = 0;
     uint64_t adverts_received = 0;
     uint64_t transitions = 0;
+    uint64_t send_errors = 0;
+    uint64_t became_master = 0;
+    uint64_t released_master = 0;
+    uint64_t priority_zero_sent = 0;
+    uint64_t priority_zero_received = 0;
+    uint64_t arps_sent = 0;
+    uint64_t nas_sent = 0;
+    uint64_t announce_failures = 0;
     DropCounts drops{};
 };
 

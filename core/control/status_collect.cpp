@@ -26,9 +26,22 @@ InstanceStatus instance_status(const vrrp::Instance& inst) {
     else if (m.master_address()) out.master = m.master_address()->str();
     out.maintenance = m.maintenance();
     for (const auto& v : inst.config().vips) out.vips.push_back(v.prefix.str());
+    auto address = [&](const config::VirtualIp& v, bool excluded) {
+        out.addresses.push_back({v.prefix.address.str(), v.dev.empty() ? inst.config().interface : v.dev, excluded});
+    };
+    for (const auto& v : inst.config().vips) address(v, false);
+    for (const auto& v : inst.config().excluded_vips) address(v, true);
     out.adverts_sent = c.adverts_sent;
     out.adverts_received = c.adverts_received;
     out.transitions = c.transitions;
+    out.send_errors = c.send_errors;
+    out.became_master = c.became_master;
+    out.released_master = c.released_master;
+    out.priority_zero_sent = c.priority_zero_sent;
+    out.priority_zero_received = c.priority_zero_received;
+    out.arps_sent = inst.announced().arps_sent;
+    out.nas_sent = inst.announced().nas_sent;
+    out.announce_failures = inst.announced().failed;
     out.drops = drop_counts(c.drops);
     return out;
 }

@@ -63,8 +63,14 @@ Announcer::~Announcer() {
     if (icmp6_fd_ >= 0) close(icmp6_fd_);
 }
 
-std::string Announcer::send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
-    return vip.family() == Family::V4 ? arp(ifindex, mac, vip) : neighbour_advert(ifindex, mac, vip);
+std::string Announcer::send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip, AnnounceCounts* counts) {
+    bool v4 = vip.family() == Family::V4;
+    auto problem = v4 ? arp(ifindex, mac, vip) : neighbour_advert(ifindex, mac, vip);
+    if (!counts) return problem;
+    if (!problem.empty()) ++counts->failed;
+    else if (v4) ++counts->arps_sent;
+    else ++counts->nas_sent;
+    return problem;
 }
 
 Announcer::Lane::~Lane() {
@@ -92,12 +98,13 @@ void Announcer::forget(int ifindex, const IpAddress& vip) {
     queue.erase(std::remove_if(queue.begin(), queue.end(), [&](const Pending& p) { return p.vip == vip; }), queue.end());
 }
 
-std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip) {
+std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip,
+                                const std::shared_ptr<AnnounceCounts>& counts) {
     auto gap = vip.family() == Family::V4 ? arp_gap_ : na_gap_;
     auto key = std::make_pair(ifindex, vip.family());
     auto found = lanes_.find(key);
     if ((gap.count() <= 0 || !base_) && (found == lanes_.end() || found->second->queue.empty()))
-        return send_now(ifindex, mac, vip);
+        return send_now(ifindex, mac, vip, counts.get());
     auto& lane = lanes_[key];
     if (!lane) {
         lane = std::make_unique<Lane>();
@@ -109,10 +116,10 @@ std::string Announcer::announce(int ifindex, const std::array<uint8_t, 6>& mac, 
     auto now = std::chrono::steady_clock::now();
     if (lane->queue.empty() && now >= lane->next_free) {
         lane->next_free = now + lane->gap;
-        return send_now(ifindex, mac, vip);
+        return send_now(ifindex, mac, vip, counts.get());
     }
     if (lane->queue.size() >= kMaxQueued) lane->queue.pop_front();
-    lane->queue.push_back({mac, vip});
+    lane->queue.push_back({mac, vip, counts});
     if (!evtimer_pending(lane->timer, nullptr)) {
         auto wait = std::chrono::duration_cast<std::chrono::microseconds>(lane->next_free - now);
         if (wait.count() < 0) wait = {};
@@ -131,7 +138,8 @@ void Announcer::drain(Lane& lane) {
     if (lane.queue.empty()) return;
     auto next = lane.queue.front();
     lane.queue.pop_front();
-    auto problem = send_now(lane.ifindex, next.mac, next.vip);
+    auto counts = next.counts.lock();
+    auto problem = send_now(lane.ifindex, next.mac, next.vip, counts.get());
     if (!problem.empty()) VLOG_WARNING("announcing %s: %s", next.vip.str().c_str(), problem.c_str());
     auto now = std::chrono::steady_clock::now();
     lane.next_free = now + lane.gap;

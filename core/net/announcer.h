@@ -5,6 +5,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -17,6 +18,14 @@ struct event_base;
 
 namespace vigil::net {
 
+// What one owner's announcements did, counted as each message leaves (a paced
+// one when its turn comes, not when queued; one forgotten is never counted).
+struct AnnounceCounts {
+    uint64_t arps_sent = 0;
+    uint64_t nas_sent = 0;
+    uint64_t failed = 0;
+};
+
 class Announcer {
 public:
     Announcer();
@@ -27,7 +36,10 @@ public:
     // "" or why not. `mac` is the interface's hardware address. With pacing,
     // a message that would follow the last one on its interface sooner than
     // the interval is queued and sent from the loop (its failure logged then).
-    std::string announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
+    // `counts`, when given, is told of each message as it leaves or fails; a
+    // queued one whose owner is gone by then is sent uncounted.
+    std::string announce(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip,
+                         const std::shared_ptr<AnnounceCounts>& counts = nullptr);
 
     // keepalived's vrrp_garp_interval / vrrp_gna_interval: the least gap
     // between two gratuitous ARPs (IPv4) or two NAs (IPv6) on one interface,
@@ -46,6 +58,7 @@ private:
     struct Pending {
         std::array<uint8_t, 6> mac;
         IpAddress vip;
+        std::weak_ptr<AnnounceCounts> counts;
     };
     // One interface and family: its queue and when it may send next.
     struct Lane {
@@ -59,7 +72,7 @@ private:
     };
     static void on_lane_timer(int, short, void* lane);
     void drain(Lane& lane);
-    std::string send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
+    std::string send_now(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip, AnnounceCounts* counts);
 
     std::string arp(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);
     std::string neighbour_advert(int ifindex, const std::array<uint8_t, 6>& mac, const IpAddress& vip);

@@ -10,18 +10,27 @@ bool TrackState::apply(const Result& r) {
     last_ok_ = r.ok;
     last_reason_ = r.reason;
     if (r.value) value_ = r.value;
+    auto why = r.reason.empty() ? std::string(r.ok ? "check succeeded" : "check failed") : r.reason;
     if (r.ok) {
         failures_ = 0;
         if (++successes_ >= rise_ && !up_) {
             up_ = true;
-            reason_ = r.reason.empty() ? "check succeeded" : r.reason;
+            reason_ = why;
+            explained_ = true;
         }
     } else {
         successes_ = 0;
         if (++failures_ >= fall_ && up_) {
             up_ = false;
-            reason_ = r.reason.empty() ? "check failed" : r.reason;
+            reason_ = why;
+            explained_ = true;
         }
+    }
+    // A tracker still in its initial state says "not checked yet" until a
+    // result confirms that state: then that result is why.
+    if (!explained_ && r.ok == up_) {
+        reason_ = why;
+        explained_ = true;
     }
     return up_ != was_up || value_ != old_value;
 }
@@ -32,6 +41,7 @@ void TrackState::force_down(const std::string& reason) {
     successes_ = 0;
     failures_ = fall_;
     reason_ = last_reason_ = reason;
+    explained_ = true;
     value_.reset();
 }
 

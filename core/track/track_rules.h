@@ -44,6 +44,7 @@ private:
     int successes_ = 0, failures_ = 0;
     bool last_ok_ = true;
     std::string reason_;  // why it is in its current state
+    bool explained_ = false;  // reason_ comes from a result, not the initial state
     std::string last_reason_;
     std::optional<int64_t> value_;
 };

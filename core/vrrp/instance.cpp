@@ -127,6 +127,7 @@ void Instance::receive(const Advert& advert, const Received& packet) {
         return;
     }
     ++counters_.adverts_received;
+    if (advert.priority == 0) ++counters_.priority_zero_received;
     machine_.receive(advert, packet.src, monotonic_now());
     rearm();
 }
@@ -212,6 +213,7 @@ void Instance::send_advert(uint8_t priority) {
         auto problem = socket_->send(message, *src, dst);
         if (problem.empty()) {
             ++counters_.adverts_sent;
+            if (priority == 0) ++counters_.priority_zero_sent;
             return;
         }
         all_sent = false;
@@ -261,6 +263,8 @@ void Instance::publish_hold(const std::vector<net::InterfaceInfo>& infos, const 
 
 void Instance::state_changed(State from, State to, const std::string& reason) {
     ++counters_.transitions;
+    if (to == State::Master) ++counters_.became_master;
+    if (from == State::Master) ++counters_.released_master;
     // VIPs first, the log line after: a slow log destination must not delay a failover.
     if (to == State::Master) {
         take_vips();
@@ -376,7 +380,7 @@ void Instance::announce_vips() {
     auto infos = vip_interfaces();
     for (int r = 0; r < config_.garp_repeat; ++r)
         for (size_t i = 0; i < addresses_.size(); ++i) {
-            auto problem = context_.announcer->announce(infos[i].index, infos[i].mac, addresses_[i].prefix.address);
+            auto problem = context_.announcer->announce(infos[i].index, infos[i].mac, addresses_[i].prefix.address, announced_);
             if (!problem.empty() && r == 0) VLOG_WARNING("%s: %s", name().c_str(), problem.c_str());
         }
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "config/model.h"
+#include "net/announcer.h"
 #include "net/interface_info.h"
 #include "vrrp/hold_registry.h"
 #include "vrrp/packet.h"
@@ -22,7 +23,6 @@ struct event_base;
 
 namespace vigil::net {
 class AddressManager;
-class Announcer;
 class RouteManager;
 class VrrpSocket;
 }  // namespace vigil::net
@@ -48,11 +48,17 @@ struct Context {
     net::RouteManager* routes = nullptr;  // needed by instances with routes or rules
 };
 
+// Counted where each event happens (a packet sent or accepted, a state
+// change), for `vigilctl status` and the metrics.
 struct InstanceCounters {
-    uint64_t adverts_sent = 0;
-    uint64_t adverts_received = 0;
+    uint64_t adverts_sent = 0;      // packets: one per unicast peer
+    uint64_t adverts_received = 0;  // accepted ones only; the others are drops
     uint64_t transitions = 0;
     uint64_t send_errors = 0;
+    uint64_t became_master = 0;
+    uint64_t released_master = 0;  // left MASTER for any state
+    uint64_t priority_zero_sent = 0;
+    uint64_t priority_zero_received = 0;
     std::array<uint64_t, kDropReasonCount> drops{};
 };
 
@@ -70,6 +76,8 @@ public:
     Machine& machine() { return machine_; }
     const Machine& machine() const { return machine_; }
     const InstanceCounters& counters() const { return counters_; }
+    // Gratuitous ARPs and unsolicited NAs for its VIPs, as they leave.
+    const net::AnnounceCounts& announced() const { return *announced_; }
     const net::InterfaceInfo& interface() const { return link_; }
 
     // The endpoint's socket, or nullptr with why it could not open one (empty
@@ -145,6 +153,8 @@ private:
     bool started_ = false;
     bool fault_applied_ = false;
     InstanceCounters counters_;
+    // Shared with the announcer's queue, which may send after we are gone.
+    std::shared_ptr<net::AnnounceCounts> announced_ = std::make_shared<net::AnnounceCounts>();
     event* timer_ = nullptr;
     event* garp_timer_ = nullptr;
     std::string last_send_error_;

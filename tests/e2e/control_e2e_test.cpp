@@ -6,6 +6,8 @@
 
 #include <fcntl.h>
 
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -187,34 +189,109 @@ TEST(ControlE2E, ASecondDaemonOnTheSameSocketIsRefused) {
     EXPECT_EQ(ctl(lab, 1, {"status", "--json"}).status, 0) << "the first one is untouched";
 }
 
-TEST(ControlE2E, MetricsAreValidPrometheusText) {
-    Lab lab(1);
-    REQUIRE_LAB(lab);
-    lab.start_vigild(1, "[global]\nmetrics_listen = 127.0.0.1:9201\n" + pair(100));
-    ASSERT_TRUE(lab.wait_address(1, kVip, true)) << lab.log(1);
-    ASSERT_TRUE(lab.wait_log(1, "metrics on http://127.0.0.1:9201/metrics")) << lab.log(1);
+namespace {
+
+// The value of the sample `series` (name and labels, as written), or -1.
+long long sample(const std::string& text, const std::string& series) {
+    auto at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+}
+
+// host h's /metrics, once `ready` holds for it ("" on a timeout).
+std::string scrape(const Lab& lab, int host, const std::function<bool(const std::string&)>& ready) {
     std::string text;
-    ASSERT_TRUE(wait_for([&] {
-        auto r = run({kIp, "netns", "exec", lab.ns(1), "/usr/bin/curl", "-sf", "http://127.0.0.1:9201/metrics"});
+    bool ok = wait_for([&] {
+        auto r = run({kIp, "netns", "exec", lab.ns(host), "/usr/bin/curl", "-sf", "http://127.0.0.1:9201/metrics"});
         text = r.out;
-        return r.status == 0 && text.find("vigil_instance_state{instance=\"VI_1\",state=\"MASTER\"} 1") != std::string::npos;
-    })) << text;
+        return r.status == 0 && ready(text);
+    });
+    return ok ? text : "";
+}
+std::string scrape(const Lab& lab, int host, const std::string& want) {
+    return scrape(lab, host, [&](const std::string& text) { return text.find(want) != std::string::npos; });
+}
+
+}  // namespace
+
+// A pair, a failover by maintenance (h1 resigns with priority 0), and each
+// host's metrics before and after: the counters of what each host did moved,
+// those of what it did not stayed; the text passes promtool, and every query
+// of contrib/grafana/vigil.json names a series of this live scrape.
+TEST(ControlE2E, MetricsPassPromtoolAndMoveWithAFailover) {
+    Lab lab(2);
+    REQUIRE_LAB(lab);
+    const std::string metrics = "[global]\nmetrics_listen = 127.0.0.1:9201\n";
+    // h1 first, so that h2 starts hearing a master: it never takes the role before the failover.
+    lab.start_vigild(1, metrics + pair(100));
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
+    lab.start_vigild(2, metrics + pair(99));
+    ASSERT_TRUE(lab.wait_log(1, "metrics on http://127.0.0.1:9201/metrics")) << lab.log(1);
+    // Once the tracker has checked: its reason is then the result's.
+    auto h1 = scrape(lab, 1, "vigil_tracker_reason{tracker=\"flag\",reason=\"/nonexistent/flag is absent\"} 1");
+    // Once h2 has heard h1.
+    auto h2 = scrape(lab, 2, [](const std::string& text) { return sample(text, "vigil_adverts_received_total{vrrp_instance=\"VI_1\"}") > 0; });
+    ASSERT_FALSE(h1.empty() || h2.empty()) << lab.log(1) << lab.log(2);
+
     // Every line is a HELP/TYPE comment or `name{labels} value` (the text format, version 0.0.4).
-    std::regex sample(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+$)");
+    std::regex line_format(R"(^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+$)");
     std::regex comment(R"(^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$)");
-    std::istringstream in(text);
-    size_t samples = 0;
-    for (std::string line; std::getline(in, line);) {
-        bool ok = std::regex_match(line, sample) || std::regex_match(line, comment);
-        EXPECT_TRUE(ok) << "not exposition format: " << line;
-        samples += line[0] != '#';
-    }
-    EXPECT_GE(samples, 15u);
-    for (const char* want : {"vigil_instance_priority{instance=\"VI_1\",kind=\"effective\"} 100", "vigil_tracker_up{tracker=\"flag\"} 1",
-                             "vigil_instance_maintenance{instance=\"VI_1\"} 0", "vigil_notifier_queue_length{notifier=\"journal\"} 0",
+    std::istringstream in(h1);
+    for (std::string line; std::getline(in, line);)
+        EXPECT_TRUE(std::regex_match(line, line_format) || std::regex_match(line, comment)) << "not exposition format: " << line;
+    for (const char* want : {"vigil_instance_priority{vrrp_instance=\"VI_1\",kind=\"effective\"} 100", "vigil_tracker_up{tracker=\"flag\"} 1",
+                             "vigil_instance_maintenance{vrrp_instance=\"VI_1\"} 0", "vigil_notifier_queue_length{notifier=\"journal\"} 0",
                              "# TYPE vigil_adverts_sent_total counter"})
-        EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(vigil_adverts_sent_total\{instance="VI_1"\} (\d+))")));
-    EXPECT_GT(std::stoi(m[1]), 0);
+        EXPECT_NE(h1.find(want), std::string::npos) << want << "\n" << h1;
+    const std::string vip = "vigil_vip_state{vrrp_instance=\"VI_1\",interface=\"eth0\",vrid=\"51\",address=\"" + kVip + "\",excluded=\"false\"}";
+    auto of = [](const std::string& name) { return name + "{vrrp_instance=\"VI_1\"}"; };
+    EXPECT_EQ(sample(h1, vip), 2) << "MASTER";
+    EXPECT_EQ(sample(h2, vip), 1) << "BACKUP";
+    EXPECT_EQ(sample(h1, of("vigil_instance_become_master_total")), 1);
+    EXPECT_GT(sample(h1, of("vigil_adverts_sent_total")), 0);
+    auto h1_arps = sample(h1, of("vigil_gratuitous_arps_sent_total"));
+    EXPECT_GT(h1_arps, 0) << "announced the VIP on becoming MASTER";
+    // What h2 did before, for the differences below.
+    std::map<std::string, long long> h2_before;
+    for (const char* name : {"vigil_instance_become_master_total", "vigil_instance_release_master_total", "vigil_priority_zero_sent_total",
+                             "vigil_priority_zero_received_total", "vigil_gratuitous_arps_sent_total"})
+        h2_before[name] = sample(h2, of(name));
+    auto h2_moved = [&](const std::string& name) { return sample(h2, of(name)) - h2_before[name]; };
+
+    ASSERT_EQ(ctl(lab, 1, {"maintenance", "on", "VI_1"}).status, 0);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{2}; }, 2s)) << lab.log(2);
+    h1 = scrape(lab, 1, "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"BACKUP\"} 1");
+    h2 = scrape(lab, 2, "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"MASTER\"} 1");
+    ASSERT_FALSE(h1.empty() || h2.empty()) << lab.log(1) << lab.log(2);
+    EXPECT_EQ(sample(h1, vip), 1);
+    EXPECT_EQ(sample(h2, vip), 2);
+    // h1 resigned: one priority-0 advert (multicast), one release.
+    EXPECT_EQ(sample(h1, of("vigil_priority_zero_sent_total")), 1) << h1;
+    EXPECT_EQ(sample(h1, of("vigil_instance_release_master_total")), 1);
+    EXPECT_EQ(sample(h1, of("vigil_instance_become_master_total")), 1);
+    EXPECT_EQ(sample(h1, of("vigil_priority_zero_received_total")), 0) << "sending is not receiving";
+    EXPECT_EQ(sample(h1, of("vigil_gratuitous_arps_sent_total")), h1_arps) << "no announcement after leaving MASTER";
+    // h2 heard it and took over.
+    EXPECT_EQ(h2_moved("vigil_priority_zero_received_total"), 1) << h2;
+    EXPECT_EQ(h2_moved("vigil_instance_become_master_total"), 1);
+    EXPECT_EQ(h2_moved("vigil_instance_release_master_total"), 0);
+    EXPECT_EQ(h2_moved("vigil_priority_zero_sent_total"), 0);
+    EXPECT_GT(h2_moved("vigil_gratuitous_arps_sent_total"), 0) << "announced the VIP on taking over";
+    for (const auto* text : {&h1, &h2}) {
+        EXPECT_EQ(sample(*text, of("vigil_unsolicited_nas_sent_total")), 0) << "no IPv6 VIP";
+        EXPECT_EQ(sample(*text, of("vigil_adverts_send_failures_total")), 0);
+        EXPECT_EQ(sample(*text, of("vigil_announce_failures_total")), 0);
+        EXPECT_EQ(text->find("\nvigil_adverts_dropped_total{"), std::string::npos) << "nothing was dropped";
+    }
+
+    auto h1_file = lab.dir().write("h1.metrics", h1), h2_file = lab.dir().write("h2.metrics", h2);
+    for (const auto& file : {h1_file, h2_file}) {
+        auto dashboard = run({"/usr/bin/python3", SOURCE_DIR "/tests/contrib/grafana_dashboard_test.py", SOURCE_DIR, "--scrape", file});
+        EXPECT_EQ(dashboard.status, 0) << dashboard.out << dashboard.err;
+    }
+    if (access("/usr/bin/promtool", X_OK) != 0) GTEST_SKIP() << "promtool not installed (Debian package prometheus): not checked by it";
+    for (const auto& file : {h1_file, h2_file}) {
+        auto promtool = run({"/bin/sh", "-c", "/usr/bin/promtool check metrics < " + file});
+        EXPECT_EQ(promtool.status, 0) << file << ":\n" << promtool.out << promtool.err;
+        EXPECT_EQ(promtool.out + promtool.err, "") << "promtool reports a problem";
+    }
 }

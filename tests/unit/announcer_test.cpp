@@ -87,14 +87,21 @@ TEST(Announcer, PacingSpacesABurstOnTheWire) {
 
     arrivals.clear();
     announcer.set_pacing(loop.base, std::chrono::milliseconds(40), std::chrono::microseconds{0});
-    for (int i = 0; i < 5; ++i) EXPECT_EQ(announcer.announce(vt0.index, vt0.mac, vip), "");
+    // The metrics' counts: a message counts as it leaves, a refused one as a failure.
+    auto counts = std::make_shared<AnnounceCounts>();
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(announcer.announce(vt0.index, vt0.mac, vip, counts), "");
     EXPECT_EQ(announcer.queued(), 4u) << "the first goes at once, the others wait their turn";
+    EXPECT_EQ(counts->arps_sent, 1u);
     // Sent at once (and refused by the kernel: 2001:db8::251 is not on vt0).
-    EXPECT_NE(announcer.announce(vt0.index, vt0.mac, vip6), "");
+    EXPECT_NE(announcer.announce(vt0.index, vt0.mac, vip6, counts), "");
+    EXPECT_EQ(counts->failed, 1u);
+    EXPECT_EQ(counts->nas_sent, 0u);
     EXPECT_EQ(announcer.queued(), 4u) << "NAs are not paced by garp_interval";
     ASSERT_TRUE(loop.until([&] { return receive() == 5; }));
     for (size_t i = 1; i < arrivals.size(); ++i)
         EXPECT_GE(arrivals[i] - arrivals[i - 1], std::chrono::microseconds(39'000)) << "between ARP " << i - 1 << " and " << i;
     EXPECT_EQ(announcer.queued(), 0u);
+    EXPECT_EQ(counts->arps_sent, 5u);
+    EXPECT_EQ(counts->failed, 1u);
     close(rx);
 }

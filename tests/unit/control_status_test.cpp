@@ -3,6 +3,11 @@
 // tests read, and the metrics say the same numbers.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
 #include "control/metrics_text.h"
 #include "control/status_json.h"
 
@@ -24,8 +29,17 @@ DaemonStatus sample() {
                            .effective_priority = 98,
                            .master = "self",
                            .vips = {"192.0.2.251/24"},
+                           .addresses = {{"192.0.2.251", "eth0", false}, {"2001:db8::251", "eth1", true}},
                            .adverts_sent = 7,
                            .transitions = 2,
+                           .send_errors = 1,
+                           .became_master = 2,
+                           .released_master = 1,
+                           .priority_zero_sent = 3,
+                           .priority_zero_received = 4,
+                           .arps_sent = 5,
+                           .nas_sent = 6,
+                           .announce_failures = 8,
                            .drops = {{"ttl", 3}, {"auth", 1}}});
     s.groups.push_back({"G", "MASTER", {"VI_1"}});
     s.trackers.push_back({.name = "flag",
@@ -33,6 +47,7 @@ DaemonStatus sample() {
                           .plugin = "file",
                           .running = true,
                           .up = true,
+                          .reason = "check succeeded",
                           .last_ok = true,
                           .last_reason = "absent",
                           .last_latency_us = 1500,
@@ -54,7 +69,7 @@ TEST(ControlStatus, JsonKeepsItsKeys) {
               R"("version":3,"vips":["192.0.2.251/24"],"vrid":51})");
     EXPECT_EQ(j["trackers"][0].dump(),
               R"({"checks":4,"last":{"latency_us":1500,"ok":true,"reason":"absent"},"name":"flag","plugin":"file",)"
-              R"("reason":"","reports_dropped":{"duplicate":0,"late":1},"running":true,"state":"UP","type":"file"})");
+              R"("reason":"check succeeded","reports_dropped":{"duplicate":0,"late":1},"running":true,"state":"UP","type":"file"})");
     EXPECT_EQ(j["notifiers"][0].dump(),
               R"({"abandoned":0,"delivered":3,"failed_attempts":0,"name":"journal","plugin":"log","queue":0,"type":"log"})");
     EXPECT_EQ(j["worker"].dump(),
@@ -82,15 +97,15 @@ TEST(ControlStatus, MetricsSayTheSameNumbers) {
     auto text = metrics_text(sample());
     for (const char* want : {
              "# HELP vigil_instance_state 1 for the state the instance is in\n# TYPE vigil_instance_state gauge\n"
-             "vigil_instance_state{instance=\"VI_1\",state=\"INIT\"} 0\n"
-             "vigil_instance_state{instance=\"VI_1\",state=\"BACKUP\"} 0\n"
-             "vigil_instance_state{instance=\"VI_1\",state=\"MASTER\"} 1\n"
-             "vigil_instance_state{instance=\"VI_1\",state=\"FAULT\"} 0\n"
-             "vigil_instance_state{instance=\"VI_1\",state=\"STOP\"} 0\n",
-             "vigil_instance_priority{instance=\"VI_1\",kind=\"base\"} 100\n"
-             "vigil_instance_priority{instance=\"VI_1\",kind=\"effective\"} 98\n",
-             "vigil_adverts_dropped_total{instance=\"VI_1\",reason=\"auth\"} 1\n"
-             "vigil_adverts_dropped_total{instance=\"VI_1\",reason=\"ttl\"} 3\n"
+             "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"INIT\"} 0\n"
+             "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"BACKUP\"} 0\n"
+             "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"MASTER\"} 1\n"
+             "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"FAULT\"} 0\n"
+             "vigil_instance_state{vrrp_instance=\"VI_1\",state=\"STOP\"} 0\n",
+             "vigil_instance_priority{vrrp_instance=\"VI_1\",kind=\"base\"} 100\n"
+             "vigil_instance_priority{vrrp_instance=\"VI_1\",kind=\"effective\"} 98\n",
+             "vigil_adverts_dropped_total{vrrp_instance=\"VI_1\",reason=\"auth\"} 1\n"
+             "vigil_adverts_dropped_total{vrrp_instance=\"VI_1\",reason=\"ttl\"} 3\n"
              "vigil_adverts_dropped_total{interface=\"eth0\",family=\"ipv4\",reason=\"checksum\"} 2\n",
              "vigil_tracker_reports_dropped_total{tracker=\"flag\",reason=\"duplicate\"} 0\n"
              "vigil_tracker_reports_dropped_total{tracker=\"flag\",reason=\"late\"} 1\n",
@@ -107,4 +122,76 @@ TEST(ControlStatus, MetricLabelsAreEscaped) {
     auto text = metrics_text(s);
     EXPECT_NE(text.find("vigil_tracker_up{tracker=\"a\\\"b\\\\c\\nd\"} 0\n"), std::string::npos) << text;
     EXPECT_EQ(text.find("vigil_tracker_check_latency_seconds{"), std::string::npos) << "no check finished: no latency";
+}
+
+// keepalived's numbers, so that a dashboard built on keepalived_vrrp_state reads
+// vigil_vip_state the same: one series per address, excluded ones marked.
+TEST(ControlStatus, VipStateCarriesKeepalivedsStateNumbers) {
+    auto s = sample();
+    auto text = metrics_text(s);
+    EXPECT_NE(text.find("# TYPE vigil_vip_state gauge\n"
+                        "vigil_vip_state{vrrp_instance=\"VI_1\",interface=\"eth0\",vrid=\"51\",address=\"192.0.2.251\",excluded=\"false\"} 2\n"
+                        "vigil_vip_state{vrrp_instance=\"VI_1\",interface=\"eth1\",vrid=\"51\",address=\"2001:db8::251\",excluded=\"true\"} 2\n"),
+              std::string::npos)
+        << text;
+    for (auto [state, number] : {std::pair{vigil::vrrp::State::Init, "0"}, {vigil::vrrp::State::Backup, "1"},
+                                 {vigil::vrrp::State::Fault, "3"}, {vigil::vrrp::State::Stopped, "98"}}) {
+        s.instances[0].state = state;
+        EXPECT_NE(metrics_text(s).find("address=\"192.0.2.251\",excluded=\"false\"} " + std::string(number) + "\n"), std::string::npos)
+            << vigil::vrrp::state_name(state);
+    }
+}
+
+TEST(ControlStatus, EveryInstanceCounterIsItsOwnSeries) {
+    auto text = metrics_text(sample());
+    for (const char* want : {"vigil_instance_become_master_total{vrrp_instance=\"VI_1\"} 2\n",
+                             "vigil_instance_release_master_total{vrrp_instance=\"VI_1\"} 1\n",
+                             "vigil_adverts_send_failures_total{vrrp_instance=\"VI_1\"} 1\n",
+                             "vigil_priority_zero_sent_total{vrrp_instance=\"VI_1\"} 3\n",
+                             "vigil_priority_zero_received_total{vrrp_instance=\"VI_1\"} 4\n",
+                             "vigil_gratuitous_arps_sent_total{vrrp_instance=\"VI_1\"} 5\n",
+                             "vigil_unsolicited_nas_sent_total{vrrp_instance=\"VI_1\"} 6\n",
+                             "vigil_announce_failures_total{vrrp_instance=\"VI_1\"} 8\n",
+                             "# TYPE vigil_priority_zero_sent_total counter\n",
+                             "vigil_tracker_reason{tracker=\"flag\",reason=\"check succeeded\"} 1\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+}
+
+// Prometheus's text format is UTF-8; a plugin's reason may be any bytes and
+// any length.
+TEST(ControlStatus, ATrackerReasonIsUtf8AndCut) {
+    DaemonStatus s;
+    s.trackers.push_back({.name = "t", .reason = "caf\xc3\xa9 \xff\xc0\xaf \xed\xa0\x80 \"q\"", .last_latency_us = -1});
+    auto text = metrics_text(s);
+    EXPECT_NE(text.find("vigil_tracker_reason{tracker=\"t\",reason=\"caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+                        "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd \\\"q\\\"\"} 1\n"),
+              std::string::npos)
+        << text;
+    s.trackers[0].reason = std::string(199, 'x') + "\xc3\xa9" + std::string(50, 'y');
+    text = metrics_text(s);
+    EXPECT_NE(text.find("reason=\"" + std::string(199, 'x') + "\"} 1\n"), std::string::npos)
+        << "cut to 200 bytes, not inside the two-byte character";
+}
+
+// The docs' table (docs/vigilctl.md, "Metrics") names every family the code
+// renders, and nothing else.
+TEST(ControlStatus, TheDocsListEveryMetricFamily) {
+    std::set<std::string> rendered;
+    std::istringstream text(metrics_text(sample()));
+    for (std::string line; std::getline(text, line);)
+        if (line.rfind("# TYPE ", 0) == 0) rendered.insert(line.substr(7, line.find(' ', 7) - 7));
+    std::ifstream in(SOURCE_DIR "/docs/vigilctl.md");
+    ASSERT_TRUE(in);
+    std::set<std::string> documented;
+    bool in_section = false;
+    std::regex name("`(vigil_[a-z0-9_]+)`");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_section = line == "## Metrics";
+        if (!in_section || line.rfind("| `vigil_", 0) != 0) continue;
+        auto first_cell = line.substr(0, line.find(" | "));
+        for (auto it = std::sregex_iterator(first_cell.begin(), first_cell.end(), name); it != std::sregex_iterator(); ++it)
+            documented.insert((*it)[1]);
+    }
+    EXPECT_GE(rendered.size(), 25u);
+    EXPECT_EQ(documented, rendered);
 }

@@ -37,6 +37,23 @@ TEST(TrackState, NeedsRiseSuccessesInARowToComeBack) {
     EXPECT_EQ(s.reason(), "200 OK");
 }
 
+// The reason says why the tracker is in its state: the initial placeholder
+// until a result agrees with that state; a result that disagrees (a failure
+// short of `fall`) does not explain an UP.
+TEST(TrackState, TheFirstResultThatAgreesExplainsTheInitialState) {
+    TrackState up(1, 2);
+    EXPECT_EQ(up.reason(), "not checked yet");
+    EXPECT_FALSE(up.apply(bad("refused")));
+    EXPECT_EQ(up.reason(), "not checked yet") << "a failure does not explain an UP";
+    EXPECT_FALSE(up.apply(ok("200 OK")));
+    EXPECT_EQ(up.reason(), "200 OK");
+    EXPECT_FALSE(up.apply(ok("204 No Content")));
+    EXPECT_EQ(up.reason(), "200 OK") << "later results in the same state leave the reason";
+    TrackState down(2, 1, false);
+    EXPECT_FALSE(down.apply(bad("")));
+    EXPECT_EQ(down.reason(), "check failed");
+}
+
 TEST(TrackState, AValueChangeIsAChange) {
     TrackState s(1, 1);
     EXPECT_TRUE(s.apply({true, "reads 5", 5}));

@@ -178,3 +178,90 @@ TEST(VrrpInstance, LeavingMasterDropsItsQueuedAnnouncements) {
     ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
     EXPECT_EQ(rig.announcer.queued(), 0u) << "a backup still announcing the VIP";
 }
+
+// The metrics' counters, counted where each event happens: a state change, an
+// advert the socket took or one that passed every check, an announcement as
+// it leaves. Controls: sending priority 0 is not receiving it, a dropped
+// priority-0 advert is no priority 0 received, a backup sends none.
+TEST(VrrpInstance, CountersCountWhereTheEventHappens) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    std::string problem;
+    auto socket = net::VrrpSocket::open(net::Family::V4, "vt0", net::read_interface("vt0").index, problem);
+    ASSERT_TRUE(socket) << problem;
+    test::InstanceRig rig;
+    auto c = test::veth_instance_config();
+    c.garp_repeat = 3;
+    vrrp::Instance instance(c, rig.context);
+    instance.set_socket(socket.get());
+    instance.start();
+    const auto& n = instance.counters();
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(n.adverts_sent, 0u) << "a backup advertises nothing";
+    EXPECT_EQ(instance.announced().arps_sent, 0u);
+
+    hear(instance, 100, "192.0.2.13");  // a lower-priority master: preempt
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    EXPECT_EQ(n.became_master, 1u);
+    EXPECT_EQ(n.released_master, 0u);
+    EXPECT_EQ(n.adverts_received, 1u);
+    EXPECT_EQ(n.adverts_sent, 1u) << "the advert that claims the role";
+    EXPECT_EQ(instance.announced().arps_sent, 3u) << "garp_repeat gratuitous ARPs for the one IPv4 VIP";
+    EXPECT_EQ(instance.announced().nas_sent, 0u);
+    EXPECT_EQ(n.priority_zero_received + n.priority_zero_sent, 0u);
+
+    hear(instance, 0, "192.0.2.13");  // another master resigns: we stay, and answer
+    EXPECT_EQ(n.priority_zero_received, 1u);
+    EXPECT_EQ(n.priority_zero_sent, 0u);
+    vrrp::Advert v2;  // priority 0, but VRRPv2 to a v3 instance: dropped, not heard
+    v2.version = 2;
+    v2.vrid = 51;
+    v2.priority = 0;
+    v2.addresses = {test::kVethVip};
+    vrrp::Received from;
+    from.src = *net::IpAddress::parse("192.0.2.13");
+    from.dst = *net::IpAddress::parse("224.0.0.18");
+    from.ttl = 255;
+    instance.receive(v2, from);
+    EXPECT_EQ(n.drops[static_cast<size_t>(vrrp::DropReason::Version)], 1u);
+    EXPECT_EQ(n.priority_zero_received, 1u) << "a dropped advert is not a priority 0 received";
+
+    auto sent = n.adverts_sent;
+    instance.set_maintenance(true);  // resigns with priority 0
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(n.priority_zero_sent, 1u);
+    EXPECT_EQ(n.adverts_sent, sent + 1) << "the priority-0 advert is an advert too";
+    EXPECT_EQ(n.released_master, 1u);
+    EXPECT_EQ(n.became_master, 1u);
+    EXPECT_EQ(n.priority_zero_received, 1u) << "sending priority 0 is not receiving it";
+    EXPECT_EQ(n.transitions, 3u) << "INIT -> BACKUP, -> MASTER, -> BACKUP";
+}
+
+// With garp_interval, an announcement counts when it leaves, not when queued;
+// one dropped because the role went first never counts.
+TEST(VrrpInstance, APacedAnnouncementCountsWhenItLeaves) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    test::InstanceRig rig;
+    rig.announcer.set_pacing(rig.loop.base, std::chrono::milliseconds(20), std::chrono::milliseconds(20));
+    auto c = test::veth_instance_config();
+    c.garp_repeat = 4;
+    vrrp::Instance instance(c, rig.context);
+    instance.start();
+    hear(instance, 100, "192.0.2.13");
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+    EXPECT_EQ(instance.announced().arps_sent, 1u) << "one sent at once, three queued";
+    ASSERT_TRUE(rig.loop.until([&] { return rig.announcer.queued() == 0; }));
+    EXPECT_EQ(instance.announced().arps_sent, 4u);
+    EXPECT_EQ(instance.announced().failed, 0u);
+
+    instance.reannounce("test");  // a second burst, cut short by losing the role
+    auto left = instance.announced().arps_sent;
+    EXPECT_EQ(left + rig.announcer.queued(), 8u);
+    ASSERT_GT(rig.announcer.queued(), 0u);
+    hear(instance, 200, "192.0.2.12");
+    ASSERT_EQ(instance.machine().state(), vrrp::State::Backup);
+    EXPECT_EQ(rig.announcer.queued(), 0u);
+    rig.loop.until([] { return false; }, std::chrono::milliseconds(100));  // two gaps' time for a stray one
+    EXPECT_EQ(instance.announced().arps_sent, left) << "the forgotten ones were counted";
+}
