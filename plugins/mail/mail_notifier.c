@@ -10,6 +10,7 @@
 
 #include "../common/plugin_util.h"
 #include "../common/secret_file.h"
+#include "../common/server_reply.h"
 #include "../common/template.h"
 
 #define DEFAULT_SUBJECT "[vigil] {name} is {state} on {host}"
@@ -36,6 +37,16 @@ static size_t read_message(char *buf, size_t size, size_t n, void *arg) {
     u->data += len;
     u->left -= len;
     return len;
+}
+
+/* libcurl's view of the conversation: what the server answered to which
+ * command, so a failure names the server's reply, not libcurl's summary
+ * of it ("Weird server reply"). */
+static int trace_smtp(CURL *c, curl_infotype type, char *data, size_t len, void *arg) {
+    (void)c;
+    if (type == CURLINFO_HEADER_OUT) smtp_trace_sent(arg, data, len);
+    else if (type == CURLINFO_HEADER_IN) smtp_trace_received(arg, data, len);
+    return 0;
 }
 
 static int validate(const vigil_config *cfg, char *err, size_t errlen) {
@@ -123,14 +134,17 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 10000));
     if (m->username) curl_easy_setopt(c, CURLOPT_USERNAME, m->username);
     if (m->password) curl_easy_setopt(c, CURLOPT_PASSWORD, m->password);
+    struct smtp_trace trace = {0};
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, trace_smtp);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, &trace);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L); /* the debug function sees nothing without it; nothing is printed */
     CURLcode rc = curl_easy_perform(c);
+    long reply = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+    if (rc != CURLE_OK) smtp_failure(&trace, reply, curl_easy_strerror(rc), err, errlen);
     curl_easy_cleanup(c);
     free(message);
-    if (rc != CURLE_OK) {
-        snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-        return -1;
-    }
-    return 0;
+    return rc == CURLE_OK ? 0 : -1;
 }
 
 static void destroy(void *state) {

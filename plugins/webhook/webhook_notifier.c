@@ -2,7 +2,8 @@
  * extra headers and, given a secret_file, an X-Vigil-Signature header
  * "sha256=HEX" = HMAC-SHA256(secret, body). Runs on the notifier's own
  * thread: a plain blocking libcurl call. Non-2xx answers are failures
- * (retried by the host with backoff). */
+ * (retried by the host with backoff), named by their status and the start
+ * of their body. */
 #define _GNU_SOURCE
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -10,6 +11,7 @@
 
 #include "../common/plugin_util.h"
 #include "../common/secret_file.h"
+#include "../common/server_reply.h"
 
 struct webhook {
     char *url;
@@ -18,10 +20,18 @@ struct webhook {
     int tls_verify;
 };
 
-static size_t discard(char *data, size_t size, size_t n, void *arg) {
-    (void)data;
-    (void)arg;
-    return size * n;
+/* The start of the answer's body, for a failure message; the rest is read and dropped. */
+struct body_start {
+    char data[REPLY_QUOTE_MAX + 1]; /* one more: the quote then shows the body was cut */
+    size_t len;
+};
+
+static size_t keep_start(char *data, size_t size, size_t n, void *arg) {
+    struct body_start *b = arg;
+    size_t len = size * n, room = sizeof b->data - b->len;
+    memcpy(b->data + b->len, data, len < room ? len : room);
+    b->len += len < room ? len : room;
+    return len;
 }
 
 static int validate(const vigil_config *cfg, char *err, size_t errlen) {
@@ -74,7 +84,9 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 10000));
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, w->tls_verify ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, w->tls_verify ? 2L : 0L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    struct body_start body = {0};
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_start);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -85,7 +97,7 @@ static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char 
         return -1;
     }
     if (status < 200 || status > 299) {
-        snprintf(err, errlen, "HTTP %ld", status);
+        http_failure(status, body.data, body.len, err, errlen);
         return -1;
     }
     return 0;

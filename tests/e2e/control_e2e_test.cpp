@@ -78,6 +78,27 @@ TEST(ControlE2E, StatusTableAndJson) {
     EXPECT_NE(table.out.find("flag                file       UP"), std::string::npos) << table.out;
 }
 
+// completions/vigilctl as bash runs it (tests/completion/complete.sh): the
+// names after `maintenance on|off` are the running daemon's instances, each
+// offered once. The rest of it, and no daemon: tests/completion.
+TEST(ControlE2E, BashCompletionOffersTheDaemonsInstances) {
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) + vrrp_instance("web-2.a", 52, 100, "192.0.2.252/24", fast()));
+    ASSERT_TRUE(wait_for([&] { return !status(lab, 1).is_null(); })) << lab.log(1);
+    auto complete = [&](std::vector<std::string> words) {
+        words.insert(words.begin(), {"/bin/bash", std::string(SOURCE_DIR) + "/tests/completion/complete.sh",
+                                     std::string(SOURCE_DIR) + "/completions/vigilctl", VIGILCTL_PATH, "--socket", lab.socket_path(1)});
+        auto r = run(words);
+        EXPECT_EQ(r.err, "");
+        return r.out;
+    };
+    EXPECT_EQ(complete({"maintenance", "on", ""}), "VI_1\nweb-2.a\n");
+    EXPECT_EQ(complete({"maintenance", "off", "w"}), "web-2.a\n");
+    EXPECT_EQ(complete({"maintenance", "on", "VI_1", ""}), "web-2.a\n") << "each instance once";
+    EXPECT_EQ(complete({"maintenance", ""}), "off\non\n") << "on|off first, not names";
+}
+
 TEST(ControlE2E, MaintenanceMovesTheVipAndSurvivesARestart) {
     Lab lab(2);
     REQUIRE_LAB(lab);

@@ -45,6 +45,7 @@ has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" "usr
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
   usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf \
+  usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
   usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua
 # nginx.so: the http type's alias, a link to http.so (vigild finds a type by its file name).
 for p in "${plugins[@]}" nginx; do has "$work/deb.list" "usr/lib/$triplet/vigil/plugins/$p.so"; done
@@ -137,6 +138,7 @@ rpm -qpl "$rpm_dev" 2>/dev/null | sed 's|^/||' >"$work/rpm-devel.list"
 has "$work/rpm.list" usr/sbin/vigild "usr/$rpm_lib/vigil/vigild-worker" "usr/$rpm_lib/vigil/http-engine.so" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d var/lib/vigil \
   usr/lib/systemd/system/vigild.service usr/lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8 usr/share/man/man8/vigilctl.8 usr/share/man/man5/vigil.conf.5 \
+  usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
   usr/share/vigil/lua/tcp_port.lua
 for p in "${plugins[@]}" nginx; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plugins/$p.so"; done
 has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vigil-plugin.pc" \

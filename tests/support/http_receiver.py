@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """A webhook receiver for the tests: records every POST as one JSON line
 (path, headers, body, whether the X-Vigil-Signature matches --secret).
---fail-first N answers 500 to the first N requests; --delay S waits first."""
+--fail-first N answers --fail-status (500) with --fail-body (none) to the
+first N requests; --delay S waits first."""
 import argparse, hashlib, hmac, http.server, json, ssl, sys, threading, time
 
 p = argparse.ArgumentParser()
@@ -10,6 +11,8 @@ p.add_argument("--host", default="127.0.0.1")
 p.add_argument("--out", required=True)
 p.add_argument("--secret", default="")
 p.add_argument("--fail-first", type=int, default=0)
+p.add_argument("--fail-status", type=int, default=500)
+p.add_argument("--fail-body", default="")
 p.add_argument("--delay", type=float, default=0)
 args = p.parse_args()
 lock = threading.Lock()
@@ -29,9 +32,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(args.out, "a") as f:
                 f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body.decode(),
                                     "signature_ok": bool(args.secret) and hmac.compare_digest(sig, want),
-                                    "answered": 500 if failing else 204}) + "\n")
-        self.send_response(500 if failing else 204)
-        self.end_headers()
+                                    "answered": args.fail_status if failing else 204}) + "\n")
+        if failing:
+            body = args.fail_body.encode()
+            self.send_response(args.fail_status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_response(204)
+            self.end_headers()
 
     def log_message(self, *a):
         pass

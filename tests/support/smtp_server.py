@@ -2,7 +2,9 @@
 """An SMTP server for the tests (Debian's python3-aiosmtpd): records every
 message as one JSON line (envelope and content). Optional AUTH (--user,
 --password), STARTTLS (--cert/--key; --require-tls refuses mail before it),
-implicit TLS (--smtps) and --fail-first N (451 to the first N messages)."""
+implicit TLS (--smtps), --fail-first N (451 to the first N messages) and
+--refuse COMMAND=REPLY (MAIL, RCPT or DATA answered with REPLY, e.g.
+"DATA=500 Error: mailbox on fire")."""
 import argparse, json, ssl, threading, time
 
 from aiosmtpd.controller import Controller
@@ -19,12 +21,30 @@ p.add_argument("--key")
 p.add_argument("--require-tls", action="store_true")
 p.add_argument("--smtps", action="store_true")
 p.add_argument("--fail-first", type=int, default=0)
+p.add_argument("--refuse", action="append", default=[])
 args = p.parse_args()
+refuse = dict(r.split("=", 1) for r in args.refuse)
 seen = 0
 
 class Handler:
+    async def handle_MAIL(self, server, session, envelope, address, options):
+        if "MAIL" in refuse:
+            return refuse["MAIL"]
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if "RCPT" in refuse:
+            return refuse["RCPT"]
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         global seen
+        if "DATA" in refuse:
+            return refuse["DATA"]
         seen += 1
         if seen <= args.fail_first:
             return "451 try again later"
