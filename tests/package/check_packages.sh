@@ -44,7 +44,7 @@ dpkg-deb -c "$deb_dev" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb-d
 has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
-  usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf \
+  usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf usr/share/doc/vigil/security.md \
   usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua
 for p in "${plugins[@]}"; do has "$work/deb.list" "usr/lib/$triplet/vigil/plugins/$p.so"; done
 n=$(grep -c "^usr/lib/$triplet/vigil/plugins/.*\.so$" "$work/deb.list" || true)
