@@ -201,16 +201,14 @@ void HttpClient::finish_done() {
         result.body_len = r->body.size();
         result.duration_us =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - r->started).count();
-        auto fn = r->on_done;
-        auto arg = r->arg;
-        auto caller = r->caller;
-        // The callback may start the next request; the finished one is gone first.
-        std::string body = std::move(r->body);
-        result.body = body.c_str();
+        // No longer active (a cancel of it from on_done does nothing), but
+        // freed only when on_done returns. The callback may start the next request.
         active_.erase(r);
+        {
+            CallGuard guard(r->caller, "http");
+            r->on_done(r->arg, &result);
+        }
         release(r);
-        CallGuard guard(caller, "http");
-        fn(arg, &result);
     }
 }
 
