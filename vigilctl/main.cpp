@@ -1,4 +1,4 @@
-// vigilctl: talks to a running vigild over its control socket (SPEC §3).
+// vigilctl: talks to a running vigild over its control socket (docs/vigilctl.md).
 // Its commands, their arguments and how their replies print are the table
 // in core/control/commands.h; this is the process around it.
 #include <iostream>

@@ -414,6 +414,12 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
             TrackerConfig t;
             auto keys = apply_typed(s, tracker_keys(), t, "tracker", *options.types, diags, secrets);
             if (!keys.count("timeout")) t.timeout = t.interval;
+            // Checks never overlap (a poll due while one runs is skipped), so
+            // such a timeout silently stretches the interval when a check hangs.
+            else if (t.timeout > t.interval)
+                diags.warning(keys["timeout"], "timeout: " + format_duration(t.timeout) + " is longer than interval " +
+                                                   format_duration(t.interval) + "; checks never overlap, so a check that " +
+                                                   "runs that long delays the next ones past their interval");
             c.trackers.push_back(std::move(t));
         } else if (s.type == "notifier") {
             NotifierConfig n;

@@ -1,4 +1,4 @@
-// The typed configuration model: everything SPEC §2 lets a user write, after
+// The typed configuration model: everything docs/configuration.md lets a user write, after
 // parsing and validation. Built only by the loader; read by the daemon's
 // subsystems. Each item keeps the location it came from so later layers can
 // still point the user at the right line.

@@ -1,4 +1,4 @@
-// Scalar value syntax shared by every config section (SPEC §2): durations,
+// Scalar value syntax shared by every config section (docs/configuration.md): durations,
 // booleans, integers, name lists. Pure functions returning nullopt on bad input;
 // the caller turns that into a located error.
 #pragma once

@@ -1,4 +1,4 @@
-// vigild's command line (SPEC §3).
+// vigild's command line (docs/vigild.md).
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// The notification event of SPEC §2, and its JSON form (also the webhook body).
+// The notification event, and its JSON form (also the webhook body): the schema
+// is in docs/vigilctl.md, "The event" (tests/unit/event_schema_test.cpp keeps them equal).
 #pragma once
 
 #include <cstdint>

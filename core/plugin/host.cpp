@@ -46,6 +46,7 @@ struct vigil_process {
     void* arg = nullptr;
     std::string output;
     bool timed_out = false;
+    bool exited = false;  // on_exit is running: the handle is freed when it returns
     int64_t started_us = 0;
 };
 
@@ -135,12 +136,18 @@ void drain_output(vigil_process* p) {
     }
 }
 
-void release(vigil_process* p) {
+void close_handles(vigil_process* p) {
     if (p->exit_ev) event_free(p->exit_ev);
     if (p->output_ev) event_free(p->output_ev);
     if (p->timeout_ev) event_free(p->timeout_ev);
     if (p->pidfd >= 0) close(p->pidfd);
     if (p->output_fd >= 0) close(p->output_fd);
+    p->exit_ev = p->output_ev = p->timeout_ev = nullptr;
+    p->pidfd = p->output_fd = -1;
+}
+
+void release(vigil_process* p) {
+    close_handles(p);
     delete p;
 }
 
@@ -152,14 +159,15 @@ void on_process_exit(int, short, void* arg) {
     drain_output(p);
     vigil_exit e{sizeof(vigil_exit), WIFEXITED(status) ? WEXITSTATUS(status) : -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0,
                  p->timed_out, now_us(nullptr) - p->started_us, p->output.c_str()};
-    auto fn = p->on_exit;
-    auto fn_arg = p->arg;
-    auto owner = p->owner;
-    std::string output = std::move(p->output);
-    e.output = output.c_str();
-    release(p);
-    CallGuard guard(owner, "exit");
-    fn(fn_arg, &e);
+    // The handle outlives on_exit, so that a plugin forgetting its process
+    // there with kill() (the natural cleanup) touches nothing freed.
+    close_handles(p);
+    p->exited = true;
+    {
+        CallGuard guard(p->owner, "exit");
+        p->on_exit(p->arg, &e);
+    }
+    delete p;
 }
 
 vigil_process* spawn(vigil_host* h, const vigil_spawn* spec, vigil_exit_fn on_exit, void* arg, char* err, size_t errlen) {
@@ -206,7 +214,7 @@ vigil_process* spawn(vigil_host* h, const vigil_spawn* spec, vigil_exit_fn on_ex
 }
 
 void kill_process(vigil_process* p) {
-    if (!p) return;
+    if (!p || p->exited) return;  // from its own on_exit: freed when that returns
     kill(-p->pid, SIGKILL);
     // SIGKILL cannot be ignored: the wait is for the kernel, not the process.
     waitpid(p->pid, nullptr, 0);

@@ -82,14 +82,15 @@ vigil_http_request* HttpClient::start(const vigil_http_spec& spec, vigil_http_fn
 
 void HttpClient::on_done(void* token, const vigil_http_result* result) {
     auto* r = static_cast<vigil_http_request*>(token);
-    auto fn = r->on_done;
-    auto arg = r->arg;
-    auto caller = r->caller;
-    // The callback may start the next request; the finished one is gone first.
+    // No longer active (a cancel of it from on_done does nothing), but freed
+    // only when on_done returns. The callback may start the next request.
     r->owner->active_.erase(r);
+    r->in_engine = nullptr;
+    {
+        CallGuard guard(r->caller, "http");
+        r->on_done(r->arg, result);
+    }
     delete r;
-    CallGuard guard(caller, "http");
-    fn(arg, result);
 }
 
 void HttpClient::cancel(vigil_http_request* r) {

@@ -1,4 +1,4 @@
-// The tracking rules of SPEC §2 as pure logic: rise/fall streaks, weights
+// The tracking rules of docs/configuration.md as pure logic: rise/fall streaks, weights
 // (negative while DOWN, positive while UP, 0 = FAULT while DOWN), file
 // values × weight, clamping. No I/O, no clock.
 #pragma once

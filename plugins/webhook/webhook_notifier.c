@@ -1,4 +1,4 @@
-/* The webhook notifier: POSTs each event's JSON (SPEC §2) to a URL, with
+/* The webhook notifier: POSTs each event's JSON (docs/vigilctl.md) to a URL, with
  * extra headers and, given a secret_file, an X-Vigil-Signature header
  * "sha256=HEX" = HMAC-SHA256(secret, body). Runs on the notifier's own
  * thread: a plain blocking libcurl call. Non-2xx answers are failures

@@ -1,4 +1,4 @@
-// SPEC §6b, the acceptance scenario: the active-active nginx pair, with real
+// The acceptance scenario: the active-active nginx pair, with real
 // nginx on each host and the operations host h3 running a real SMTP server
 // (aiosmtpd) and an HTTP receiver for the notifications. The config is
 // scripts/scenario.conf.in, the same one ./scripts/demo runs.
@@ -43,7 +43,7 @@ TEST(Acceptance, TheActiveActiveNginxPair) {
     Nginx web1(lab, 1), web2(lab, 2);
     ASSERT_TRUE(wait_for([&] { return web1.answering() && web2.answering(); }));
 
-    // The pair, as SPEC §6b: VI_1 master on h1 (100/99), VI_2 the mirror image.
+    // The pair: VI_1 master on h1 (100/99), VI_2 the mirror image.
     lab.dir().write("h1.conf", scenario_config("h1", 100, 99, work, ops));
     lab.dir().write("h2.conf", scenario_config("h2", 99, 100, work, ops));
     auto start = [&](int h) {

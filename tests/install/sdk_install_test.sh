@@ -20,9 +20,25 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$prefix" >/dev/null
 pc=$(find "$prefix" -name vigil-plugin.pc)
 [[ -n $pc ]] || fail "vigil-plugin.pc not installed"
-cp -r "$src/sdk/examples/." "$work/"
-PKG_CONFIG_PATH=$(dirname "$pc") make -s -C "$work" || fail "the examples do not build out of tree"
-[[ -f $work/tcp_listen_tracker.so && -f $work/jsonl_notifier.so ]] || fail "no plugins built"
+# The command as docs/plugin-sdk.md gives it, run on the installed examples laid
+# out as in the source: PKG_CONFIG_PATH on make's command line, not in the environment.
+mkdir -p "$work/src/sdk"
+cp -r "$prefix/share/doc/vigil/sdk-examples" "$work/src/sdk/examples"
+[[ $(dirname "$pc") == "$prefix/lib/pkgconfig" ]] || fail "vigil-plugin.pc is not in <prefix>/lib/pkgconfig: $pc"
+documented() { (cd "$work/src" && env -u PKG_CONFIG_PATH make -s -C sdk/examples PKG_CONFIG_PATH="$prefix/lib/pkgconfig" "$@"); }
+documented >"$work/make.out" 2>&1 || fail "the documented make command fails: $(cat "$work/make.out")"
+[[ -f $work/src/sdk/examples/tcp_listen_tracker.so && -f $work/src/sdk/examples/jsonl_notifier.so ]] || fail "no plugins built"
+# CFLAGS of one's own add to what a plugin needs (-fPIC, the SDK's include path).
+documented clean >/dev/null
+documented CFLAGS='-O0 -g' >"$work/make.out" 2>&1 || fail "make CFLAGS=... fails: $(cat "$work/make.out")"
+readelf -h "$work/src/sdk/examples/tcp_listen_tracker.so" | grep -q 'DYN (Shared object file)' || fail "not a shared object"
+# Control: with no way to find vigil-plugin.pc, make says so instead of compiling without the SDK.
+if ! env -u PKG_CONFIG_PATH pkg-config --exists vigil-plugin; then
+  (cd "$work/src" && env -u PKG_CONFIG_PATH make -s -C sdk/examples clean all) >"$work/make.out" 2>&1 && fail "make without PKG_CONFIG_PATH passed"
+  grep -q 'pkg-config finds no vigil-plugin.pc' "$work/make.out" || fail "unexpected: $(cat "$work/make.out")"
+  documented >/dev/null 2>&1 || fail "the documented make command fails the second time"
+fi
+mv "$work/src/sdk/examples/"*.so "$work/"
 chmod 755 "$work"
 
 cat >"$work/vigil.conf" <<CONF

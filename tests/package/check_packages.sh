@@ -44,7 +44,7 @@ dpkg-deb -c "$deb_dev" | awk '{print $6}' | sed 's|^\./||; s|/$||' >"$work/deb-d
 has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" "usr/lib/$triplet/vigil/http-engine.so" usr/bin/vigilctl etc/vigil/vigil.conf etc/vigil/conf.d \
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
-  usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf \
+  usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf usr/share/doc/vigil/security.md \
   usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
   usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua
 # nginx.so: the http type's alias, a link to http.so (vigild finds a type by its file name).
@@ -121,6 +121,17 @@ grep -qF '\|' <<<"$rendered" && fail "vigilctl.8 shows \\| where the docs mean |
 grep -qF '&& exit 1 || exit 0' <<<"$rendered" || fail "vigilctl.8 lacks the vrrp_script example with ||"
 pass "man pages"
 
+## Licence and docs: Apache-2.0 in each package's copyright; the docs' links resolve
+dpkg-deb -x "$deb_dev" "$work/devroot"
+for c in "$work/root/usr/share/doc/vigil/copyright" "$work/devroot/usr/share/doc/vigil-dev/copyright"; do
+  licence=$(awk '/^Files: \*$/ {f = 1} f && /^License:/ {print $2; exit}' "$c")
+  [[ $licence == Apache-2.0 ]] || fail "$c: 'Files: *' is under '$licence', not Apache-2.0"
+done
+for d in "$work/root/usr/share/doc" "$work/devroot/usr/share/doc"; do
+  python3 "$src/tests/install/doc_links.py" "$d" >"$work/links.out" || fail "broken links in the package's docs: $(cat "$work/links.out")"
+done
+pass "copyright files say Apache-2.0; every relative link in the packaged docs resolves"
+
 ## lintian: no errors, no warnings
 lintian --allow-root --fail-on none "$deb" "$deb_dev" >"$work/lintian.out" 2>&1 || true
 if grep -E '^(E|W): ' "$work/lintian.out"; then fail "lintian reports errors or warnings"; fi
@@ -144,6 +155,11 @@ for p in "${plugins[@]}" nginx; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plug
 has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vigil-plugin.pc" \
   usr/share/doc/vigil-devel/examples/Makefile
 grep -q '^usr/share/doc/vigil/' "$work/rpm-devel.list" && fail "vigil-devel puts files in vigil's doc directory"
+has "$work/rpm.list" usr/share/licenses/vigil/LICENSE usr/share/licenses/vigil/NOTICE usr/share/doc/vigil/security.md
+has "$work/rpm-devel.list" usr/share/licenses/vigil-devel/LICENSE
+for r in "$rpm_main" "$rpm_dev"; do
+  [[ $(rpm -qp --qf '%{LICENSE}' "$r" 2>/dev/null) == Apache-2.0 ]] || fail "$(basename "$r"): License is not Apache-2.0"
+done
 flags=$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm_main" 2>/dev/null | awk '$1 == "/etc/vigil/vigil.conf" {print $2}')
 [[ $flags == *c* && $flags == *n* ]] || fail "RPM: /etc/vigil/vigil.conf is not %config(noreplace) (flags '$flags')"
 owner=$(rpm -qp --qf '[%{FILENAMES} %{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME}\n]' "$rpm_main" 2>/dev/null \

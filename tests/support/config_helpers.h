@@ -12,7 +12,7 @@
 
 namespace vigil::test {
 
-// The types the built plugins register (plus SPEC's not yet written ones):
+// The types the built plugins register:
 // the config tests check against the real key declarations.
 inline const plugin::PluginRegistry& plugins() {
     static plugin::PluginRegistry* registry = [] {

@@ -16,7 +16,7 @@
 
 namespace vigil::test::hostile {
 
-// The receive rules an attacker can break (SPEC §4).
+// The receive rules an attacker can break (docs/security.md).
 enum class Rule { Ttl, Version, Type, Checksum, Auth, Interval, NoAddresses, Truncated, CountOverflow };
 
 const char* rule_name(Rule rule);

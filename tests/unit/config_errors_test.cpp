@@ -162,6 +162,18 @@ TEST(ConfigErrors, ATrackerNoInstanceTracksIsAWarning) {
     EXPECT_EQ(joined(r).find("[tracker used] is tracked by no instance"), std::string::npos) << joined(r);
 }
 
+TEST(ConfigErrors, ATrackerTimeoutLongerThanItsIntervalIsAWarning) {
+    const std::string tracker = "[tracker web]\ntype = file\npath = /run/a\ninterval = 1s\n";
+    expect_warning_only(instance("track = web\n") + tracker + "timeout = 3s\n",
+                        "t.conf:10: warning: timeout: 3s is longer than interval 1s; checks never overlap, so a check that runs "
+                        "that long delays the next ones past their interval");
+    // Controls: a timeout equal to the interval, and the default (= interval), are not reported.
+    for (const auto& timeout : {std::string("timeout = 1s\n"), std::string()}) {
+        auto r = load(instance("track = web\n") + tracker + timeout);
+        EXPECT_EQ(joined(r).find("is longer than interval"), std::string::npos) << joined(r);
+    }
+}
+
 TEST(ConfigErrors, NoInstanceIsAWarning) {
     expect_warning_only("[global]\nrouter_id = x\n", "t.conf: warning: no [instance] is configured; vigild would do nothing");
 }

@@ -1,4 +1,4 @@
-// Each key of SPEC §2 parsed into the typed model, with its default.
+// Each key of docs/configuration.md parsed into the typed model, with its default.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>

@@ -23,7 +23,14 @@
  * Threading: tracker callbacks run on the daemon's event loop and must never
  * block - use the host's timers, fd watches and spawn. A notifier's deliver
  * callback runs on that notifier's own worker thread and may block (a plain
- * libcurl call is fine); from there only log() and run() may be used.
+ * libcurl call is fine); from there only log(), now_us() and run() may be used.
+ *
+ * Lifetimes: what the host passes in (vigil_config, vigil_event, vigil_exit,
+ * vigil_http_result and every string in them) is valid during the call it is
+ * passed to only; what a plugin passes to the host (a vigil_result and its
+ * reason, log messages, spawn and http specs) is copied before the call
+ * returns. From inside a callback a plugin may free what is calling it
+ * (timer_free, unwatch, kill from on_exit, http_cancel from on_done).
  *
  * See docs/plugin-sdk.md for a walk-through.
  */
@@ -209,7 +216,8 @@ static inline const vigil_range *vigil_config_status_ranges(const vigil_config *
 /* ------------------------------------------------------------------ results */
 
 /* One check's outcome, pushed to the host with report(). The host applies
- * rise/fall and weights; the plugin only says what it saw. */
+ * rise/fall and weights; the plugin only says what it saw. The host copies it,
+ * reason included, before report() returns: a stack buffer will do. */
 typedef struct vigil_result {
     uint32_t size;
     int32_t ok;           /* nonzero: success */
@@ -223,8 +231,9 @@ typedef struct vigil_result {
 
 /* ------------------------------------------------------------------ events */
 
-/* A state change, as notifiers receive it (SPEC §2). All strings are valid
- * for the duration of deliver(). */
+/* A state change, as notifiers receive it (its fields and the JSON's are
+ * described in docs/vigilctl.md, "The event"). All strings are valid for the
+ * duration of deliver(). */
 typedef struct vigil_event {
     uint32_t size;
     uint64_t seq;
@@ -298,13 +307,15 @@ typedef struct vigil_host_api {
     /* Any thread. */
     void (*log)(vigil_host *host, int level, const char *message);
 
-    /* Event loop only. One-shot timers; re-arm from the callback to repeat. */
+    /* Event loop only. One-shot timers; re-arm from the callback to repeat.
+     * timer_free may be called from the timer's own callback. */
     vigil_timer *(*timer_new)(vigil_host *host, vigil_timer_fn fn, void *arg);
     void (*timer_arm)(vigil_timer *timer, int64_t delay_us);
     void (*timer_disarm)(vigil_timer *timer);
     void (*timer_free)(vigil_timer *timer);
 
-    /* Event loop only. Calls fn whenever fd is readable, until unwatched. */
+    /* Event loop only. Calls fn whenever fd is readable, until unwatched
+     * (unwatch may be called from fn itself). */
     vigil_watch *(*watch_readable)(vigil_host *host, int fd, vigil_fd_fn fn, void *arg);
     void (*unwatch)(vigil_watch *watch);
 
@@ -313,11 +324,14 @@ typedef struct vigil_host_api {
      * err when it cannot start (e.g. a script writable by others). */
     vigil_process *(*spawn)(vigil_host *host, const vigil_spawn *spec, vigil_exit_fn on_exit, void *arg,
                             char *err, size_t errlen);
-    /* Kills the process group and forgets it: on_exit will not be called. */
+    /* Kills the process group and forgets it: on_exit will not be called.
+     * The handle is gone once on_exit returns; from on_exit, kill() of its own
+     * process does nothing. */
     void (*kill)(vigil_process *process);
 
-    /* Event loop only. A tracker's result; for event-driven trackers, call
-     * whenever the watched thing changes (and once at start). */
+    /* Event loop only. A tracker's result, from poll() itself or from the
+     * callback that learns it; for event-driven trackers, call whenever the
+     * watched thing changes (and once from start()). Not from create(). */
     void (*report)(vigil_tracker *tracker, const vigil_result *result);
 
     /* Monotonic microseconds. Any thread. */
@@ -332,7 +346,8 @@ typedef struct vigil_host_api {
      * a message in err when it cannot start. Check VIGIL_HAS_FIELD first. */
     vigil_http_request *(*http_request)(vigil_host *host, const vigil_http_spec *spec, vigil_http_fn on_done, void *arg,
                                         char *err, size_t errlen);
-    /* Abandons a request: on_done will not be called. */
+    /* Abandons a request: on_done will not be called. The handle is gone once
+     * on_done returns; from on_done, http_cancel() of its own request does nothing. */
     void (*http_cancel)(vigil_http_request *request);
 
     /* 1.1. Event loop only. Like watch_readable, for writability (a
@@ -365,7 +380,8 @@ typedef struct vigil_tracker_type {
     /* Optional: run one check and report() once when done (polled every
      * interval; the host reports a timeout failure and calls cancel() if no
      * result arrives within the timeout). A second report for one poll, or
-     * one after the timeout, is dropped, counted and logged. */
+     * one after the timeout, is dropped, counted and logged. Never called
+     * while the previous check is in flight: a poll due then is skipped. */
     void (*poll)(void *state);
     void (*cancel)(void *state);
     /* Frees everything, abandoning a check in flight (no report, no side
