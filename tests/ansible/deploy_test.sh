@@ -14,7 +14,9 @@
 #   c. a priority of 300 fails validation (`vigild -t`) on both hosts and the
 #      pair runs on: same vigild, same config, same VIPs;
 #   d. a valid change (host1's VI_1 priority 97, below host2's 99) is applied by
-#      the reload handler: the same vigild, and 192.0.2.251 moves to host2.
+#      the reload handler: the same vigild, and 192.0.2.251 moves to host2;
+#   e. vigil_config_source=keepalived on host2: its keepalived.conf (the seed's)
+#      imported, validated and reloaded into the same vigild.
 # Skips, saying so, only without root or when the Debian mirror is unreachable.
 # Usage: tests/ansible/deploy_test.sh DIST
 set -euo pipefail
@@ -229,4 +231,23 @@ until_true 10 vip1_moved || fail "192.0.2.251 did not move to host2: on '$(holde
 [[ $(daemon_pid 1) == "$pid1" ]] || fail "host1's vigild was restarted, not reloaded"
 [[ $(conf_sum 2) == "$sum2" ]] || fail "--limit host1 changed host2's config"
 echo "ok: priority 97 on host1 was reloaded into the same vigild; 192.0.2.251 moved to host2 ($(elapsed))"
+
+# e. The optional import: host2's keepalived.conf (the seed's, on this lab's
+#    interface and addresses; its check script a stub: the hosts have no curl)
+#    becomes its vigil.conf, reloaded into the same vigild.
+ka=$work/host2/etc/keepalived
+mkdir -p "$ka"
+sed 's/eno16777736/eth0/g; s/192\.168\.124\./192.0.2./g' "$repo/tests/fixtures/keepalived/keepalived-host2.conf" >"$ka/keepalived.conf"
+tail -n +2 "$repo/tests/fixtures/keepalived/notify.sh" >"$ka/notify.sh"
+printf '#!/bin/sh\nexit 0\n' >"$ka/chkngx.sh"
+chmod 755 "$ka/notify.sh" "$ka/chkngx.sh"
+pid2=$(daemon_pid 2)
+play run5.log --limit host2 -e vigil_config_source=keepalived || { show run5.log; fail "the run importing keepalived.conf failed"; }
+[[ $(recap run5.log host2 changed) == 2 ]] || { show run5.log; fail "expected 2 changes on host2 (config, reload)"; }
+chroot "$work/host2" vigilctl import-keepalived /etc/keepalived/keepalived.conf 2>/dev/null | cmp -s - "$work/host2/etc/vigil/vigil.conf" ||
+  fail "host2's vigil.conf is not the import of its keepalived.conf"
+[[ $(daemon_pid 2) == "$pid2" ]] || fail "host2's vigild was restarted, not reloaded"
+status_of 2 | grep -q chkngx || fail "host2's vigild does not run the imported tracker chkngx: $(status_of 2)"
+until_true 15 vip1_moved || fail "the VIPs moved off host2: .251 on '$(holders 192.0.2.251)', .252 on '$(holders 192.0.2.252)'"
+echo "ok: host2's keepalived.conf imported, validated and reloaded into the same vigild; both VIPs stay on host2 ($(elapsed))"
 echo "ok: $runs ansible-playbook runs; whole test $(elapsed)"
