@@ -81,6 +81,7 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 fail() {
   echo "FAIL: $*" >&2
   for h in 1 2; do
