@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash disable=SC2034,SC2154
 # (SC2034/SC2154: the flags are read, and lib.sh's globals set, by the scripts.)
 # Sourced by bench/idle, bench/startup and bench/config-check (issue 9), after

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by bench/failover and bench/trackers: the lab, the clock, the address
 # monitor, the advert capture and the cleanup they share (see bench/README.md).
 #

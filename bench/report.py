@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Collects the JSON of one bench/run into the run's report.
 
     bench/report.py --stamp STAMP [--doc docs/performance.md] RESULT.json...

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/soak's invariant checker, run for the whole soak: it watches the VIPs of
 every host (`ip -n NS -ts monitor address`, one per host namespace: the kernel's
 own address notifications, stamped by ip in microseconds as it reads them) and

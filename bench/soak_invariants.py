@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """bench/soak's invariants, as pure logic: events in (time-ordered), episodes and
 violations out. No I/O here; bench/soak_checker.py feeds it from the address
 monitors and the chaos log, and tests/bench/soak_invariants_test.py from lists.

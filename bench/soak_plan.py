@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/soak's chaos plan: from a seed, the list of actions and when to take
 them, so that a run can be repeated (the same actions at the same planned times;
 the daemons' own timing still differs). Pure: prints the plan, touches nothing.

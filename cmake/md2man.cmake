@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Turns one page of docs/ (Markdown) into a man page, at build time:
 #   cmake -DLOWDOWN=... -DMD=docs/vigild.md -DMAN=vigild.8 -DNAME=vigild -DSECTION=8
 #         -DSUMMARY="..." -DVERSION=0.1.0 -P md2man.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "keepalived_import/keepalived_import.h"
 
 #include "keepalived_import/reader.h"

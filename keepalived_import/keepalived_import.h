@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Translating keepalived.conf into vigil.conf (vigilctl import-keepalived).
 // keepalived's grammar: `keyword args...` statements and `keyword args {
 // ... }` blocks, `!` and `#` comments, quoted strings, `include GLOB`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Reading keepalived.conf for the importer: files and includes (regular files
 // only, each at most kMaxFileBytes), keepalived's `$NAME=VALUE` parameters,
 // and the statements as a tree. Nothing here knows what a keyword means.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The importer's own `vigild -t`: the translation is loaded with vigil's
 // real config loader, and every line (or section) it refuses is taken out
 // and reported as not imported, with the keepalived line it came from, until

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "keepalived_import/translator.h"
 
 #include <arpa/inet.h>

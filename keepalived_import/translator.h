@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // keepalived's statements -> vigil.conf sections: the keyword mappings, and
 // keepalived's own precedence where a keyword repeats (the first notify_*
 // of a kind counts, a repeated VIP or definition is ignored, a scalar's last

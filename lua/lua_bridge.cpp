@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Lua 5.4 bridge: a plugin (built against <vigil/plugin.h> alone) that
 // registers tracker and notifier types `lua`. Each [tracker]/[notifier] gets
 // its own sandboxed lua_State: only base (without load/loadfile/dofile/print),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by scripts/demo and bench/: a namespace lab of hosts on one bridge.
 # lab_up PREFIX N   creates PREFIX-sw (bridge) and PREFIX-h1..hN, each with eth0
 #                   192.0.2.1X/24 and 2001:db8::1X/64 (no DAD).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // vigilctl's end of the control socket: one request line out, reply lines in.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigilctl: talks to a running vigild over its control socket (docs/vigilctl.md).
 // Its commands, their arguments and how their replies print are the table
 // in core/control/commands.h; this is the process around it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [group NAME], and the keys every [tracker NAME] and [notifier NAME] has
 // (their type declares the rest).
 #include "config/section_keys.h"

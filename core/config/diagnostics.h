@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Located config messages: every problem the loader finds becomes one of these,
 // so `vigild -t` can print all of them as FILE:LINE: message.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [global]: settings of the whole daemon.
 #include "config/route_keys.h"
 #include "config/section_keys.h"

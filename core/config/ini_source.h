@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The INI layer: turns one file's text into located sections and key/value
 // entries using inih. It knows nothing about what keys mean.
 #pragma once

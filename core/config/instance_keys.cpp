@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [instance NAME]: one VRRP virtual router.
 #include "config/route_keys.h"
 #include "config/section_keys.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A section's keys, declared once: name, kind, default, limits, description,
 // where the parsed value goes and what a change to it takes at a reload.
 // The loader applies sections through these tables, `vigild --keywords` and

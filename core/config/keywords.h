@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // `vigild --keywords` (cf. `haproxy -dK`): every key vigild accepts, in every
 // section, with its kind, default, reload class and description, including
 // the keys of the tracker and notifier types the loaded plugins register.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Turns config sections (or text) into a validated Config, collecting every
 // problem as a located diagnostic instead of stopping at the first. No I/O:
 // config_files/ finds and reads the files.

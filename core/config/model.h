@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The typed configuration model: everything docs/configuration.md lets a user write, after
 // parsing and validation. Built only by the loader; read by the daemon's
 // subsystems. Each item keeps the location it came from so later layers can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a reload does to the running instances, trackers or notifiers: the
 // same decision for each, from the restart fingerprints their key tables
 // give (config/section_keys.h).

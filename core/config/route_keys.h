@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Applying `route` / `rule` values (an instance's, or [global]'s static
 // ones) through config/route_syntax.h.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The syntax of `route` / `static_route` and `rule` / `static_rule` values:
 // a subset of keepalived's virtual_routes / virtual_rules lines (themselves
 // `ip route add` / `ip rule add` arguments), so that a keepalived line maps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The key tables of the core sections, and what the loader, the subsystems
 // and `vigild --keywords` derive from them.
 #pragma once

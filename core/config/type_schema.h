@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The keys of tracker and notifier types. Every type (each plugin, for the
 // types it registers) declares the keys it accepts, so the loader (and
 // `vigild -t`) rejects a typo in any [tracker]/[notifier] section.

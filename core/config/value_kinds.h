@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What a configuration value may look like, and the one parser per kind that
 // core keys, plugin keys (through the SDK) and the Lua bridge all go through:
 // the same value is accepted, refused and explained the same way everywhere.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Scalar value syntax shared by every config section (docs/configuration.md): durations,
 // booleans, integers, name lists. Pure functions returning nullopt on bad input;
 // the caller turns that into a located error.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "config/virtual_ip_keys.h"
 
 #include "config/values.h"

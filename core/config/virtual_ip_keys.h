@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Applying `ADDR[/PREFIX] [dev IF] [label LABEL]` values: an instance's `vip`
 // and `excluded_vip`, and [global] `static_address` (where `dev` is required:
 // there is no instance interface to default to).

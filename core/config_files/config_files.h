@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The configuration on disk: the main file and its conf.d drop-ins, found,
 // read and checked for what only the files can tell (who may read a secret).
 // core/config parses and validates text; everything that touches files is here.

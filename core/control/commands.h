@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // vigilctl's commands in one table, read by both ends of the control socket:
 // the daemon dispatches requests by it, vigilctl builds its usage, its
 // arguments, its requests and its printing from it, and a unit test holds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the control socket can ask of the daemon: status, reload, maintenance
 // (persisted under state_dir so it survives a restart). Reaches the
 // subsystems through their public accessors only.

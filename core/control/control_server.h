@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The control socket (vigilctl): a Unix stream socket on the event loop
 // speaking line-delimited JSON. One request per line, one reply line per
 // request; a client that asks for events then receives every event as a line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Serves the Prometheus text (metrics_text) on [global] metrics_listen,
 // with libevent's evhttp on the loop.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // How vigilctl prints each command's reply (the table in commands.cpp names
 // them). Each returns vigilctl's exit status. No I/O but the given streams.
 #pragma once

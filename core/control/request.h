@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The control protocol's request side, free of I/O: the bytes a client sends
 // are cut into lines, each line becomes a request or an error reply, and a
 // reply becomes the line sent back. ControlServer does the socket work around

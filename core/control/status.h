@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The daemon's state as `vigilctl status` and the metrics report it, read
 // from the subsystems once per request (collect_status); status_json renders
 // it for the control socket and metrics_text for Prometheus, so the two

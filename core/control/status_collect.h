@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Reads the running daemon into a DaemonStatus, through the subsystems'
 // public accessors only.
 #pragma once

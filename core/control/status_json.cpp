@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "control/status_json.h"
 
 #include "log/logger.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // `vigilctl status` without --json: the status reply as tables for a person.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The daemon shell: loads the config, runs the libevent loop, turns signals
 // into stop / reload / state dump, and hands validated configs to subsystems.
 #pragma once

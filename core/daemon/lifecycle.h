@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What the daemon tells whoever supervises it: that it serves, reloads and
 // stops, and proofs of life around work that holds the loop on purpose.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // vigild's command line (docs/vigild.md).
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // An flock()ed pid file: the lock, not the file's existence, says a daemon is
 // alive, so a stale file left by a crash never blocks a restart.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Telling systemd (Type=notify) where vigild is: ready, reloading, stopping,
 // and alive (the watchdog). The supervisor sends these (it is the unit's
 // main process); the worker tells the supervisor. Every call is a no-op

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The narrow interface between the daemon shell and the parts that do the
 // work (VRRP instances, trackers, notifiers). The shell owns the event loop,
 // the config and the signals; a subsystem sees only validated configs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild-worker: the daemon proper (loop, VRRP, trackers, notifiers, control
 // socket), started by the supervisor (core/supervisor/) with --supervised;
 // also `vigild -t`'s checker. Run by hand without --supervised it stays in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Log levels and destinations, shared by the logger and the config model.
 #pragma once
 

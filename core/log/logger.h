@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The daemon's log: one destination (stderr, syslog or a file) plus, with
 // --log-console, a copy on stderr. Thread-safe, because notifier workers log.
 #pragma once

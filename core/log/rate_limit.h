@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // At most one log line per period for a problem that can repeat at every
 // check (a plugin that always reports twice would otherwise write a line a
 // second): the first at once, then one per period telling how many were left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // IP addresses and prefixes as the config and the VRRP engine see them.
 // Pure value types: parsing and formatting only, no I/O.
 #pragma once

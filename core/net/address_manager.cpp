@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/address_manager.h"
 
 #include <linux/if_addr.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Adds and removes virtual IPs with rtnetlink (libnl-route-3): labels for
 // IPv4, no duplicate address detection for IPv6 (a VIP must be usable the
 // moment we become master).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Tells the segment where a VIP now lives: gratuitous ARP for IPv4 (an ARP
 // request to broadcast with sender = target = VIP, as keepalived sends) and
 // an unsolicited neighbour advertisement for IPv6 (to ff02::1, override set).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/interface_info.h"
 
 #include <netlink/cache.h>

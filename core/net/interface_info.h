@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What vigild needs to know about a local interface, read fresh from the
 // kernel each time: index, link state, hardware address, addresses.
 #pragma once

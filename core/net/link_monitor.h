@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Watches rtnetlink for link and address changes on the event loop and tells
 // its listener that something changed (it re-reads what it cares about), so
 // instances go to FAULT when their link goes down and come back when it returns.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Routes and policy rules as vigil installs them (an instance's `route` and
 // `rule`, [global] static_route and static_rule). Pure value types: the
 // config parses them (config/value_kinds.h), net/route_manager.h hands them

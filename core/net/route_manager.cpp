@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/route_manager.h"
 
 #include <linux/fib_rules.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Adds and removes routes and policy rules with rtnetlink (libnl-route-3),
 // with AddressManager's contract: adding what is there and removing what is
 // not both succeed. vigil's routes and rules carry a protocol of its own

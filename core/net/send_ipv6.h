@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Sending an IPv6 datagram from a chosen source address on a chosen
 // interface (IPV6_PKTINFO): VRRPv3 adverts and unsolicited NAs both need it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "net/vrrp_socket.h"
 
 #include "net/send_ipv6.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A raw IPPROTO_VRRP socket bound to one interface and family: multicast
 // membership (224.0.0.18 / ff02::12), TTL / hop limit 255, DSCP CS6 like
 // keepalived, our own multicast not looped back. Shared by every instance on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The notification event, and its JSON form (also the webhook body): the schema
 // is in docs/vigilctl.md, "The event" (tests/unit/event_schema_test.cpp keeps them equal).
 #pragma once

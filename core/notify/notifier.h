@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One [notifier] at run time: an ordered queue and a worker thread of its
 // own, so a slow or hung notifier delays nobody but itself. Deliveries that
 // fail are retried with backoff; every failure is logged and counted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The notification engine: builds an Event (with a sequence number) for each
 // instance and sync-group transition and hands it to the notifiers the
 // config routes it to ([instance]/[group] notify, [global] notify).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Every call from the host into a plugin's code goes through a CallGuard. It
 // does two things a plugin cannot be trusted to do itself:
 //  - it times the call: a callback on the event loop that runs long holds up

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The http_request host service's libcurl side: libcurl's multi socket
 // interface driven by libevent, so a thousand checks a second cost no thread
 // or process each. Built as http-engine.so and loaded by HttpClient at the

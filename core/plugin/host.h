@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The daemon's side of the plugin ABI: the vigil_host_api table, built on the
 // libevent loop. Trackers report through a vigil_tracker handle the tracking
 // engine owns.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The http_request host service: requests run on the event loop by the
 // libcurl engine (plugin/http_engine.h), which is loaded at the first
 // request, so that a config without HTTP users never maps libcurl.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The libcurl half of the http_request host service, in a module of its own
 // (http-engine.so, beside vigild-worker) that HttpClient dlopens at the first
 // request: a worker whose config has no HTTP user never maps libcurl and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "plugin/loaded_plugins_log.h"
 
 #include "log/logger.h"

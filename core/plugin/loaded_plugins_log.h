@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Says which plugin files vigild runs with: each loaded .so's path, plugin
 // name, version and types, logged once (at start, or at the reload that
 // loaded it) and again in the SIGUSR1 dump. A subsystem so that the lines go

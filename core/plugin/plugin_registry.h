@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Loads plugins (dlopen, RTLD_NOW | RTLD_LOCAL), checks their ABI, and keeps
 // the tracker and notifier types they register. vigild loads those its config
 // names (load_for), `vigild --keywords` every one (load_directories). Also turns each type's key

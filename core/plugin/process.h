@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Running plugin commands: as the script user, with a clean environment,
 // without a shell unless asked, in their own process group so a timeout
 // kills everything they started. Asynchronous (on the loop, for trackers)

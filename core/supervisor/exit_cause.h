@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A worker's end in words, for the log, status and the next worker's events.
 #pragma once
 

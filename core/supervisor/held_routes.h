@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Routes and rules to and from their fixed-size records in the shared state.
 // The worker stores; the supervisor loads what a dying worker (or a plugin
 // in it) may have scribbled on, so every load checks what it reads.

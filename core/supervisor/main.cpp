@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild: the supervisor's entry point. Options, `-t` (run by the worker
 // executable, which loads the plugins a check needs), detaching, the pid
 // file and logging; then the Supervisor runs the worker.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What `ps` shows for the supervisor: "vigild: supervisor" and its
 // arguments, written over the original argv (and, when that is too short,
 // the environment strings after it, whose contents move to the heap first).

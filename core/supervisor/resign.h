@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Resigning for a worker that can no longer do it itself: for every instance
 // it held as MASTER, a priority-0 advert (the backup takes over after its
 // skew time, not the master down interval) and the removal of the VIPs it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // When to start the next worker after one died (pure; tests drive the clock).
 // The first death restarts at once; a worker that dies within a minute of its
 // start is a crash loop: 1 s, then each wait twice the last, at most 30 s. A

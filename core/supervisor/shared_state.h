@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The memory a supervisor shares with its worker (a memfd the supervisor
 // creates and the worker inherits). It outlives the worker, so after the
 // worker died — crashed, killed, stalled — the supervisor still reads what it

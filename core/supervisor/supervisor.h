@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The supervisor: what `vigild` runs as. It starts the worker (the daemon
 // proper: loop, VRRP, plugins, Lua), relays its readiness to systemd and to
 // a detaching parent, forwards signals to it, and when the worker dies or its

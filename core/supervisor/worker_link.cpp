@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "supervisor/worker_link.h"
 
 #include <event2/event.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The worker's side of its link to the supervisor (core/supervisor/): it
 // proves its loop turns (a heartbeat in shared memory), publishes what it
 // holds as MASTER before it adds a VIP, records the plugin callback in

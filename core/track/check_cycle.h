@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Which check a polled tracker's report answers. The host asks for one result
 // per poll(); it does not trust the plugin to keep count. A report when no
 // check is waiting (a second one for the same poll) is a duplicate; one for a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "track/dropped_reports.h"
 
 #include "log/logger.h"

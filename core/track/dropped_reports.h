@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The reports a tracker's plugin sent that answered no check (check_cycle.h):
 // counted for status and metrics, and logged at warning with the tracker and
 // plugin, at most once a minute for each tracker and kind, saying how many

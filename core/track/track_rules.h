@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The tracking rules of docs/configuration.md as pure logic: rise/fall streaks, weights
 // (negative while DOWN, positive while UP, 0 = FAULT while DOWN), file
 // values × weight, clamping. No I/O, no clock.

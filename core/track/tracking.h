@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The tracking engine: runs every [tracker] (and the implicit interface
 // trackers of track_interface) through its plugin, applies rise/fall, and
 // pushes each instance's effective priority and fault to VRRP the moment a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One interface and family as VRRP sees it: the shared raw socket, its read
 // event on the loop, and dispatch of decoded adverts to instances by VRID.
 // Drops that happen before an instance is known are counted here.

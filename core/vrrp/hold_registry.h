@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // What an instance holds as MASTER, told to whoever must be able to resign for
 // it if this process dies (the supervisor; see core/supervisor/). The instance
 // calls holding() before it adds a VIP and released() after it removed them,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One configured VRRP instance at run time: the pure state machine wired to
 // the world — its timer on the event loop, adverts through its interface's
 // socket, VIPs through netlink, gratuitous ARP / unsolicited NA bursts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The VRRP advertisement on the wire: VRRPv2 (RFC 3768, with PASS auth) and
 // VRRPv3 (RFC 5798 / RFC 9568), IPv4 and IPv6. Pure encode/decode; every way a
 // received packet can be wrong is a DropReason the caller counts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // One virtual router's VRRP state machine (RFC 5798 §6.4, RFC 3768 for v2) as
 // pure logic: the caller supplies the time and the received adverts, and the
 // machine answers through Actions (send an advert, changed state) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "vrrp/static_routing.h"
 
 #include <net/if.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // [global] static_address, static_route and static_rule: held whatever the
 // VRRP state, as keepalived's static_ipaddress / static_routes /
 // static_rules. Added at start, brought in line with the config at each

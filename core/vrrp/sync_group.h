@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A sync group ([group NAME]): its instances are master together or not at
 // all, and a fault in one faults all. Pure logic over the members' machines.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The VRRP part of the daemon: builds an Instance per [instance], one
 // Endpoint (socket) per interface and family, sync groups, and the link
 // monitor that faults instances whose interface goes down, and [global]'s

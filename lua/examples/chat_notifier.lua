@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- Posts a one-line message per transition to a chat webhook (Slack- and
 -- Mattermost-style {"text": ...} bodies). notify() runs on the notifier's own
 -- thread; returning false, reason makes vigild retry with backoff.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- An nginx health check: UP when the page answers 200 and contains the
 -- expected text. The request runs on vigild's event loop: this script waits
 -- for it without blocking anything else.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- UP while something accepts TCP connections on host:port.
 --
 --   [tracker db]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What makes an HTTP answer a success for the http tracker: the status in
  * the ranges of its expect_status (as the host parsed them), the body
  * containing a text. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers shared by the built-in plugins' sources (compiled into each
  * plugin; nothing here is part of the SDK). */
 #ifndef VIGIL_PLUGIN_UTIL_H

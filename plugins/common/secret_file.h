@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading a secret (password, HMAC key) from a file that only its owner may
  * read: a group- or world-readable secret is refused, not used. */
 #ifndef VIGIL_SECRET_FILE_H

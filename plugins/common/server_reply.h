@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a server answered, for the failure messages of the notifiers that
  * speak to one (webhook, mail): quoted printable and bounded, so that an
  * operator reads the server's own words in the log. Pure: no I/O. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Renders notification templates: {time} {kind} {name} {state} {prev_state}
  * {priority} {host} {vips} {reason} {seq} (the config check refuses others). */
 #ifndef VIGIL_TEMPLATE_H

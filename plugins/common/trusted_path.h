@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Whether a file that decides what runs (an exec script, a Lua script) can
  * be changed by someone other than root or vigild's own user: whoever can
  * rewrite it, or swap a directory above it, runs code as the script user

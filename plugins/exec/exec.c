@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The exec tracker and notifier: keepalived's vrrp_script and notify
  * scripts. Commands run through the host (as script_user, clean
  * environment, no shell unless shell = yes, killed on timeout). */

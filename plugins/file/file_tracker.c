@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The file tracker: DOWN while a file exists (the classic maintenance "down"
  * file), UP while it exists, or the integer in it times the weight
  * (keepalived's track_file). inotify on the file's directory: a change is

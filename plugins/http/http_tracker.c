@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The http tracker (alias nginx): a request on the event loop through the
  * host's HTTP service (libcurl multi, no process or thread per check); UP
  * when the status is one of expect_status and the body holds expect_body.

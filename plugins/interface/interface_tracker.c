@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The interface tracker: UP while the link is up and has carrier. Listens
  * to rtnetlink link events, so a change is seen at once. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The log notifier: one line per event, to a file (appended, reopened each
  * time so logrotate needs no signal) or to syslog, from a template. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The mail notifier: one message per event over SMTP (libcurl): smtp:// with
  * STARTTLS (starttls = no | try | required) or smtps://, AUTH with username
  * and a private password_file, several recipients, templated subject and

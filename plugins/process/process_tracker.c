@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The process tracker: UP while between `min` and `max` processes match by
  * name (comm) or by a substring of their command line.
  *

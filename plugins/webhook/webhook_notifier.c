@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The webhook notifier: POSTs each event's JSON (docs/vigilctl.md) to a URL, with
  * extra headers and, given a secret_file, an X-Vigil-Signature header
  * "sha256=HEX" = HMAC-SHA256(secret, body). Runs on the notifier's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An example notifier: appends each event, as its JSON object, to a file,
  * one per line. deliver() runs on the notifier's own thread and may block.
  * It uses only what plugin ABI 1.1 offered (vigil_config_get, no key docs or

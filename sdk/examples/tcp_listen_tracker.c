@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* An example tracker: UP while some local socket listens on a TCP port.
  * Polled every interval; reads /proc/net/tcp and tcp6, so it never blocks.
  * Written for plugin ABI 1.2: its key has a description, and it reads the

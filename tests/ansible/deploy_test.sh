@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end test of the Ansible role (deploy/ansible) with Debian's ansible
 # against two real Debian hosts: one mmdebstrap root (this machine's release,
 # from its mirror, with python3, openssh-server, nginx and the Depends of the

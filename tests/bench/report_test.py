@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/report.py on synthetic benchmark results: the combined JSON, a chart
 per benchmark, the table in a copy of docs/performance.md (text outside the
 markers kept), and refusals of bad input."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """bench/soak's invariants (bench/soak_invariants.py) on synthetic event
 sequences: each rule fires when it should, and the same sequence a little
 quicker (the control) does not. Also: the chaos plan keeps a host healthy."""

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a running vigild maps: the plugins its config uses and no other, and
 // libcurl (and the Lua bridge) only with a user, read from /proc/PID/maps of
 // every vigild process (the supervisor and its worker) in a network namespace.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild as a user runs it: `-t`, flags, and the daemon's life cycle driven by
 // signals. Every wait is for a condition with a deadline.
 #include <gtest/gtest.h>

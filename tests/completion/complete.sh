@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Drives a bash completion script as bash would, without a terminal: the
 # words of a command line with the cursor at the end of the last one.
 # Usage: complete.sh SCRIPT COMMAND [WORD...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The bash completions of vigilctl and vigild (completions/), driven as bash
 # drives them (complete.sh): the commands and options are those the binaries'
 # own --help lists, files where an argument names one, and no names (and no

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """contrib/grafana/vigil.json asks only for what vigild exports.
 
 Every PromQL query of the dashboard (panel targets and template variables) is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The acceptance scenario: the active-active nginx pair, with real
 // nginx on each host and the operations host h3 running a real SMTP server
 // (aiosmtpd) and an HTTP receiver for the notifications. The config is

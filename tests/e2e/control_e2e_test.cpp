@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigilctl against running daemons in a lab: status (table and JSON),
 // maintenance that moves VIPs and survives a restart, reload with located
 // errors, the events stream, bad requests, and a second daemon refused.

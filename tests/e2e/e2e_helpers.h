@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Config snippets and waits shared by the end-to-end tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile traffic on the segment (issue #10): h1 is MASTER (priority 100), h2
 // BACKUP (90), h3 an attacker without a daemon that sends priority-255 VRRP
 // packets breaking one receive rule each, then thousands of random ones. The

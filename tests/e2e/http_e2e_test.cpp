@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The http/nginx tracker against real nginx servers in the lab's hosts.
 #include <sys/socket.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The seed deployment, imported: `vigilctl import-keepalived` turns each
 // host's keepalived.conf into a vigil.conf, and the two run the same pair
 // with the seed's own chkngx.sh and notify.sh against real nginx.

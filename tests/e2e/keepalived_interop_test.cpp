@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild and Debian's keepalived 2.2 in one virtual router, each in each
 // role, for VRRPv2 with PASS, VRRPv3 over IPv4 (keepalived's default
 // checksum) and VRRPv3 over IPv6: one master, and failover both ways.

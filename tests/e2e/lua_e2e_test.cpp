@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The shipped Lua examples end to end: nginx_check.lua moves a VIP when
 // nginx stops; chat_notifier.lua posts every transition.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The webhook and mail notifiers against real servers in the lab: a Python
 // HTTP receiver and Debian's aiosmtpd, both started by the test.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A misbehaving plugin (tests/plugins/faulty_plugin.c) against running
 // daemons: a tracker whose create() fails keeps its instance out of MASTER
 // and is shown DOWN with the plugin's message; the plugin file is logged and

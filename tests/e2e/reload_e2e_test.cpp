@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reload safety. A broken configuration, by SIGHUP or `vigilctl reload`, is
 // refused with its located error and the running one is kept: same instances,
 // states, VIPs, trackers still reporting. A reload that changes one of 100

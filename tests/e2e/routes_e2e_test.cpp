@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Routes and rules in the lab's kernels: an instance's `route` and `rule` are
 // on the master only and move with its VIP (a graceful stop, a killed
 // worker the supervisor resigns for, a keepalived peer with the same lines

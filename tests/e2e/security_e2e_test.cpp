@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The security checks of docs/security.md, each against a running vigild in a
 // lab: scripts as the script user with a clean environment and hostile event
 // fields passed verbatim; scripts anyone else could change refused; secrets

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Split brain and its heal. Two hosts on one bridge; h2's switch port is taken
 // off the bridge (its link and carrier stay up, so this is a partition, not a
 // fault): both become MASTER and both hold the VIP. The port back on the

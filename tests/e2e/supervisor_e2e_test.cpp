@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The supervisor: a worker that crashes, is killed or stalls is resigned for
 // (priority 0, VIPs removed) so the peer takes over within its skew time,
 // and the VIP is never on two hosts; a killed supervisor makes its worker

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Trackers and notifiers end to end: each tracker type alone moves the VIP
 // to the peer and back; notifier output is checked line by line.
 #include <pwd.h>

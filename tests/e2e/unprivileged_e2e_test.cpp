@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild as vigild-nonroot.service runs it: an unprivileged user holding only
 // the unit's AmbientCapabilities (read from the unit file), no new privileges.
 // VRRP, VIPs, GARP/NA and scripts must work with those alone; a script_user it

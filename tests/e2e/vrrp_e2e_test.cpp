@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigild hosts in a namespace lab: election, failover, handover, preemption,
 // IPv6, unicast, sync groups, link faults. VIP presence is what is asserted:
 // it is what a user's clients see.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: vigil.conf text through the INI layer and the whole loader
 // (every section, key and cross-check), as `vigild -t` and a reload see it.
 // Tracker and notifier sections are checked against the key declarations of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: the bytes a vigilctl client writes to the control socket.
 // They arrive in reads of varying size (the first input byte picks the size),
 // are cut into lines (take_lines), each parsed as a request, and requests

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: keepalived.conf text through the importer (vigilctl
 // import-keepalived). Includes resolve against an empty directory of its own;
 // an input whose include line names a path outside it (a '/' or '~'), or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a fuzz target's LLVMFuzzerTestOneInput over files, without libFuzzer:
 // the normal build replays every committed corpus and regression input this
 // way (ctest fuzz.replay_*). Arguments are files or directories (not recursive).

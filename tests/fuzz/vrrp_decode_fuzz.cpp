@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fuzz target: a VRRP advert as it arrives, from its IP header on (both
 // families; the destination in the header makes it multicast or unicast).
 // IPv4 goes through split_ipv4 as the raw socket delivers it; for IPv6 the

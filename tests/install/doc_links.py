@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks every relative link in the Markdown files under ROOT resolves to a file
 or directory under ROOT (links to other sites and in-page anchors are not checked).
 Prints each broken link with its file and line; exit 1 if there is any.

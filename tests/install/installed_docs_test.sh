@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs vigil into a scratch prefix and checks that every relative link in the
 # installed Markdown resolves among the installed files (tests/install/doc_links.py),
 # with a control: a doc linking to one not installed is caught.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs vigil into a scratch prefix, builds sdk/examples out of tree with
 # only pkg-config, and has the installed vigild (finding its built-in
 # plugins relative to itself) check and run a config that uses them.

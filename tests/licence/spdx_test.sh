@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every tracked source file carries SPDX-License-Identifier: Apache-2.0
 # (scripts/spdx --check names each one that does not), and scripts/spdx itself,
 # on a scratch repository: it finds exactly the sources, puts the line after a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Checks what ./scripts/package wrote into DIST: the contents of the four
 # packages, the conffile, Depends/Requires against the libraries the binaries
 # really link, the maintainer scripts, the man pages, and lintian.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # mmdebstrap customize hook for install_test.sh: ROOT is a fresh Debian root,
 # DIST holds the packages. Every check names what it saw when it fails.
 # Usage: install_checks.sh ROOT DIST

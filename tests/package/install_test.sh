@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the .debs from DIST into a fresh Debian root made by mmdebstrap
 # (this machine's release, from its mirror) and checks them there with
 # install_checks.sh: vigild -t, vigilctl --help, the users, the conffile, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A deliberately faulty tracker plugin, built against the SDK alone, for the
  * tests of what vigild does when a plugin misbehaves. Type `faulty`:
  *   crash_file = PATH   poll() dereferences NULL when PATH exists

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Purpose-built plugins for the loader tests; TEST_PLUGIN selects which:
  * 0 good (also built a second time as good_twin), 1 wrong_major,
  * 2 newer_minor, 3 no_entry, 5 bad_key, 6 alias_twin (type aliascheck,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A tracker (typedcheck) and a notifier (typednote) with a key of each
  * parsed kind, for the SDK 1.2 tests. create() refuses on purpose, with what
  * it saw through the getters as its message, so a test reads it back from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A deliberately buggy program for tests/sanitize/self_check.sh: proves that
 // a sanitizer report, in a process whose exit status nobody checks, reaches
 // the reports directory that fails ./scripts/test --sanitize.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Usage: collect_reports.sh REPORTS_DIR
 # Prints every sanitizer report in REPORTS_DIR and fails if there is any.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by ./scripts/test --sanitize and by tests/sanitize/self_check.sh:
 # sanitizer_env REPORTS_DIR exports the sanitizer options under which every
 # instrumented program (test binaries, and the vigild and vigilctl they start)

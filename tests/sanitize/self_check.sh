@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The control for ./scripts/test --sanitize: with the same options and the
 # same collection step, a deliberately buggy program (tests/sanitize/canary.cpp)
 # started in the background and never waited on for its status must leave a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Watches one address on the hosts of a Lab as the kernel reports it: a
 // NETLINK_ROUTE socket per host namespace, subscribed to address events, read
 // by a thread that stamps each change with CLOCK_MONOTONIC (the clock the

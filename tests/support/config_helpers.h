@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Loading config text in tests, with a fixed set of "existing" interfaces so
 // results do not depend on the machine.
 #pragma once

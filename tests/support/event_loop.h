@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A libevent loop for unit tests that drive the host on their own, made as
 // vigild makes its own (precise timer: libevent's default coarse clock ticks
 // in ~4 ms, so a 100 ms timer could fire at 98.7 ms by steady_clock).

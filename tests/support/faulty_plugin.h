@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The deliberately faulty tracker plugin (tests/plugins/faulty_plugin.c) for
 // unit tests that drive trackers through the real host.
 #pragma once

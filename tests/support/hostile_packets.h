@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Hostile VRRP packets for a router under test: one per receive rule (each
 // breaks exactly that rule of an otherwise well-formed priority-255 advert),
 // and a seeded random stream in which every packet breaks at least one rule.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A webhook receiver for the tests: records every POST as one JSON line
 (path, headers, body, whether the X-Vigil-Signature matches --secret).
 --fail-first N answers --fail-status (500) with --fail-body (none) to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A namespace lab: N hosts on one Ethernet segment (a bridge in its own
 // namespace, a veth per host interface), documentation addresses only.
 // vigild and keepalived run inside the hosts' namespaces; everything is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // The daemon's log sent to a file for the length of a test, to assert on the
 // lines it wrote; stderr again afterwards.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A network namespace that exists for one test and is removed on every exit
 // path. vigild runs only inside such namespaces, never on the machine's own
 // interfaces.

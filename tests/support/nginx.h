@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A real nginx (Debian's nginx-light) inside a lab host's namespace, on its
 // own loopback, with every path in the lab's directory.
 #pragma once

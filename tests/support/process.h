@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // Running vigild (or any program) from a test: capture its output, or keep it
 // running and wait for conditions with a deadline — never a bare sleep.
 #pragma once

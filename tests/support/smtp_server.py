@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """An SMTP server for the tests (Debian's python3-aiosmtpd): records every
 message as one JSON line (envelope and content). Optional AUTH (--user,
 --password), STARTTLS (--cert/--key; --require-tls refuses mail before it),

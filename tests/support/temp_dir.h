@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A scratch directory removed when the test ends, pass or fail.
 #pragma once
 

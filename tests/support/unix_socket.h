@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A client connection to a Unix stream socket (the control socket), for tests
 // that speak to it directly rather than through vigilctl.
 #pragma once

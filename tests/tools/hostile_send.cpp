@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_send: the attacker of the hostile-traffic test. Sends VRRP packets
 // from a lab host's interface to the VRRP multicast group, each built by
 // support/hostile_packets (one receive rule broken, a seeded random stream, or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The gratuitous ARP and unsolicited NA vigil sends when it becomes master,
 // byte for byte (keepalived's shapes: vrrp_arp.c, vrrp_ndisc.c).
 #include <gtest/gtest.h>

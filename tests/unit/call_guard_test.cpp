@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The call guard around every host-to-plugin call: the hook sees each call
 // begin and end, in pairs, with the plugin, callback and tracker/notifier
 // (also for the host's timer callbacks, attributed to whoever made the

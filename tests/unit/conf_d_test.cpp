@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // conf.d drop-ins: lexical order, merged sections, overrides, located errors.
 #include <sys/stat.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every class of config error, each asserted with its FILE:LINE, and the rule
 // that all of them are reported, not only the first.
 #include <gtest/gtest.h>

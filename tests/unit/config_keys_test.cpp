@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each key of docs/configuration.md parsed into the typed model, with its default.
 #include <gtest/gtest.h>
 

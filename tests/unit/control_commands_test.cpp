@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The command table (control/commands.h): vigilctl's arguments become the
 // request, the usage and the daemon's "unknown command" reply come from it,
 // the replies print as before, and docs/vigilctl.md documents exactly the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The control protocol's request side (control/request.h): framing, parsing,
 // maintenance's fields, and the reply line, as ControlServer uses them.
 #include <gtest/gtest.h>

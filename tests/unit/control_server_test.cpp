@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The control server's client lifetime, on a real Unix socket and the event
 // loop, without a daemon: a request whose handler broadcasts an event that
 // drops the requesting client itself (its unsent output over the cap).

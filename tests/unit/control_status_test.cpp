@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The status structs rendered both ways (control/status_json.h,
 // control/metrics_text.h): the JSON keeps the keys vigilctl, scripts and the
 // tests read, and the metrics say the same numbers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon shell without a network: reload as a function, options, pid file.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event JSON and its documentation (docs/vigilctl.md, "The event") name the
 // same keys, in the same order, with the same JSON types.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The file tracker reads the path on the event loop: whatever is there must
 // not block it.
 #include <gtest/gtest.h>

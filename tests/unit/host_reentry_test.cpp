@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The host calls a plugin may make from inside a callback of the host's
 // (docs/plugin-sdk.md, "Calls from inside a callback"), through the real host
 // on a real loop: freeing a timer, unwatching a watch, killing a process and

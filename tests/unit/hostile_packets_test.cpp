@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The hostile-traffic generator against the daemon's own receive path
 // (decode, VRID, check_for_instance): each rule-breaking packet is dropped
 // for exactly its reason, the seeded random stream is reproducible and never

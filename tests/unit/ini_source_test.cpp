@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The INI layer: comments, line numbers, and every syntax error reported.
 #include <gtest/gtest.h>
 

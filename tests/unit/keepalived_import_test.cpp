@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vigilctl import-keepalived: keepalived.conf in, vigil.conf out. Every
 // translation is loaded back through the real config loader, so a mapping
 // that produces an invalid vigil.conf fails here.

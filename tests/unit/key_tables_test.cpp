@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The key tables decide what a reload restarts. Every key of every core
 // section must come with a sample here (two values that differ), and a change
 // to it must restart exactly what its reload class says: a key added to a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real scripts through the Lua bridge plugin, on a real event loop with the
 // real host services (loopback only): every host function, yields inside
 // pcall, sandbox escapes, runaway loops and memory bombs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The notification engine with an in-test notifier type: ordering, the
 // events filter, retries with backoff, a hung notifier not delaying another.
 #include <gtest/gtest.h>

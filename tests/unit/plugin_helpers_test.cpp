@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pure parts of the network plugins: HTTP status/body matching,
 // notification templates and how failures quote the server's answer.
 #include <gtest/gtest.h>

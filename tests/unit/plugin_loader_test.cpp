@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The loader against purpose-built plugins: ABI checks, a missing entry
 // symbol, bad declarations, a plugin's keys driving the config check, one
 // type name from two files, and what is listed of each file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SDK 1.2 (tests/plugins/typed_plugin.c): a declared default reaches
 // create() when the section leaves its key out, the typed getters return the
 // host's parse, a plugin built for 1.1 loads and sees what it always saw, and

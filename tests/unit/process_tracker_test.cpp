@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The process tracker plugin driven directly (no VRRP, no network) through
 // the real host services on a libevent loop, in this test's own namespace.
 // In the initial network namespace it must use the proc connector: a new

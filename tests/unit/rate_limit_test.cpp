@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The log rate limit in injected time: the first line at once, then one per
 // period with the count of those left out.
 #include <gtest/gtest.h>

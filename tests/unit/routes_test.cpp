@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Routes and rules: their syntax (good lines and what is said of bad ones),
 // the loader's checks across lines, the netlink objects built from them, and
 // their records in the supervisor's shared state.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The supervisor's parts: the restart backoff, how a death is told, the
 // shared state the worker publishes its holds into (double-buffered), the
 // order an instance tells of a VIP (before adding it, after removing it),

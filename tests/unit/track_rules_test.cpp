@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tracking rules: rise/fall streaks, weights, file values, clamping; which
 // reports a polled tracker keeps.
 #include <gtest/gtest.h>

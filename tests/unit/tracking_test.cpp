@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tracking engine with the deliberately faulty plugin, through the real
 // host: a tracker whose create() fails is DOWN with the plugin's message and
 // counts against its instances like any DOWN tracker; duplicate and late

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check_trusted_path: which scripts vigil refuses to run (or load, for Lua)
 // because someone other than root or vigild's user could change them.
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // An Instance on a real interface for unit tests: a veth pair vt0/vt1 in a
 // network namespace of the test's own (unshare), the instance on vt0 with
 // VIP 192.0.2.251, and adverts fed to it as if heard. The event loop does not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Packets captured from keepalived 2.2.7 (tests/fixtures/vrrp, see its README):
 // we must decode each, and encode the same fields to the same bytes.
 #include <gtest/gtest.h>

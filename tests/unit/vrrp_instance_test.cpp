@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vrrp::Instance on a real interface (a veth, in a network namespace of the
 // test's own): what it does to its VIPs as its state changes. The event loop
 // does not run, so the instance hears nothing from the link monitor: as in the

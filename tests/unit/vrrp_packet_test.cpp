@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The VRRP codec: round trips for every version/family/checksum variant, and
 // one test per receive rule (each bad packet dropped with its reason).
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 // A simulated LAN for the VRRP state machine: virtual routers on several hosts
 // exchange adverts with a fixed latency, in simulated time. Lets tests check
 // every timer rule to the microsecond without a network or a clock.

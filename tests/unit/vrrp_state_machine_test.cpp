@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The VRRP state machine in simulated time: every timer rule checked to the
 // microsecond. Latency on the simulated LAN is 100 µs.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * vigil/plugin.h - the vigil plugin ABI (C99).
  *
