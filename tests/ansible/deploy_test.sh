@@ -58,10 +58,11 @@ debs=("$dist"/vigil_*.deb)
 [[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || { echo "FAIL: expected one vigil_*.deb in $dist" >&2; exit 1; }
 deb=${debs[0]}
 
+bootstrap= host_pids=()
 work=$(mktemp -d /tmp/vigil-ansible.XXXXXX)
 lab=vans$$
+trap '[[ -n $lint ]] && kill -TERM "$lint" 2>/dev/null; rm -f "$lint_log"; rm -rf "$work"' EXIT
 . "$repo/scripts/lab.sh"
-bootstrap= host_pids=()
 cleanup() {
   set +e
   [[ -n $lint ]] && { kill -TERM "$lint"; wait "$lint"; } 2>/dev/null
@@ -220,7 +221,7 @@ if grep -q 'RUNNING HANDLER' "$work/run3.log"; then show run3.log; fail "a handl
 [[ $(conf_sum 1) == "$sum1" && $(conf_sum 2) == "$sum2" ]] || fail "the refused config replaced vigil.conf"
 [[ $(daemon_pid 1) == "$pid1" && $(daemon_pid 2) == "$pid2" ]] || fail "vigild was restarted"
 settled || fail "the VIPs moved: .251 on '$(holders 192.0.2.251)', .252 on '$(holders 192.0.2.252)'"
-status_of 1 | grep -q 'VI_1.*MASTER' || fail "host1's vigild: $(status_of 1)"
+[[ $(status_of 1) == *VI_1*MASTER* ]] || fail "host1's vigild: $(status_of 1)"
 echo "ok: priority 300 failed validation on both hosts; same vigild, config and VIPs ($(elapsed))"
 
 # d. A valid change on host1 goes through the reload handler.
@@ -249,7 +250,7 @@ play run5.log --limit host2 -e vigil_config_source=keepalived || { show run5.log
 chroot "$work/host2" vigilctl import-keepalived /etc/keepalived/keepalived.conf 2>/dev/null | cmp -s - "$work/host2/etc/vigil/vigil.conf" ||
   fail "host2's vigil.conf is not the import of its keepalived.conf"
 [[ $(daemon_pid 2) == "$pid2" ]] || fail "host2's vigild was restarted, not reloaded"
-status_of 2 | grep -q chkngx || fail "host2's vigild does not run the imported tracker chkngx: $(status_of 2)"
+[[ $(status_of 2) == *chkngx* ]] || fail "host2's vigild does not run the imported tracker chkngx: $(status_of 2)"
 until_true 15 vip1_moved || fail "the VIPs moved off host2: .251 on '$(holders 192.0.2.251)', .252 on '$(holders 192.0.2.252)'"
 echo "ok: host2's keepalived.conf imported, validated and reloaded into the same vigild; both VIPs stay on host2 ($(elapsed))"
 echo "ok: $runs ansible-playbook runs; whole test $(elapsed)"

@@ -65,6 +65,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); print("up", 
   "$work/mute.sock" >"$work/mute.out" &
 listener=$!
 for _ in $(seq 50); do [[ -s $work/mute.out ]] && break; sleep 0.1; done
+[[ -s $work/mute.out ]] || { echo "FAIL: the mute listener never bound $work/mute.sock" >&2; failures=$((failures + 1)); }
 start=$SECONDS
 expect "a daemon that never answers: no names" "" vigilctl "$vigilctl" --socket "$work/mute.sock" maintenance on ""
 ((SECONDS - start <= 4)) || { echo "FAIL: the completion waited $((SECONDS - start)) s for a mute daemon" >&2; failures=$((failures + 1)); }

@@ -39,6 +39,12 @@ def analyse(expr):
     if m:  # a Grafana template query: label_values(SELECTOR, LABEL)
         text, label = m.group(1), m.group(2)
         grouping.add(label)
+    # instance is the scraped target (Prometheus sets it), never a VRRP
+    # instance (vrrp_instance): a matcher on it may only take the host variable.
+    for m in re.finditer(r'(?<![\w.])instance\s*(?:=~|!~|!=|=)\s*("(?:[^"\\]|\\.)*"|\'[^\']*\')', text):
+        if not re.fullmatch(r'["\']\$\{?host\}?["\']', m.group(1)):
+            raise ValueError(f"instance={m.group(1)}: instance is the scraped target, matched only with $host "
+                             "(a VRRP instance is vrrp_instance)")
     # Strings hold values, not names: blank them out before reading names (a
     # matcher's value such as "$host" or "MASTER" is no metric).
     text = STRING.sub('""', text)
@@ -159,7 +165,7 @@ def self_check():
     assert check(good, docs, code) == [], check(good, docs, code)
     for bad in ['rate(vigil_a_totl[5m])', 'vigil_b{trackr="x"}', 'sum by (instanse) (vigil_b)',
                 'label_values(vigil_c, tracker)', 'label_values(vigil_b, nme)', 'rate({reason="x"}[5m])',
-                'vigil_b + vigl_b']:
+                'vigil_b + vigl_b', 'vigil_a_total{instance="VI_1"}', 'vigil_b{instance=~"$vrrp_instance"}']:
         assert check([("bad", bad)], docs, code), f"not caught: {bad}"
     assert check(good, docs, code, scrape={"vigil_a_total": {"vrrp_instance", "reason"}}), "a name missing from the scrape"
     assert check(good[:1], docs, code, scrape={"vigil_a_total": {"vrrp_instance"}}), "a label missing from the samples"

@@ -47,7 +47,8 @@ has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" "usr
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
   usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf usr/share/doc/vigil/security.md \
   usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
-  usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua
+  usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua \
+  usr/share/vigil/grafana/vigil.json
 # nginx.so: the http type's alias, a link to http.so (vigild finds a type by its file name).
 for p in "${plugins[@]}" nginx; do has "$work/deb.list" "usr/lib/$triplet/vigil/plugins/$p.so"; done
 n=$(grep -c "^usr/lib/$triplet/vigil/plugins/.*\.so$" "$work/deb.list" || true)
@@ -151,7 +152,7 @@ has "$work/rpm.list" usr/sbin/vigild "usr/$rpm_lib/vigil/vigild-worker" "usr/$rp
   usr/lib/systemd/system/vigild.service usr/lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8 usr/share/man/man8/vigilctl.8 usr/share/man/man5/vigil.conf.5 \
   usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
-  usr/share/vigil/lua/tcp_port.lua
+  usr/share/vigil/lua/tcp_port.lua usr/share/vigil/grafana/vigil.json
 for p in "${plugins[@]}" nginx; do has "$work/rpm.list" "usr/$rpm_lib/vigil/plugins/$p.so"; done
 has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vigil-plugin.pc" \
   usr/share/doc/vigil-devel/examples/Makefile
