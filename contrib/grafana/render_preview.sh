@@ -7,14 +7,14 @@
 # every panel of the dashboard and draws it with matplotlib (a preview, not Grafana).
 #
 # A documentation asset, not part of the test suite. Needs root (namespaces), prometheus
-# and python3-matplotlib.
+# and python3-matplotlib; runs the binaries of the source tree's build/ unless told.
 #   usage: contrib/grafana/render_preview.sh [--vigild PATH] [--vigilctl PATH] [--out FILE]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-vigild=/work/main/build/core/vigild
-vigilctl=/work/main/build/vigilctl/vigilctl
+vigild=$root/build/core/vigild
+vigilctl=$root/build/vigilctl/vigilctl
 out=$root/docs/img/grafana-dashboard.png
 while (($#)); do
   case $1 in
