@@ -376,6 +376,18 @@ private:
         return "1";
     }
 
+    // A value that starts with ';' or '#' is a comment to vigil.conf: nothing
+    // would be written (the mail plugin's keys are not in the self-check).
+    bool writable_word(const Node& at, const std::string& word) {
+        if (word.find_first_of(";#") != 0) return true;
+        refuse(at, "'" + word + "' starts with ';' or '#', which vigil.conf reads as a comment");
+        return false;
+    }
+
+    void add_mail_to(const Node& at, const std::string& address) {
+        if (writable_word(at, address)) mail_to_.push_back(address);
+    }
+
     void global_defs(const Node& g) {
         for (const auto& n : g.children) {
             origin_ = origin_of(n);
@@ -384,12 +396,12 @@ private:
                 if (args(n, 1)) put(global_, "router_id = " + n.args[0]);
             } else if (k == "notification_email") {
                 for (const auto& c : n.children) {
-                    mail_to_.push_back(c.keyword);
-                    for (const auto& a : c.args) mail_to_.push_back(a);
+                    add_mail_to(c, c.keyword);
+                    for (const auto& a : c.args) add_mail_to(c, a);
                 }
-                for (const auto& a : n.args) mail_to_.push_back(a);
+                for (const auto& a : n.args) add_mail_to(n, a);
             } else if (k == "notification_email_from") {
-                if (args(n, 1)) mail_from_ = n.args[0];
+                if (args(n, 1) && writable_word(n, n.args[0])) mail_from_ = n.args[0];
             } else if (k == "smtp_server") {
                 if (n.args.empty() || n.args.size() > 2) {
                     refuse(n, "expected HOST [PORT]");
