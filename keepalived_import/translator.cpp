@@ -21,9 +21,12 @@ std::string join(const std::vector<std::string>& v, size_t from = 0, const char*
     return s;
 }
 
-// vigil.conf (inih) starts a comment at ";" or "#" after a blank and has no escape.
+// vigil.conf (inih) starts a comment at ";" or "#" after a blank (or as a
+// value's first character: "key = ;x" has no value) and has no escape.
 bool ini_safe(const std::string& value) {
-    return value.find(" ;") == std::string::npos && value.find(" #") == std::string::npos &&
+    for (unsigned char c : value)
+        if (c < 0x20 && c != '\t') return false;  // a CR or other control byte breaks the line
+    return value.find_first_of(";#") != 0 && value.find(" ;") == std::string::npos && value.find(" #") == std::string::npos &&
            value.find("\t;") == std::string::npos && value.find("\t#") == std::string::npos;
 }
 
@@ -376,11 +379,11 @@ private:
         return "1";
     }
 
-    // A value that starts with ';' or '#' is a comment to vigil.conf: nothing
-    // would be written (the mail plugin's keys are not in the self-check).
+    // A value vigil.conf cannot hold (ini_safe) is refused here: the mail
+    // plugin's keys are not in the self-check.
     bool writable_word(const Node& at, const std::string& word) {
-        if (word.find_first_of(";#") != 0) return true;
-        refuse(at, "'" + word + "' starts with ';' or '#', which vigil.conf reads as a comment");
+        if (ini_safe(word)) return true;
+        refuse(at, "'" + word + "' starts with ';' or '#' or holds a control byte, which vigil.conf cannot hold");
         return false;
     }
 
@@ -531,7 +534,7 @@ private:
             // file tracker takes the common keys, so they are kept.
         } else {
             if (!ini_safe(command)) {
-                refuse(s, "the script has ' ;' or ' #', which vigil.conf reads as a comment; put it in a file");
+                refuse(s, "the script has ' ;' or ' #' (or starts with one), which vigil.conf reads as a comment; put it in a file");
                 return;
             }
             put(t, "type = exec");
@@ -726,7 +729,7 @@ private:
             }
             if (n.args.size() == 3) refuse(n, "the group argument (scripts run with the user's own groups)");
             if (!ini_safe(command)) {
-                refuse(n, "the command has ' ;' or ' #', which vigil.conf reads as a comment; put it in a file");
+                refuse(n, "the command has ' ;' or ' #' (or starts with one), which vigil.conf reads as a comment; put it in a file");
                 return true;
             }
             bool generic = it == per_state.end();
