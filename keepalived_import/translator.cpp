@@ -476,6 +476,8 @@ private:
             "^\\s*\\[\\[?\\s+(!\\s+)?-[fe]\\s+(\\S+)\\s+\\]\\]?\\s*&&\\s*exit\\s+([01])\\s*\\|\\|\\s*exit\\s+([01])\\s*;?\\s*$");
         std::smatch m;
         if (!std::regex_match(script, m, re) || m[3] == m[4]) return false;
+        // The file tracker takes an absolute path; anything else stays a script.
+        if (m[2].str()[0] != '/' || !ini_safe(m[2].str())) return false;
         bool negated = m[1].matched;
         bool exists_fails = (m[3] == "1") != negated;
         path = m[2];
