@@ -124,6 +124,29 @@ struct GroupConfig {
     std::vector<NameRef> notify;
 };
 
+// [anycast NAME]: prefixes this host announces (through BIRD or FRR) while
+// every tracker in `track` is UP.
+enum class AnnounceMode { Address, Route };  // in the order of `announce`'s choices
+
+struct AnycastPrefix {
+    net::IpPrefix prefix;
+    Location where;
+};
+
+struct AnycastConfig {
+    std::string name;
+    Location where;
+    std::vector<AnycastPrefix> prefixes;
+    std::vector<NameRef> track;
+    AnnounceMode mode = AnnounceMode::Address;
+    std::string interface = "lo";  // address mode
+    uint32_t table = 0;            // route mode: a kernel table, 1-252
+    std::vector<NameRef> notify;   // resolved: [global] notify when unset; `notify =` opts out
+};
+// What the supervisor can withdraw for an anycast whose worker died.
+inline constexpr size_t kMaxAnycastAddresses = 255;
+inline constexpr size_t kMaxAnycastRoutes = kMaxInstanceRoutes;
+
 // Keys a tracker or notifier type declares for itself, in file order; the
 // plugin that implements the type reads them.
 struct Option {
@@ -173,11 +196,13 @@ struct Config {
     std::vector<GroupConfig> groups;
     std::vector<TrackerConfig> trackers;
     std::vector<NotifierConfig> notifiers;
+    std::vector<AnycastConfig> anycasts;
 
     const InstanceConfig* instance(std::string_view name) const;
     const GroupConfig* group(std::string_view name) const;
     const TrackerConfig* tracker(std::string_view name) const;
     const NotifierConfig* notifier(std::string_view name) const;
+    const AnycastConfig* anycast(std::string_view name) const;
 };
 
 // [global] stall_timeout, or its default: twice the smallest advert_int, and

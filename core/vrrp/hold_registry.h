@@ -20,8 +20,13 @@ struct HeldVip {
     net::IpPrefix prefix;
 };
 
+// An [anycast] section's hold has no advert to send: its addresses or
+// routes are only removed (which withdraws them from BGP).
+enum class HoldKind { Instance, Anycast };
+
 struct Hold {
-    std::string instance;
+    HoldKind kind = HoldKind::Instance;
+    std::string instance;  // an anycast's: "anycast NAME"
     std::string ifname;
     int ifindex = 0;
     net::Family family = net::Family::V4;
