@@ -28,6 +28,7 @@ struct Inputs {
     bool maintenance = false;
     bool stopping = false;
     bool removed = false;  // the section left the configuration
+    bool moving = false;   // its `announce` changed: withdrawn here, then announced at the new place
 };
 
 struct Decision {

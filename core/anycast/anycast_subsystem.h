@@ -32,9 +32,6 @@ public:
 
     void on_transition(AnycastSection::TransitionListener listener) { listener_ = std::move(listener); }
     void set_hold_registry(vrrp::HoldRegistry* holds) { holds_ = holds; }
-    // A restarted worker: its predecessor's prefixes were withdrawn by the
-    // supervisor; nothing to sweep.
-    void set_restarted() { swept_ = true; }
 
     // From the tracking engine: the trackers of section `name`, in `track` order.
     void set_health(const std::string& name, std::vector<TrackerView> trackers);

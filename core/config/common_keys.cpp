@@ -20,14 +20,16 @@ void apply_type(T& section, Value& v) {
 
 void apply_events(NotifierConfig& n, Value& v) {
     auto words = split_words(v.text());
-    if (words.empty()) v.error("needs at least one of master, backup, fault, stop");
+    if (words.empty()) v.error("needs at least one of master, backup, fault, stop, announced, withdrawn");
     unsigned mask = 0;
     for (const auto& w : words) {
         if (w == "master") mask |= kEventMaster;
         else if (w == "backup") mask |= kEventBackup;
         else if (w == "fault") mask |= kEventFault;
         else if (w == "stop") mask |= kEventStop;
-        else v.error("'" + w + "' is not one of master, backup, fault, stop");
+        else if (w == "announced") mask |= kEventAnnounced;
+        else if (w == "withdrawn") mask |= kEventWithdrawn;
+        else v.error("'" + w + "' is not one of master, backup, fault, stop, announced, withdrawn");
     }
     if (mask) n.events = mask;
 }
@@ -72,7 +74,8 @@ const KeyTable<NotifierConfig>& notifier_keys() {
     using N = NotifierConfig;
     static const KeyTable<N> table = {
         {"type", ValueKind::Text, Reload::Restart, "", "a notifier type", parsed_by<&N::type>(apply_type<N>), {}, kRequired},
-        {"events", ValueKind::EventList, Reload::Restart, "master backup fault stop", "the events delivered",
+        {"events", ValueKind::EventList, Reload::Restart, "master backup fault stop announced withdrawn",
+         "the events delivered (announced and withdrawn: [anycast] sections')",
          parsed_by<&N::events>(apply_events)},
         {"timeout", ValueKind::Duration, Reload::Restart, "10s", "per delivery", stored<&N::timeout>(), {1, 0}},
     };
@@ -94,7 +97,8 @@ std::vector<SectionKeywords> core_keywords() {
             {"instance", "instance", describe(instance_keys())},
             {"group", "group's instances", describe(group_keys())},
             {"tracker", "tracker", describe(tracker_keys())},
-            {"notifier", "notifier", describe(notifier_keys())}};
+            {"notifier", "notifier", describe(notifier_keys())},
+            {"anycast", "anycast section", describe(anycast_keys())}};
 }
 
 }  // namespace vigil::config

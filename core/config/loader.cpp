@@ -104,6 +104,7 @@ public:
         : c_(config), options_(options), diags_(diags) {}
 
     std::map<std::string, KeyLocations> instance_key_locations;
+    std::map<std::string, KeyLocations> anycast_key_locations;
     KeyLocations global_keys;
 
 
@@ -116,9 +117,10 @@ public:
         check_vip_clashes();
         check_routing();
         for (auto& group : c_.groups) check_group(group);
+        for (auto& anycast : c_.anycasts) check_anycast(anycast);
         for (const auto& ref : c_.global.notify) check_notifier_ref(ref);
-        if (c_.instances.empty())
-            diags_.warning({c_.files.front(), 0}, "no [instance] is configured; vigild would do nothing");
+        if (c_.instances.empty() && c_.anycasts.empty())
+            diags_.warning({c_.files.front(), 0}, "no [instance] or [anycast] is configured; vigild would do nothing");
         else
             check_unused_trackers();
     }
@@ -136,9 +138,11 @@ private:
         std::set<std::string, std::less<>> used;
         for (const auto& inst : c_.instances)
             for (const auto& ref : inst.track) used.insert(ref.name);
+        for (const auto& anycast : c_.anycasts)
+            for (const auto& ref : anycast.track) used.insert(ref.name);
         for (const auto& t : c_.trackers)
             if (!used.count(t.name))
-                diags_.warning(t.where, "[tracker " + t.name + "] is tracked by no instance; it runs, but affects no instance");
+                diags_.warning(t.where, "[tracker " + t.name + "] is tracked by no instance or anycast; it runs, but affects nothing");
     }
 
     void check_notifier_ref(const NameRef& ref) {
@@ -205,6 +209,55 @@ private:
                 if (!options_.interface_exists(ref.name))
                     diags_.warning(ref.where, "track_interface: " + ref.name + " does not exist on this machine");
         }
+    }
+
+    void check_anycast(AnycastConfig& a) {
+        auto& keys = anycast_key_locations[a.name];
+        // One maintenance list and one supervisor slot namespace serve both.
+        if (const auto* inst = c_.instance(a.name))
+            diags_.error(a.where, "[anycast " + a.name + "] has the name of [instance " + a.name + "] at " + inst->where.file + ":" +
+                                      std::to_string(inst->where.line) + " (vigilctl maintenance names either)");
+        for (const auto& ref : a.track)
+            if (!tracker_names_.count(ref.name)) diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");
+        if (a.track.empty())
+            diags_.warning(a.where, "[anycast " + a.name + "] tracks nothing: its prefixes are announced whenever vigild runs");
+        if (keys.count("notify")) {
+            for (const auto& ref : a.notify) check_notifier_ref(ref);
+        } else {
+            a.notify = c_.global.notify;
+        }
+        for (const auto& p : a.prefixes) {
+            size_t bits = p.prefix.address.size() * 8;
+            if (a.mode == AnnounceMode::Route) {
+                if (!host_bits_clear(p.prefix))
+                    diags_.error(p.where, "prefix: " + p.prefix.str() + " has host bits set; a route needs the network (" +
+                                              network_of(p.prefix).str() + "?)");
+            } else if (static_cast<size_t>(p.prefix.length) < bits) {
+                diags_.warning(p.where, "prefix: " + p.prefix.str() + " as an address on " + a.interface + " makes the whole /" +
+                                            std::to_string(p.prefix.length) + " local to this host; anycast prefixes are " +
+                                            "usually /" + std::to_string(bits) + " (or use announce = route TABLE)");
+            }
+        }
+        size_t limit = a.mode == AnnounceMode::Route ? kMaxAnycastRoutes : kMaxAnycastAddresses;
+        if (a.prefixes.size() > limit)
+            diags_.error(at(keys, "prefix", a.where), "prefix: more than " + std::to_string(limit) + " prefixes in one " +
+                                                          (a.mode == AnnounceMode::Route ? "route-mode " : "") +
+                                                          "anycast section (the supervisor could not withdraw them all)");
+        if (options_.interface_exists && a.mode == AnnounceMode::Address && !options_.interface_exists(a.interface))
+            diags_.warning(at(keys, "announce", a.where), "announce: " + a.interface + " does not exist on this machine");
+    }
+
+    static bool host_bits_clear(const net::IpPrefix& p) { return network_of(p) == p; }
+    static net::IpPrefix network_of(const net::IpPrefix& p) {
+        auto bytes = p.address.bytes();
+        for (size_t i = 0; i < p.address.size(); ++i) {
+            int keep = std::clamp(p.length - static_cast<int>(i) * 8, 0, 8);
+            bytes[i] &= static_cast<uint8_t>(0xff00 >> keep);
+        }
+        net::IpAddress a = p.address.family() == net::Family::V4
+                               ? net::IpAddress::v4(uint32_t(bytes[0]) << 24 | uint32_t(bytes[1]) << 16 | uint32_t(bytes[2]) << 8 | bytes[3])
+                               : net::IpAddress::v6(bytes.data());
+        return {a, p.length};
     }
 
     // VRRP tells virtual routers apart by (interface, family, vrid) alone.
@@ -315,6 +368,25 @@ private:
                 diags_.error(a.where, "static_address: " + a.prefix.address.str() + " is already " + it->second.first + " at " +
                                           place(it->second.second));
         }
+        // An anycast section removes its prefixes when it withdraws: one that
+        // is also a VIP, a static address or another section's would go too.
+        // In route mode a static address on lo is how the service keeps
+        // answering, so only the routes are claimed.
+        for (const auto& a : c_.anycasts)
+            for (const auto& p : a.prefixes) {
+                std::string owner = "a prefix of [anycast " + a.name + "]";
+                if (a.mode == AnnounceMode::Route) {
+                    uint32_t metric = p.prefix.address.family() == net::Family::V6 ? 1024 : 0;
+                    claim(routes, std::to_string(a.table) + " " + p.prefix.str() + " " + std::to_string(metric),
+                          p.prefix.str() + " table " + std::to_string(a.table), "route", "[anycast " + a.name + "]", p.where);
+                    continue;
+                }
+                auto [it, fresh] = addresses.emplace(key_of(VirtualIp{p.prefix, a.interface, "", p.where}, a.interface),
+                                                     std::make_pair(owner, p.where));
+                if (!fresh)
+                    diags_.error(p.where, "prefix: " + p.prefix.address.str() + " is already " + it->second.first + " at " +
+                                              place(it->second.second));
+            }
     }
 
     void check_group(GroupConfig& group) {
@@ -347,7 +419,7 @@ std::string hostname() {
 
 // Splits "[type name]" headers, refuses unknown types, and merges repeats.
 std::vector<Section> merge_sections(const std::vector<RawSection>& raw, Diagnostics& diags) {
-    static const std::set<std::string> kNamed = {"instance", "group", "tracker", "notifier"};
+    static const std::set<std::string> kNamed = {"instance", "group", "tracker", "notifier", "anycast"};
     std::vector<Section> merged;
     std::map<std::pair<std::string, std::string>, size_t> index;
     for (const auto& rs : raw) {
@@ -370,8 +442,8 @@ std::vector<Section> merge_sections(const std::vector<RawSection>& raw, Diagnost
             }
         } else {
             std::string msg = "unknown section [" + rs.header + "]";
-            auto hint = closest_word(type, {"global", "instance", "group", "tracker", "notifier"});
-            msg += hint.empty() ? " (sections: global, instance, group, tracker, notifier)" : " (did you mean [" + hint + "]?)";
+            auto hint = closest_word(type, {"global", "instance", "group", "tracker", "notifier", "anycast"});
+            msg += hint.empty() ? " (sections: global, instance, group, tracker, notifier, anycast)" : " (did you mean [" + hint + "]?)";
             diags.error(rs.where, msg);
             continue;
         }
@@ -426,6 +498,13 @@ LoadResult load_config_sections(const std::vector<RawSection>& raw, std::vector<
             NotifierConfig n;
             apply_typed(s, notifier_keys(), n, "notifier", *options.types, diags, secrets);
             c.notifiers.push_back(std::move(n));
+        } else if (s.type == "anycast") {
+            AnycastConfig a;
+            a.name = s.name;
+            a.where = s.where;
+            auto& keys = validator.anycast_key_locations[s.name] = apply_keys(s, anycast_keys(), a, diags, secrets);
+            check_required(s, anycast_keys(), keys, diags);
+            c.anycasts.push_back(std::move(a));
         }
     }
     validator.run();

@@ -177,7 +177,9 @@ enum Event : unsigned {
     kEventBackup = 1u << 1,
     kEventFault = 1u << 2,
     kEventStop = 1u << 3,
-    kAllEvents = kEventMaster | kEventBackup | kEventFault | kEventStop,
+    kEventAnnounced = 1u << 4,  // [anycast] sections
+    kEventWithdrawn = 1u << 5,
+    kAllEvents = kEventMaster | kEventBackup | kEventFault | kEventStop | kEventAnnounced | kEventWithdrawn,
 };
 
 struct NotifierConfig {

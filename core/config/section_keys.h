@@ -17,6 +17,7 @@ const KeyTable<GroupConfig>& group_keys();
 // The keys every [tracker] / [notifier] has; its type adds the rest.
 const KeyTable<TrackerConfig>& tracker_keys();
 const KeyTable<NotifierConfig>& notifier_keys();
+const KeyTable<AnycastConfig>& anycast_keys();
 
 // What decides, at a reload, whether a running instance, tracker or notifier
 // stays untouched: the values in force of its keys whose change restarts it
@@ -25,6 +26,7 @@ std::string restart_fingerprint(const InstanceConfig& instance);
 std::string restart_fingerprint(const GroupConfig& group);
 std::string restart_fingerprint(const TrackerConfig& tracker);
 std::string restart_fingerprint(const NotifierConfig& notifier);
+std::string restart_fingerprint(const AnycastConfig& anycast);
 
 // [global] keys whose value changed between two configs but that take effect
 // only when vigild restarts.

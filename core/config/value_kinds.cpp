@@ -84,6 +84,8 @@ const char* kind_name(ValueKind kind) {
         case ValueKind::UserName: return "user";
         case ValueKind::Route: return "route";
         case ValueKind::Rule: return "rule";
+        case ValueKind::Prefixes: return "prefixes";
+        case ValueKind::Announce: return "announce";
     }
     return "?";
 }

@@ -40,6 +40,8 @@ enum class ValueKind {
     UserName,
     Route,            // config/route_syntax.h
     Rule,             // config/route_syntax.h
+    Prefixes,         // ADDR[/LEN] ...
+    Announce,         // address IFACE | route TABLE
 };
 
 constexpr int kLastSdkKind = 12;

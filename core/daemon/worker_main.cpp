@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "anycast/anycast_subsystem.h"
 #include "config/keywords.h"
 #include "config_files/config_files.h"
 #include "control/control_api.h"
@@ -145,10 +146,26 @@ int main(int argc, char** argv) {
     // Notifiers first, so the first transitions (INIT -> BACKUP) find them.
     d.add_subsystem(std::move(notify));
     d.add_subsystem(std::move(vrrp));
+    // After VRRP, before tracking: at a stop the anycast sections withdraw
+    // (their WITHDRAWN events reach the notifiers) once tracking has stopped.
+    auto anycast = std::make_unique<anycast::AnycastSubsystem>();
+    auto* anycast_ptr = anycast.get();
+    if (link) anycast->set_hold_registry(link.get());
+    anycast->on_transition([notify_ptr](const anycast::AnycastSection& s, anycast::State from, anycast::State to) {
+        std::vector<std::string> prefixes;
+        for (const auto& p : s.config().prefixes) prefixes.push_back(p.prefix.str());
+        notify_ptr->anycast_changed(s.name(), anycast::state_name(from), anycast::state_name(to), prefixes, s.reason());
+    });
+    d.add_subsystem(std::move(anycast));
     auto tracking = std::make_unique<track::TrackingSubsystem>(
         d.loop(), registry, host, [vrrp_ptr](const std::string& instance, int priority, bool fault, const std::string& reason) {
             vrrp_ptr->set_tracking(instance, priority, fault, reason);
         });
+    tracking->set_health_target([anycast_ptr](const std::string& section, const std::vector<track::TrackerHealth>& trackers) {
+        std::vector<anycast::TrackerView> views;
+        for (const auto& t : trackers) views.push_back({t.name, t.up, t.checked, t.reason});
+        anycast_ptr->set_health(section, std::move(views));
+    });
     auto* tracking_ptr = tracking.get();
     d.add_subsystem(std::move(tracking));
 

@@ -11,9 +11,9 @@ namespace vigil::notify {
 
 struct Event {
     uint64_t seq = 0;
-    std::string kind;  // "instance" or "group"
+    std::string kind;  // "instance", "group" or "anycast"
     std::string name;
-    std::string state;       // MASTER BACKUP FAULT STOP
+    std::string state;       // MASTER BACKUP FAULT STOP; anycast: ANNOUNCED WITHDRAWN
     std::string prev_state;  // also INIT
     int priority = 0;
     std::vector<std::string> vips;

@@ -11,6 +11,8 @@ bool event_wanted(unsigned mask, const std::string& state) {
     if (state == "BACKUP") return mask & config::kEventBackup;
     if (state == "FAULT") return mask & config::kEventFault;
     if (state == "STOP") return mask & config::kEventStop;
+    if (state == "ANNOUNCED") return mask & config::kEventAnnounced;
+    if (state == "WITHDRAWN") return mask & config::kEventWithdrawn;
     return false;
 }
 

@@ -56,6 +56,7 @@ void NotifySubsystem::apply(const config::Config& config) {
         instance_routes_[inst.name] = config::names_of(inst.notify);
         for (const auto& v : inst.vips) instance_vips_[inst.name].push_back(v.prefix.address.str());
     }
+    for (const auto& a : config.anycasts) anycast_routes_[a.name] = config::names_of(a.notify);
     for (const auto& g : config.groups) {
         group_routes_[g.name] = config::names_of(g.notify);
         members_[g.name] = config::names_of(g.instances);
@@ -106,6 +107,19 @@ void NotifySubsystem::instance_changed(const std::string& instance, const std::s
     ge.reason = "all members are " + to;
     last = to;
     publish(ge, group_routes_[group]);
+}
+
+void NotifySubsystem::anycast_changed(const std::string& section, const std::string& from, const std::string& to,
+                                      const std::vector<std::string>& prefixes, const std::string& reason) {
+    Event e;
+    e.kind = "anycast";
+    e.name = section;
+    e.state = to;
+    e.prev_state = from;
+    e.priority = 0;  // an anycast section has none
+    e.vips = prefixes;
+    e.reason = reason;
+    publish(e, anycast_routes_[section]);
 }
 
 void NotifySubsystem::stop() {

@@ -33,6 +33,10 @@ public:
     void instance_changed(const std::string& instance, const std::string& from, const std::string& to, int priority,
                           const std::vector<std::string>& vips, const std::string& reason);
 
+    // From the anycast subsystem, on the loop thread.
+    void anycast_changed(const std::string& section, const std::string& from, const std::string& to,
+                         const std::vector<std::string>& prefixes, const std::string& reason);
+
     const Notifier* notifier(const std::string& name) const;
     std::vector<const Notifier*> notifiers() const;
     // Every event built (vigilctl events), on the loop thread.
@@ -47,6 +51,8 @@ private:
     std::map<std::string, std::unique_ptr<Notifier>> notifiers_;
     config::Fingerprints fingerprints_;  // of the notifiers running
     std::map<std::string, std::vector<std::string>> instance_routes_, group_routes_;
+    // Kept for sections a reload removed: their WITHDRAWN comes after this apply.
+    std::map<std::string, std::vector<std::string>> anycast_routes_;
     std::map<std::string, std::string> group_of_;  // instance -> group
     std::map<std::string, std::vector<std::string>> members_;
     std::map<std::string, std::string> instance_state_, group_state_;

@@ -34,6 +34,10 @@ public:
     void force_down(const std::string& reason);
 
     bool up() const { return up_; }
+    // A result has confirmed the state (or it was carried over a reload from
+    // a checked tracker): not the initial guess. Anycast waits for this.
+    bool checked() const { return explained_ || carried_; }
+    void set_carried() { carried_ = true; }
     const std::string& reason() const { return reason_; }
     const std::string& last_reason() const { return last_reason_; }
     std::optional<int64_t> value() const { return value_; }
@@ -46,6 +50,7 @@ private:
     bool last_ok_ = true;
     std::string reason_;  // why it is in its current state
     bool explained_ = false;  // reason_ comes from a result, not the initial state
+    bool carried_ = false;
     std::string last_reason_;
     std::optional<int64_t> value_;
 };

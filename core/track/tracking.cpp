@@ -3,6 +3,8 @@
 
 #include <event2/event.h>
 
+#include <algorithm>
+
 
 #include "config/section_keys.h"
 #include "log/logger.h"
@@ -124,7 +126,11 @@ void TrackerRuntime::record(const vigil_result& r) {
     Result result{r.ok != 0, r.reason ? r.reason : "", std::nullopt};
     if (r.has_value) result.value = r.value;
     bool was_up = state_.up();
-    if (!state_.apply(result)) return;
+    bool was_checked = state_.checked();
+    if (!state_.apply(result)) {
+        if (!was_checked && state_.checked() && on_confirmed_) on_confirmed_(*this);
+        return;
+    }
     if (state_.up() != was_up)
         VLOG_NOTICE("tracker %s: %s -> %s (%s)", config_.name.c_str(), was_up ? "UP" : "DOWN", state_.up() ? "UP" : "DOWN",
                     state_.reason().c_str());
@@ -172,8 +178,10 @@ void TrackingSubsystem::apply(const config::Config& config) {
     // One that could not start is tried again.
     auto plan = config::plan_reload(fingerprints_, wanted_fingerprints, [this](const std::string& name) { return trackers_[name]->running(); });
     std::map<std::string, bool> was_up;  // of the running trackers a changed config restarts
+    std::set<std::string> was_checked;
     for (const auto& name : plan.stop) {
         if (trackers_[name]->running()) was_up[name] = trackers_[name]->state().up();
+        if (trackers_[name]->running() && trackers_[name]->state().checked()) was_checked.insert(name);
         fingerprints_.erase(name);
         trackers_.erase(name);
     }
@@ -183,6 +191,7 @@ void TrackingSubsystem::apply(const config::Config& config) {
         auto carried = was_up.count(name) ? std::optional<bool>(was_up[name]) : std::nullopt;
         auto rt = std::make_unique<TrackerRuntime>(cfg, type, host_.api(), base_, [this](TrackerRuntime& t) { on_change(t); },
                                                    carried);
+        if (was_checked.count(name)) rt->carry_checked();
         // Fail closed: a tracker that cannot check is DOWN, and counts
         // against its instances like any other (weight 0: FAULT).
         if (auto problem = rt->start(); !problem.empty())
@@ -192,6 +201,32 @@ void TrackingSubsystem::apply(const config::Config& config) {
         trackers_[name] = std::move(rt);
     }
     for (const auto& [inst, b] : bindings_) push(inst);
+    anycast_trackers_.clear();
+    for (const auto& a : config.anycasts) {
+        auto& names = anycast_trackers_[a.name];
+        for (const auto& ref : a.track) names.push_back(ref.name);
+    }
+    for (const auto& [name, t] : trackers_)
+        t->on_first_confirmation([this](TrackerRuntime& r) { push_health_of(r.config().name); });
+    for (const auto& [anycast, names] : anycast_trackers_) push_health(anycast);
+}
+
+void TrackingSubsystem::push_health(const std::string& anycast) {
+    if (!health_target_) return;
+    std::vector<TrackerHealth> out;
+    for (const auto& name : anycast_trackers_[anycast]) {
+        auto it = trackers_.find(name);
+        if (it == trackers_.end()) continue;
+        const auto& s = it->second->state();
+        out.push_back({name, s.up(), s.checked(), s.reason()});
+    }
+    health_target_(anycast, out);
+}
+
+void TrackingSubsystem::push_health_of(const std::string& tracker) {
+    if (stopping_) return;
+    for (const auto& [anycast, names] : anycast_trackers_)
+        if (std::find(names.begin(), names.end(), tracker) != names.end()) push_health(anycast);
 }
 
 void TrackingSubsystem::on_change(TrackerRuntime& t) {
@@ -202,6 +237,7 @@ void TrackingSubsystem::on_change(TrackerRuntime& t) {
                 push(inst);
                 break;
             }
+    push_health_of(t.config().name);
 }
 
 void TrackingSubsystem::push(const std::string& instance) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,15 @@ namespace vigil::track {
 
 // Where effective priorities go (the daemon wires it to the VRRP subsystem).
 using PriorityTarget = std::function<void(const std::string& instance, int priority, bool fault, const std::string& reason)>;
+
+// Where the states of an [anycast] section's trackers go (the anycast subsystem).
+struct TrackerHealth {
+    std::string name;
+    bool up = false;
+    bool checked = false;
+    std::string reason;
+};
+using HealthTarget = std::function<void(const std::string& anycast, const std::vector<TrackerHealth>& trackers)>;
 
 // One tracker at run time: the plugin's state, its poll and timeout timers,
 // the rise/fall state the reports feed, and the reports it dropped.
@@ -52,6 +62,11 @@ public:
     const config::TrackerConfig& config() const { return config_; }
     const char* plugin() const { return plugin_; }
     const TrackState& state() const { return state_; }
+    // The first result that confirms the initial state changes nothing for
+    // VRRP but is what an anycast section waits for.
+    void on_first_confirmation(std::function<void(TrackerRuntime&)> cb) { on_confirmed_ = std::move(cb); }
+    // The runtime this one replaces had been checked: so is its carried state.
+    void carry_checked() { state_.set_carried(); }
     int64_t last_latency_us() const { return last_latency_us_; }
     uint64_t checks() const { return checks_; }
     const DroppedReports& dropped() const { return dropped_; }
@@ -72,6 +87,7 @@ private:
     plugin::CallOwner owner_;  // every call into the plugin is guarded as this tracker's
     const vigil_host_api* host_;
     std::function<void(TrackerRuntime&)> on_change_;
+    std::function<void(TrackerRuntime&)> on_confirmed_;
     vigil_tracker handle_;
     void* plugin_state_ = nullptr;
     event* poll_timer_ = nullptr;
@@ -98,6 +114,9 @@ public:
     const TrackerRuntime* tracker(const std::string& name) const;
     std::vector<const TrackerRuntime*> trackers() const;
 
+    // The [anycast] sections' trackers go here (set before the first apply).
+    void set_health_target(HealthTarget target) { health_target_ = std::move(target); }
+
 private:
     struct Binding {
         std::string tracker;  // runtime key
@@ -106,6 +125,8 @@ private:
     };
     void on_change(TrackerRuntime& t);
     void push(const std::string& instance);
+    void push_health(const std::string& anycast);
+    void push_health_of(const std::string& tracker);
 
     event_base* base_;
     const plugin::PluginRegistry& registry_;
@@ -115,6 +136,8 @@ private:
     config::Fingerprints fingerprints_;  // of the trackers running
     std::map<std::string, std::vector<Binding>> bindings_;  // by instance
     std::map<std::string, int> base_priority_;
+    HealthTarget health_target_;
+    std::map<std::string, std::vector<std::string>> anycast_trackers_;  // by anycast section
     bool stopping_ = false;
 };
 

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "anycast/anycast_section.h"
+
+#include <algorithm>
+
+#include "log/logger.h"
+#include "net/interface_info.h"
+
+namespace vigil::anycast {
+namespace {
+
+// The route a route-mode section adds: on lo, so that it needs no gateway
+// (BIRD and FRR announce it with this host's address as next hop), in its
+// own table, so that it changes nothing in this host's forwarding.
+net::Route route_for(const net::IpPrefix& prefix, uint32_t table) {
+    net::Route r;
+    r.type = net::RouteType::Unicast;
+    r.dest = prefix;
+    r.dev = "lo";
+    r.table = table;
+    return r;
+}
+
+}  // namespace
+
+AnycastSection::AnycastSection(config::AnycastConfig config, net::AddressManager& addresses, net::RouteManager& routes,
+                               vrrp::HoldRegistry* holds, TransitionListener listener)
+    : config_(std::move(config)), addresses_(addresses), routes_(routes), holds_(holds), listener_(std::move(listener)) {
+    for (const auto& p : config_.prefixes) prefixes_.push_back({p.prefix, false, ""});
+}
+
+std::string AnycastSection::hold_name(const std::string& section) { return "anycast " + section; }
+
+std::string AnycastSection::announce_text() const {
+    return config_.mode == config::AnnounceMode::Route ? "route " + std::to_string(config_.table) : "address " + config_.interface;
+}
+
+void AnycastSection::sweep() {
+    if (config_.mode == config::AnnounceMode::Route) {
+        // Only routes of vigil's protocol are removed: an equal route someone
+        // else added stays.
+        for (const auto& p : prefixes_) routes_.remove(route_for(p.prefix, config_.table));
+        return;
+    }
+    auto info = net::read_interface(config_.interface);
+    if (info.index == 0) return;
+    for (const auto& p : prefixes_) {
+        if (!info.has(p.prefix.address)) continue;
+        VLOG_NOTICE("anycast %s: removing %s left on %s by an earlier run", name().c_str(), p.prefix.str().c_str(),
+                    config_.interface.c_str());
+        if (auto problem = addresses_.remove(info.index, p.prefix); !problem.empty())
+            VLOG_ERROR("anycast %s: cannot remove %s: %s", name().c_str(), p.prefix.str().c_str(), problem.c_str());
+    }
+}
+
+void AnycastSection::update(const Inputs& in) {
+    inputs_ = in;
+    auto decision = decide(in);
+    State want = decision.announce ? State::Announced : State::Withdrawn;
+    decision_ = decision;
+    if (want == state_) {
+        // Still announced: retry what the kernel refused before.
+        if (want == State::Announced) announce_all();
+        return;
+    }
+    if (want == State::Announced) announce_all();
+    else withdraw_all();
+    State from = state_;
+    state_ = want;
+    ++transitions_;
+    VLOG_NOTICE("anycast %s: %s -> %s (%s)", name().c_str(), state_name(from), state_name(want), decision_.reason.c_str());
+    if (listener_) listener_(*this, from, want);
+}
+
+void AnycastSection::reconfigure(config::AnycastConfig config, const Inputs& in) {
+    std::vector<PrefixState> kept;
+    for (auto& p : prefixes_) {
+        bool stays = std::any_of(config.prefixes.begin(), config.prefixes.end(),
+                                 [&](const config::AnycastPrefix& c) { return c.prefix == p.prefix; });
+        if (stays) kept.push_back(p);
+        else if (p.announced) remove(p);
+    }
+    for (const auto& c : config.prefixes) {
+        bool known = std::any_of(kept.begin(), kept.end(), [&](const PrefixState& p) { return p.prefix == c.prefix; });
+        if (!known) kept.push_back({c.prefix, false, ""});
+    }
+    // In the order of the new config.
+    std::vector<PrefixState> ordered;
+    for (const auto& c : config.prefixes)
+        for (const auto& p : kept)
+            if (p.prefix == c.prefix) ordered.push_back(p);
+    prefixes_ = std::move(ordered);
+    config_ = std::move(config);
+    // The dropped prefixes are gone from the kernel: the hold may shrink.
+    if (state_ == State::Announced) publish_hold();
+    update(in);
+}
+
+void AnycastSection::announce_all() {
+    bool missing = std::any_of(prefixes_.begin(), prefixes_.end(), [](const PrefixState& p) { return !p.announced; });
+    if (!missing) return;
+    // The supervisor learns of a prefix before the kernel has it: if this
+    // process dies at any point after, the supervisor withdraws it.
+    publish_hold();
+    for (auto& p : prefixes_)
+        if (!p.announced) add(p);
+}
+
+void AnycastSection::withdraw_all() {
+    for (auto& p : prefixes_)
+        if (p.announced || !p.problem.empty()) remove(p);
+    if (holds_) holds_->released(hold_name(name()));
+}
+
+bool AnycastSection::add(PrefixState& p) {
+    std::string problem;
+    if (config_.mode == config::AnnounceMode::Route) {
+        problem = routes_.add(route_for(p.prefix, config_.table));
+    } else {
+        auto info = net::read_interface(config_.interface);
+        problem = info.index == 0 ? config_.interface + " does not exist" : addresses_.add(info.index, p.prefix, "");
+    }
+    if (!problem.empty()) {
+        if (problem != p.problem)
+            VLOG_ERROR("anycast %s: cannot announce %s (%s): %s", name().c_str(), p.prefix.str().c_str(), announce_text().c_str(),
+                       problem.c_str());
+        ++announce_failures_;
+        p.problem = problem;
+        return false;
+    }
+    p.announced = true;
+    p.problem.clear();
+    return true;
+}
+
+bool AnycastSection::remove(PrefixState& p) {
+    std::string problem;
+    if (config_.mode == config::AnnounceMode::Route) {
+        problem = routes_.remove(route_for(p.prefix, config_.table));
+    } else {
+        auto info = net::read_interface(config_.interface);
+        // Gone with its interface: nothing left to announce it.
+        if (info.index != 0) problem = addresses_.remove(info.index, p.prefix);
+    }
+    p.announced = false;
+    if (!problem.empty()) {
+        VLOG_ERROR("anycast %s: cannot withdraw %s (%s): %s", name().c_str(), p.prefix.str().c_str(), announce_text().c_str(),
+                   problem.c_str());
+        ++announce_failures_;
+        p.problem = problem;
+        return false;
+    }
+    p.problem.clear();
+    return true;
+}
+
+void AnycastSection::publish_hold() {
+    if (!holds_) return;
+    vrrp::Hold hold;
+    hold.kind = vrrp::HoldKind::Anycast;
+    hold.instance = hold_name(name());
+    if (config_.mode == config::AnnounceMode::Route) {
+        for (const auto& p : prefixes_) hold.routes.push_back(route_for(p.prefix, config_.table));
+    } else {
+        auto info = net::read_interface(config_.interface);
+        hold.ifname = config_.interface;
+        hold.ifindex = info.index;
+        hold.family = prefixes_.empty() ? net::Family::V4 : prefixes_.front().prefix.address.family();
+        for (const auto& p : prefixes_) hold.vips.push_back({info.index, p.prefix});
+    }
+    holds_->holding(hold);
+}
+
+}  // namespace vigil::anycast
