@@ -73,7 +73,9 @@ std::vector<Resignation> Resigner::resign(const SharedState& shared, std::set<st
         const auto& h = shared.held[slot].buffer[current - 1];
         Resignation r;
         r.instance = text(h.name);
-        r.owner = h.owner;
+        r.anycast = h.kind == kHeldAnycast;
+        r.owner = h.owner && !r.anycast;
+        if (r.anycast) r.prefixes = static_cast<int>(clamped(h.vip_count, kMaxHeldVips) + clamped(h.route_count, kMaxHeldRoutes));
         // Rules and routes first (a route may use a VIP as its source), as
         // the worker removes them.
         for (size_t i = 0; i < clamped(h.rule_count, kMaxHeldRules); ++i) {
@@ -103,7 +105,8 @@ std::vector<Resignation> Resigner::resign(const SharedState& shared, std::set<st
         if (!done.insert(std::to_string(slot) + " " + r.instance).second) continue;
         // An owner's addresses stay (they are its own): a peer taking over
         // would hold them too. The next worker reclaims the role at once.
-        if (!h.owner) send_resign(h, r);
+        // An anycast has no peer to tell: removing its prefixes withdrew them.
+        if (!r.owner && !r.anycast) send_resign(h, r);
         out.push_back(std::move(r));
     }
     return out;

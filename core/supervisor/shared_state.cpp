@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <new>
+#include <string_view>
 
 namespace vigil::supervisor {
 
@@ -42,6 +44,26 @@ SharedState* map_shared_state(int fd) {
         return nullptr;
     }
     return state;
+}
+
+void record_resigned(RestartRecord& record, const std::set<std::string>& done) {
+    // Comma-separated: names have no comma, and an anycast's has a space.
+    std::string list;
+    for (const auto& key : done) list += (list.empty() ? "" : ",") + key.substr(key.find(' ') + 1);
+    copy_text(record.resigned, list.c_str());
+}
+
+ResignedHolds resigned_holds(const RestartRecord& record) {
+    ResignedHolds out;
+    std::string_view list(record.resigned, strnlen(record.resigned, sizeof record.resigned));
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto entry = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        if (entry.empty()) continue;
+        (entry.starts_with("anycast ") ? out.anycasts : out.instances).emplace_back(entry);
+    }
+    return out;
 }
 
 }  // namespace vigil::supervisor

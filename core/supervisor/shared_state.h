@@ -16,12 +16,16 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace vigil::supervisor {
 
 inline constexpr uint32_t kSharedMagic = 0x56474c31;  // "VGL1"
-inline constexpr uint32_t kSharedVersion = 3;
-inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER at once
+// 4: a held slot says what it holds (`kind`: an instance or an [anycast]).
+inline constexpr uint32_t kSharedVersion = 4;
+inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER (and anycast sections announced) at once
 inline constexpr size_t kMaxHeldVips = 255;        // the advert's address count is 8 bits
 inline constexpr size_t kMaxDestinations = 64;     // unicast peers of one instance
 inline constexpr size_t kMaxThreadCalls = 64;      // notifier threads whose calls are recorded
@@ -68,8 +72,13 @@ struct SharedRule {
     uint8_t to[16];
 };
 
+// HeldInstance::kind. Any other value is read as an instance: what a slot
+// meant before anycast sections had one.
+inline constexpr uint8_t kHeldInstance = 0;
+inline constexpr uint8_t kHeldAnycast = 1;  // addresses or routes to remove, no advert to send
+
 struct HeldInstance {
-    char name[72];  // instance names have up to 64 characters
+    char name[72];  // instance names have up to 64 characters; an anycast's is "anycast NAME"
     char ifname[16];
     int32_t ifindex;
     uint8_t family;  // 4 or 6
@@ -79,6 +88,7 @@ struct HeldInstance {
     uint8_t vrid;
     uint8_t owner;  // priority 255: the addresses are its own, nothing to hand over
     uint8_t auth_type;
+    uint8_t kind;  // kHeldInstance or kHeldAnycast (the padding byte before interval_cs)
     uint16_t interval_cs;
     uint8_t auth_data[8];
     uint8_t src[16];
@@ -93,6 +103,9 @@ struct HeldInstance {
     SharedRoute routes[kMaxHeldRoutes];
     SharedRule rules[kMaxHeldRules];
 };
+
+// `kind` took a padding byte: the slots (and the memfd) kept their size.
+static_assert(offsetof(HeldInstance, kind) == 99 && offsetof(HeldInstance, interval_cs) == 100);
 
 struct HeldSlot {
     HeldInstance buffer[2];
@@ -112,7 +125,8 @@ struct RestartRecord {
     uint32_t by_signal, by_exit, by_stall;
     int64_t last_time_ms;  // Unix time
     char last_cause[512];
-    // Space-separated names of the instances the supervisor resigned for.
+    // The holds the supervisor resigned for, comma-separated: instance names
+    // and, for [anycast] sections, "anycast NAME" (names have no comma or space).
     char resigned[2048];
 };
 
@@ -141,6 +155,17 @@ static_assert(std::atomic<int64_t>::is_always_lock_free && std::atomic<uint32_t>
 SharedState* create_shared_state(int& fd);
 // Maps the worker's inherited fd; nullptr when it is not a SharedState.
 SharedState* map_shared_state(int fd);
+
+// RestartRecord::resigned: written by the supervisor from the holds it
+// resigned for (the Resigner's "SLOT NAME" keys), read by the next worker for
+// its note. Told apart by name: an instance name has no space, an anycast's
+// hold name is "anycast NAME".
+void record_resigned(RestartRecord& record, const std::set<std::string>& done);
+struct ResignedHolds {
+    std::vector<std::string> instances;  // "VI_1"
+    std::vector<std::string> anycasts;   // "anycast web"
+};
+ResignedHolds resigned_holds(const RestartRecord& record);
 
 // Copies a C string into a fixed field, always terminated.
 template <size_t N>

@@ -230,7 +230,10 @@ void Supervisor::check_stall(Clock::time_point now) {
 
 void Supervisor::resign(const char* when) {
     for (const auto& r : resigner_.resign(*shared_, resigned_)) {
-        if (r.owner)
+        if (r.anycast)
+            VLOG_NOTICE("supervisor: withdrew %s (%d prefix%s) for the %s worker: %d address(es) and %d route(s) removed, no advert",
+                        r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", when, r.vips_removed, r.routes_removed);
+        else if (r.owner)
             VLOG_NOTICE("supervisor: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
                         r.instance.c_str(), r.routes_removed);
         else
@@ -357,10 +360,8 @@ void Supervisor::record_death(DeathKind kind, const std::string& cause) {
         case DeathKind::Stall: ++r.by_stall; break;
     }
     r.last_time_ms = unix_ms();
-    std::string resigned;
-    for (const auto& key : resigned_) resigned += (resigned.empty() ? "" : " ") + key.substr(key.find(' ') + 1);  // "SLOT NAME"
     copy_text(r.last_cause, cause.c_str());
-    copy_text(r.resigned, resigned.c_str());
+    record_resigned(r, resigned_);
 }
 
 }  // namespace vigil::supervisor

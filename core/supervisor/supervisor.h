@@ -3,7 +3,8 @@
 // proper: loop, VRRP, plugins, Lua), relays its readiness to systemd and to
 // a detaching parent, forwards signals to it, and when the worker dies or its
 // loop stops turning, resigns for it — priority 0 for every instance it held
-// as MASTER, its VIPs removed — and starts a new one. It loads no plugin,
+// as MASTER, its VIPs removed; the prefixes of every [anycast] section it
+// announced removed — and starts a new one. It loads no plugin,
 // no Lua and no libcurl, so nothing a plugin does can take it down.
 #pragma once
 

@@ -21,6 +21,7 @@ namespace {
 
 // The loader refuses more than the shared record holds.
 static_assert(config::kMaxInstanceRoutes <= kMaxHeldRoutes && config::kMaxInstanceRules <= kMaxHeldRules);
+static_assert(config::kMaxAnycastAddresses <= kMaxHeldVips && config::kMaxAnycastRoutes <= kMaxHeldRoutes);
 
 SharedState* g_shared = nullptr;  // for the call records and the crash handler
 int g_socket = -1;
@@ -94,7 +95,16 @@ std::string WorkerLink::restart_note() const {
     const auto& r = shared_->restart;
     if (r.restarts == 0) return "";
     std::string note = "the worker restarted (restart " + std::to_string(r.restarts) + "): " + r.last_cause;
-    if (r.resigned[0]) note += std::string("; the supervisor resigned for it as MASTER of ") + r.resigned;
+    auto held = resigned_holds(r);
+    auto join = [](const std::vector<std::string>& names, const char* separator) {
+        std::string out;
+        for (const auto& n : names) out += (out.empty() ? "" : separator) + n;
+        return out;
+    };
+    auto instances = join(held.instances, " ");
+    auto anycasts = join(held.anycasts, ", ");
+    if (!instances.empty()) note += "; the supervisor resigned for it as MASTER of " + instances;
+    if (!anycasts.empty()) note += (instances.empty() ? "; the supervisor withdrew " : " and withdrew ") + anycasts;
     return note;
 }
 
@@ -170,7 +180,7 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
     auto it = slots_.find(hold.instance);
     if (it == slots_.end()) {
         if (free_slots_.empty()) {
-            VLOG_ERROR("%s: more than %zu instances are MASTER: the supervisor cannot resign for this one if the worker dies",
+            VLOG_ERROR("%s: more than %zu instances are MASTER or anycast sections announced: the supervisor cannot resign for this one if the worker dies",
                        hold.instance.c_str(), kMaxHeld);
             return;
         }
@@ -182,6 +192,7 @@ void WorkerLink::holding(const vrrp::Hold& hold) {
     auto& h = shared_->held[it->second].buffer[next - 1];
     std::memset(&h, 0, sizeof h);
     copy_text(h.name, hold.instance.c_str());
+    h.kind = hold.kind == vrrp::HoldKind::Anycast ? kHeldAnycast : kHeldInstance;
     copy_text(h.ifname, hold.ifname.c_str());
     h.ifindex = hold.ifindex;
     h.family = hold.family == net::Family::V4 ? 4 : 6;

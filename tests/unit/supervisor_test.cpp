@@ -18,6 +18,7 @@
 #include "net/interface_info.h"
 #include "net/vrrp_socket.h"
 #include "supervisor/exit_cause.h"
+#include "supervisor/held_routes.h"
 #include "supervisor/resign.h"
 #include "supervisor/restart_policy.h"
 #include "supervisor/shared_state.h"
@@ -155,6 +156,69 @@ TEST(WorkerLink, HoldsArePublishedIntoTheSharedStateAndAReplacementNeverTearsThe
     EXPECT_STREQ(held[0]->name, "VI_2");
 }
 
+// An [anycast] section's holds, as core/anycast publishes them: addresses on
+// an interface, or routes in a table; no advert.
+vrrp::Hold anycast_addresses(const std::string& section, int ifindex, const std::vector<std::string>& prefixes) {
+    vrrp::Hold h;
+    h.kind = vrrp::HoldKind::Anycast;
+    h.instance = "anycast " + section;
+    for (const auto& p : prefixes) h.vips.push_back({ifindex, *net::IpPrefix::parse(p)});
+    return h;
+}
+
+vrrp::Hold anycast_routes(const std::string& section, const std::vector<std::string>& routes) {
+    vrrp::Hold h;
+    h.kind = vrrp::HoldKind::Anycast;
+    h.instance = "anycast " + section;
+    for (const auto& r : routes) h.routes.push_back(config::parse_route(r).route);
+    return h;
+}
+
+TEST(WorkerLink, AnAnycastHoldKeepsItsKindAndItsPrefixesOrRoutesInTheSharedState) {
+    Linked l;
+    ASSERT_TRUE(l.link);
+    l.link->holding(hold("VI_1", "192.0.2.251/24"));
+    l.link->holding(anycast_addresses("web", 1, {"192.0.2.200/32", "2001:db8:ffff::200/128"}));
+    auto route = config::parse_route("192.0.2.201/32 dev lo table 100 scope host").route;
+    l.link->holding(anycast_routes("db", {route.str()}));
+    auto held = l.held();
+    ASSERT_EQ(held.size(), 3u);
+
+    EXPECT_STREQ(held[0]->name, "VI_1");
+    EXPECT_EQ(held[0]->kind, supervisor::kHeldInstance);
+
+    const auto& web = *held[1];
+    EXPECT_STREQ(web.name, "anycast web");
+    EXPECT_EQ(web.kind, supervisor::kHeldAnycast);
+    ASSERT_EQ(web.vip_count, 2);
+    EXPECT_EQ(web.vips[0].family, 4);
+    EXPECT_EQ(web.vips[0].prefix_len, 32);
+    EXPECT_EQ(web.vips[0].ifindex, 1);
+    EXPECT_EQ(web.vips[0].bytes[3], 200);
+    EXPECT_EQ(web.vips[1].family, 6);
+    EXPECT_EQ(web.vips[1].prefix_len, 128);
+    EXPECT_EQ(web.vips[1].bytes[15], 0x00);
+    EXPECT_EQ(web.vips[1].bytes[14], 0x02);
+    EXPECT_EQ(web.has_src, 0);
+    EXPECT_EQ(web.destination_count, 0);
+    EXPECT_EQ(web.address_count, 0) << "no advert to carry addresses";
+    EXPECT_EQ(web.route_count, 0);
+
+    const auto& db = *held[2];
+    EXPECT_STREQ(db.name, "anycast db");
+    EXPECT_EQ(db.kind, supervisor::kHeldAnycast);
+    EXPECT_EQ(db.vip_count, 0);
+    ASSERT_EQ(db.route_count, 1);
+    EXPECT_EQ(supervisor::load_route(db.routes[0]), route);
+
+    // A replacement (a Live reload's new prefix list) keeps the kind.
+    l.link->holding(anycast_addresses("web", 1, {"192.0.2.202/32"}));
+    held = l.held();
+    ASSERT_EQ(held.size(), 3u);
+    EXPECT_EQ(held[1]->kind, supervisor::kHeldAnycast);
+    EXPECT_EQ(held[1]->vip_count, 1);
+}
+
 TEST(WorkerLink, ANewWorkerStartsHoldingNothingAndSeesWhyTheLastOneDied) {
     int fd = -1;
     auto* shared = supervisor::create_shared_state(fd);
@@ -170,6 +234,34 @@ TEST(WorkerLink, ANewWorkerStartsHoldingNothingAndSeesWhyTheLastOneDied) {
     EXPECT_EQ(shared->held_current[7].load(), 0u);
     EXPECT_EQ(link->restart_note(),
               "the worker restarted (restart 2): worker pid 42 killed by signal SIGSEGV; the supervisor resigned for it as MASTER of VI_1");
+    link.reset();
+    close(sockets[0]);
+    close(fd);
+}
+
+TEST(WorkerLink, TheNoteTellsTheInstancesResignedForFromTheAnycastSectionsWithdrawn) {
+    int fd = -1;
+    auto* shared = supervisor::create_shared_state(fd);
+    shared->restart.restarts = 1;
+    supervisor::copy_text(shared->restart.last_cause, "worker pid 42 killed by signal SIGKILL");
+    // What the supervisor records: the Resigner's "SLOT NAME" keys.
+    supervisor::record_resigned(shared->restart, {"0 VI_1", "1 anycast web", "2 VI_2", "3 anycast db"});
+    auto held = supervisor::resigned_holds(shared->restart);
+    EXPECT_EQ(held.instances, (std::vector<std::string>{"VI_1", "VI_2"}));
+    EXPECT_EQ(held.anycasts, (std::vector<std::string>{"anycast web", "anycast db"}));
+    int sockets[2];
+    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+    std::string error;
+    auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
+    ASSERT_TRUE(link) << error;
+    EXPECT_EQ(link->restart_note(),
+              "the worker restarted (restart 1): worker pid 42 killed by signal SIGKILL; the supervisor resigned for it as MASTER of "
+              "VI_1 VI_2 and withdrew anycast web, anycast db");
+    supervisor::record_resigned(shared->restart, {"5 anycast web"});
+    EXPECT_EQ(link->restart_note(),
+              "the worker restarted (restart 1): worker pid 42 killed by signal SIGKILL; the supervisor withdrew anycast web");
+    supervisor::record_resigned(shared->restart, {});
+    EXPECT_EQ(link->restart_note(), "the worker restarted (restart 1): worker pid 42 killed by signal SIGKILL");
     link.reset();
     close(sockets[0]);
     close(fd);
@@ -368,6 +460,140 @@ TEST(Resigner, ScribbledCountsAndNamesAreBounded) {
     auto resigned = resigner.resign(*l.shared, done);  // must not read past the slot
     ASSERT_EQ(resigned.size(), 1u);
     EXPECT_EQ(resigned[0].instance, std::string(sizeof h.name, 'x'));
+}
+
+std::string table_100_routes() { return test::run({"/usr/sbin/ip", "route", "show", "table", "100"}).out; }
+bool on_lo(const char* address) { return net::read_interface("lo").has(*net::IpAddress::parse(address)); }
+
+// Drains what a VRRP socket heard so far.
+void drain(net::VrrpSocket& listener) {
+    std::vector<uint8_t> buffer;
+    vrrp::Received ignored;
+    while (listener.receive(buffer, ignored) != net::VrrpSocket::Read::Nothing) {
+    }
+}
+
+// vt1's VRRP socket; vt1 must accept packets from vt0's (local) address.
+std::unique_ptr<net::VrrpSocket> listen_on_vt1() {
+    if (test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status != 0)
+        return nullptr;
+    std::string error;
+    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
+    EXPECT_TRUE(listener) << error;
+    return listener;
+}
+
+TEST(Resigner, WithdrawsAnAnycastSectionsAddressesAndRoutesWithoutAnAdvertAndStillResignsTheInstances) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    ASSERT_TRUE(test::ip({"link", "set", "lo", "up"}));
+    auto listener = listen_on_vt1();
+    ASSERT_TRUE(listener);
+    int lo = net::read_interface("lo").index;
+    // What a dead worker left: an address-mode section's prefixes on lo, a
+    // route-mode section's route in table 100, and a MASTER instance's VIP.
+    net::AddressManager addresses;
+    net::RouteManager routes;
+    ASSERT_EQ(addresses.add(lo, *net::IpPrefix::parse("192.0.2.200/32"), ""), "");
+    ASSERT_EQ(addresses.add(lo, *net::IpPrefix::parse("2001:db8:ffff::200/128"), ""), "");
+    auto route = config::parse_route("192.0.2.201/32 dev lo table 100 scope host").route;
+    ASSERT_EQ(routes.add(route), "");
+    ASSERT_TRUE(test::ip({"addr", "add", "192.0.2.251/24", "dev", "vt0"}));
+    ASSERT_TRUE(on_lo("192.0.2.200") && on_lo("2001:db8:ffff::200"));
+    ASSERT_NE(table_100_routes().find("192.0.2.201 dev lo proto 118 scope host"), std::string::npos) << table_100_routes();
+    Linked l;
+    l.link->holding(anycast_addresses("web", lo, {"192.0.2.200/32", "2001:db8:ffff::200/128"}));
+    l.link->holding(anycast_routes("db", {route.str()}));
+    auto instance = hold("VI_1", "192.0.2.251/24");
+    instance.ifname = "vt0";
+    instance.ifindex = net::read_interface("vt0").index;
+    instance.vips = {{instance.ifindex, *net::IpPrefix::parse("192.0.2.251/24")}};
+    l.link->holding(instance);
+    drain(*listener);
+
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);
+    ASSERT_EQ(resigned.size(), 3u);
+    const auto& web = resigned[0];
+    EXPECT_EQ(web.instance, "anycast web");
+    EXPECT_TRUE(web.anycast);
+    EXPECT_EQ(web.prefixes, 2);
+    EXPECT_EQ(web.vips_removed, 2);
+    EXPECT_EQ(web.adverts_sent, 0);
+    EXPECT_TRUE(web.problems.empty()) << web.problems.front();
+    const auto& db = resigned[1];
+    EXPECT_EQ(db.instance, "anycast db");
+    EXPECT_TRUE(db.anycast);
+    EXPECT_EQ(db.prefixes, 1);
+    EXPECT_EQ(db.routes_removed, 1);
+    EXPECT_EQ(db.adverts_sent, 0);
+    EXPECT_TRUE(db.problems.empty()) << db.problems.front();
+    EXPECT_FALSE(on_lo("192.0.2.200")) << "the dead worker's anycast address stays announced";
+    EXPECT_FALSE(on_lo("2001:db8:ffff::200"));
+    EXPECT_EQ(table_100_routes(), "") << "the dead worker's anycast route stays announced";
+
+    // The control: the instance beside them is resigned as before.
+    const auto& vi = resigned[2];
+    EXPECT_EQ(vi.instance, "VI_1");
+    EXPECT_FALSE(vi.anycast);
+    EXPECT_EQ(vi.adverts_sent, 1);
+    EXPECT_FALSE(test::vip_on_vt0());
+    std::vector<uint8_t> buffer;
+    vrrp::Received packet;
+    ASSERT_TRUE(test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 2s))
+        << "the instance's priority 0 is not on vt1";
+    auto decoded = vrrp::decode(packet);
+    ASSERT_TRUE(decoded.advert) << "undecodable";
+    EXPECT_EQ(decoded.advert->priority, 0);
+    EXPECT_EQ(listener->receive(buffer, packet), net::VrrpSocket::Read::Nothing) << "more than the instance's one advert";
+}
+
+TEST(Resigner, AnAnycastSlotSendsNoAdvertWhateverElseItHoldsAndAnUnknownKindIsAnInstance) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    auto listener = listen_on_vt1();
+    ASSERT_TRUE(listener);
+    int vt0 = net::read_interface("vt0").index;
+    Linked l;
+    // An anycast hold that carries everything an advert would need (a plugin
+    // scribbled them, say), VRID 51: the kind alone decides that none is sent.
+    auto filled = hold("anycast web", "192.0.2.251/24");
+    filled.kind = vrrp::HoldKind::Anycast;
+    filled.ifname = "vt0";
+    filled.ifindex = vt0;
+    filled.vips.clear();
+    l.link->holding(filled);
+    // An instance hold, VRID 52, whose kind byte is then neither 0 nor 1: read
+    // as an instance (what a slot meant before it had a kind).
+    auto odd = hold("VI_2", "192.0.2.252/24");
+    odd.resign.vrid = 52;
+    odd.ifname = "vt0";
+    odd.ifindex = vt0;
+    odd.vips.clear();
+    l.link->holding(odd);
+    auto& h = l.shared->held[1].buffer[l.shared->held_current[1].load() - 1];
+    ASSERT_STREQ(h.name, "VI_2");
+    h.kind = 7;
+    drain(*listener);
+
+    supervisor::Resigner resigner;
+    std::set<std::string> done;
+    auto resigned = resigner.resign(*l.shared, done);
+    ASSERT_EQ(resigned.size(), 2u);
+    EXPECT_TRUE(resigned[0].anycast);
+    EXPECT_EQ(resigned[0].adverts_sent, 0);
+    EXPECT_FALSE(resigned[1].anycast);
+    EXPECT_EQ(resigned[1].adverts_sent, 1);
+    // Sent in slot order: an advert for the anycast slot would come first.
+    std::vector<uint8_t> buffer;
+    vrrp::Received packet;
+    ASSERT_TRUE(test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 2s))
+        << "no priority 0 for the slot of unknown kind";
+    auto decoded = vrrp::decode(packet);
+    ASSERT_TRUE(decoded.advert) << "undecodable";
+    EXPECT_EQ(decoded.advert->vrid, 52) << "an advert for the anycast section";
+    EXPECT_EQ(listener->receive(buffer, packet), net::VrrpSocket::Read::Nothing) << "more than one advert";
 }
 
 }  // namespace
