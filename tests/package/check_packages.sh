@@ -46,6 +46,7 @@ has "$work/deb.list" usr/sbin/vigild "usr/lib/$triplet/vigil/vigild-worker" "usr
   lib/systemd/system/vigild.service lib/systemd/system/vigild-nonroot.service \
   usr/share/man/man8/vigild.8.gz usr/share/man/man8/vigilctl.8.gz usr/share/man/man5/vigil.conf.5.gz \
   usr/share/doc/vigil/copyright usr/share/doc/vigil/examples/vigil.conf usr/share/doc/vigil/security.md \
+  usr/share/doc/vigil/anycast.md usr/share/doc/vigil/examples/anycast/bird-host.conf usr/share/doc/vigil/examples/anycast/frr-router.conf \
   usr/share/doc/vigil/img/grafana-dashboard.png \
   usr/share/bash-completion/completions/vigilctl usr/share/bash-completion/completions/vigild \
   usr/share/vigil/lua/nginx_check.lua usr/share/vigil/lua/tcp_port.lua usr/share/vigil/lua/chat_notifier.lua \
@@ -159,7 +160,8 @@ has "$work/rpm-devel.list" usr/include/vigil/plugin.h "usr/$rpm_lib/pkgconfig/vi
   usr/share/doc/vigil-devel/examples/Makefile
 grep -q '^usr/share/doc/vigil/' "$work/rpm-devel.list" && fail "vigil-devel puts files in vigil's doc directory"
 has "$work/rpm.list" usr/share/licenses/vigil/LICENSE usr/share/licenses/vigil/NOTICE usr/share/doc/vigil/security.md \
-  usr/share/doc/vigil/img/grafana-dashboard.png
+  usr/share/doc/vigil/img/grafana-dashboard.png usr/share/doc/vigil/anycast.md \
+  usr/share/doc/vigil/examples/anycast/bird-host.conf usr/share/doc/vigil/examples/anycast/frr-router.conf
 has "$work/rpm-devel.list" usr/share/licenses/vigil-devel/LICENSE
 for r in "$rpm_main" "$rpm_dev"; do
   [[ $(rpm -qp --qf '%{LICENSE}' "$r" 2>/dev/null) == Apache-2.0 ]] || fail "$(basename "$r"): License is not Apache-2.0"
