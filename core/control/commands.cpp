@@ -17,10 +17,10 @@ const std::vector<Command>& table() {
          "instances, groups, trackers and notifiers", render_status, 2},
         {CommandId::Reload, "reload", {}, Runs::InDaemon, false,
          "re-read the configuration (refused if it has errors)", render_reload, 2},
-        {CommandId::Maintenance, "maintenance", {{ArgKind::OnOff, {}, "on"}, {ArgKind::Names, "INSTANCE", "instances"}},
+        {CommandId::Maintenance, "maintenance", {{ArgKind::OnOff, {}, "on"}, {ArgKind::Names, "NAME", "instances"}},
          Runs::InDaemon, false,
-         "hold instances (default: all) in BACKUP, or release them;\n"
-         "survives a restart of vigild",
+         "hold instances in BACKUP and withdraw anycast sections\n"
+         "(default: all), or release them; survives a restart of vigild",
          render_maintenance, 2},
         {CommandId::Events, "events", {}, Runs::InDaemon, true,
          "follow transitions as JSON lines", render_subscription, 2},

@@ -33,7 +33,9 @@ json ControlApi::handle(const json& request) {
     return unknown_command_reply(name);
 }
 
-DaemonStatus ControlApi::status() const { return collect_status({daemon_, vrrp_, tracking_, notify_, plugins_, worker_}); }
+DaemonStatus ControlApi::status() const {
+    return collect_status({daemon_, vrrp_, tracking_, notify_, plugins_, worker_, anycast_});
+}
 
 json ControlApi::reload() {
     auto outcome = daemon_.reload();
@@ -43,11 +45,20 @@ json ControlApi::reload() {
 }
 
 json ControlApi::maintenance(const json& request) {
-    auto parsed = parse_maintenance(request, [this](const std::string& name) { return vrrp_.instance(name) != nullptr; });
+    auto parsed = parse_maintenance(request, [this](const std::string& name) {
+        if (vrrp_.instance(name)) return MaintenanceTarget::Instance;
+        if (anycast_ && anycast_->section(name)) return MaintenanceTarget::Anycast;
+        return MaintenanceTarget::None;
+    });
     if (!parsed.request) return parsed.error;
-    auto done = vrrp_.set_maintenance(parsed.request->instances, parsed.request->on);
+    const auto& m = *parsed.request;
+    // No names: every instance and every anycast section. Otherwise each
+    // subsystem gets its own names only: an empty list would mean all.
+    std::vector<std::string> instances, anycast;
+    if (m.all() || !m.instances.empty()) instances = vrrp_.set_maintenance(m.instances, m.on);
+    if (anycast_ && (m.all() || !m.anycast.empty())) anycast = anycast_->set_maintenance(m.anycast, m.on);
     save_maintenance();
-    return {{"ok", true}, {"instances", done}, {"maintenance", parsed.request->on}};
+    return {{"ok", true}, {"instances", instances}, {"anycast", anycast}, {"maintenance", m.on}};
 }
 
 std::string ControlApi::maintenance_file() const { return daemon_.config().global.state_dir + "/maintenance"; }
@@ -59,6 +70,8 @@ void ControlApi::save_maintenance() const {
     {
         std::ofstream out(tmp, std::ios::trunc);
         for (const auto& name : vrrp_.maintenance()) out << name << "\n";
+        if (anycast_)
+            for (const auto& name : anycast_->maintenance()) out << name << "\n";
         if (!out) {
             VLOG_ERROR("cannot save maintenance flags to %s", maintenance_file().c_str());
             return;
@@ -74,8 +87,12 @@ void ControlApi::restore_maintenance() {
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) names.push_back(line);
     if (names.empty()) return;
-    auto done = vrrp_.set_maintenance(names, true);
-    VLOG_NOTICE("restored maintenance for %zu instance(s) from %s", done.size(), maintenance_file().c_str());
+    // Each subsystem takes the names it has; a name neither has (its section
+    // left the configuration) is dropped at the next save.
+    auto instances = vrrp_.set_maintenance(names, true);
+    auto anycast = anycast_ ? anycast_->set_maintenance(names, true) : std::vector<std::string>{};
+    VLOG_NOTICE("restored maintenance for %zu instance(s) and %zu anycast section(s) from %s", instances.size(), anycast.size(),
+                maintenance_file().c_str());
 }
 
 }  // namespace vigil::control

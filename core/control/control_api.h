@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 // What the control socket can ask of the daemon: status, reload, maintenance
-// (persisted under state_dir so it survives a restart). Reaches the
+// of instances and anycast sections (one list, persisted under state_dir so
+// it survives a restart). Reaches the
 // subsystems through their public accessors only.
 #pragma once
 
@@ -9,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "anycast/anycast_subsystem.h"
 #include "control/status.h"
 #include "daemon/daemon.h"
 #include "notify/notify_subsystem.h"
@@ -20,9 +22,10 @@ namespace vigil::control {
 
 class ControlApi {
 public:
+    // `anycast` may be null: a process without the anycast part.
     ControlApi(daemon::Daemon& daemon, vrrp::VrrpSubsystem& vrrp, track::TrackingSubsystem& tracking,
-               notify::NotifySubsystem& notify, const plugin::PluginRegistry& plugins)
-        : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify), plugins_(plugins) {}
+               notify::NotifySubsystem& notify, const plugin::PluginRegistry& plugins, anycast::AnycastSubsystem* anycast = nullptr)
+        : daemon_(daemon), vrrp_(vrrp), tracking_(tracking), notify_(notify), plugins_(plugins), anycast_(anycast) {}
 
     // Answers a request of a command the daemon runs (commands.h).
     nlohmann::json handle(const nlohmann::json& request);
@@ -30,7 +33,8 @@ public:
 
     void set_worker(WorkerStatus worker) { worker_ = std::move(worker); }
 
-    // Restores the maintenance flags saved under state_dir (at start).
+    // Restores the maintenance flags saved under state_dir (at start), each
+    // name to the instance or anycast section it names.
     void restore_maintenance();
 
 private:
@@ -44,6 +48,7 @@ private:
     track::TrackingSubsystem& tracking_;
     notify::NotifySubsystem& notify_;
     const plugin::PluginRegistry& plugins_;
+    anycast::AnycastSubsystem* anycast_;
     WorkerStatus worker_;
 };
 

@@ -166,6 +166,29 @@ void tracker_metrics(std::ostringstream& o, const std::vector<TrackerStatus>& tr
             o << "vigil_tracker_check_latency_seconds{tracker=\"" << label(t.name) << "\"} " << t.last_latency_us / 1e6 << "\n";
 }
 
+void anycast_metrics(std::ostringstream& o, const std::vector<AnycastStatus>& sections) {
+    using A = AnycastStatus;
+    per_item<AnycastStatus>(
+        o,
+        {{"vigil_anycast_announced", "gauge", "1 while the anycast section's prefixes are to be announced (state ANNOUNCED)",
+          [](const A& a) -> uint64_t { return a.state == "ANNOUNCED" ? 1 : 0; }},
+         {"vigil_anycast_maintenance", "gauge", "1 while the anycast section is withdrawn for maintenance",
+          [](const A& a) -> uint64_t { return a.maintenance ? 1 : 0; }},
+         {"vigil_anycast_transitions_total", "counter", "changes between ANNOUNCED and WITHDRAWN",
+          [](const A& a) -> uint64_t { return a.transitions; }},
+         {"vigil_anycast_announce_failures_total", "counter", "adds and removes of a prefix the kernel refused",
+          [](const A& a) -> uint64_t { return a.announce_failures; }}},
+        "anycast", sections);
+    family(o, "vigil_anycast_prefix_announced", "gauge", "1 while the prefix is in the kernel (an address or a route) for the section");
+    for (const auto& a : sections)
+        for (const auto& p : a.prefixes)
+            o << "vigil_anycast_prefix_announced{anycast=\"" << label(a.name) << "\",prefix=\"" << p.prefix << "\",announce=\""
+              << label(a.announce) << "\"} " << (p.announced ? 1 : 0) << "\n";
+    family(o, "vigil_anycast_reason", "gauge", "1, labelled with why the anycast section is announced or withdrawn");
+    for (const auto& a : sections)
+        o << "vigil_anycast_reason{anycast=\"" << label(a.name) << "\",reason=\"" << label(utf8_cut(a.reason, kMaxReason)) << "\"} 1\n";
+}
+
 void plugin_metrics(std::ostringstream& o, const std::vector<PluginStatus>& plugins) {
     family(o, "vigil_plugin_info", "gauge", "1 for each plugin file loaded, with its name and version");
     for (const auto& p : plugins)
@@ -199,6 +222,7 @@ std::string metrics_text(const DaemonStatus& s) {
     instance_metrics(o, s.instances);
     drop_metrics(o, s);
     tracker_metrics(o, s.trackers);
+    anycast_metrics(o, s.anycast);
     plugin_metrics(o, s.plugins);
     notifier_metrics(o, s.notifiers);
     worker_metrics(o, s.worker);

@@ -37,6 +37,10 @@ int render_maintenance(const json& reply, const Invocation&, std::ostream& out, 
     if (!ok(reply)) return refused(reply, err);
     std::string names;
     for (const auto& n : reply["instances"]) names += " " + n.get<std::string>();
+    // A daemon from before anycast sends no "anycast".
+    std::string anycast;
+    for (const auto& n : reply.value("anycast", json::array())) anycast += " " + n.get<std::string>();
+    if (!anycast.empty()) names += (names.empty() ? " anycast" : "; anycast") + anycast;
     out << "maintenance " << (reply["maintenance"].get<bool>() ? "on" : "off") << ":" << (names.empty() ? " (none)" : names) << "\n";
     return 0;
 }

@@ -35,7 +35,7 @@ ParsedRequest parse_request(std::string_view line, size_t max_request) {
     return out;
 }
 
-MaintenanceParse parse_maintenance(const json& request, const std::function<bool(const std::string&)>& instance_exists) {
+MaintenanceParse parse_maintenance(const json& request, const std::function<MaintenanceTarget(const std::string&)>& target_of) {
     MaintenanceParse out;
     auto fail = [&](const std::string& why) {
         out.error = {{"ok", false}, {"error", why}};
@@ -49,8 +49,12 @@ MaintenanceParse parse_maintenance(const json& request, const std::function<bool
         if (!names->is_array()) return fail("\"instances\" must be a list of names");
         for (const auto& n : *names) {
             if (!n.is_string()) return fail("\"instances\" must be a list of names");
-            if (!instance_exists(n.get<std::string>())) return fail("no instance " + n.get<std::string>());
-            m.instances.push_back(n.get<std::string>());
+            const auto& name = n.get_ref<const std::string&>();
+            switch (target_of(name)) {
+                case MaintenanceTarget::Instance: m.instances.push_back(name); break;
+                case MaintenanceTarget::Anycast: m.anycast.push_back(name); break;
+                case MaintenanceTarget::None: return fail("no instance or anycast section " + name);
+            }
         }
     }
     out.request = std::move(m);

@@ -38,19 +38,28 @@ ParsedRequest parse_request(std::string_view line, size_t max_request = kMaxRequ
 
 nlohmann::json request_too_long();
 
-// What `maintenance` asks: on or off, for these instances (empty: all).
+// What a name in a maintenance request is: the loader keeps [instance] and
+// [anycast] names apart, so a name is one or the other.
+enum class MaintenanceTarget { None, Instance, Anycast };
+
+// What `maintenance` asks: on or off, for these instances and anycast
+// sections; no names at all means every instance and every anycast section.
 struct MaintenanceRequest {
     bool on = false;
     std::vector<std::string> instances;
+    std::vector<std::string> anycast;
+
+    bool all() const { return instances.empty() && anycast.empty(); }
 };
-// Checks a maintenance request's fields; an instance must exist. On a
-// problem, `error` holds the reply.
+// Checks a maintenance request's fields; each name (under "instances", the
+// protocol's key since before anycast) must be an instance or an anycast
+// section. On a problem, `error` holds the reply.
 struct MaintenanceParse {
     std::optional<MaintenanceRequest> request;
     nlohmann::json error;
 };
 MaintenanceParse parse_maintenance(const nlohmann::json& request,
-                                   const std::function<bool(const std::string&)>& instance_exists);
+                                   const std::function<MaintenanceTarget(const std::string&)>& target_of);
 
 // A reply as the line sent to the client. Text in a reply can come from
 // anywhere (a config file's bytes in a reload error, a plugin's reason): bytes

@@ -95,6 +95,32 @@ struct NotifierStatus {
     uint64_t abandoned = 0;
 };
 
+// One tracker of an [anycast] section's `track`, as the section last saw it.
+struct AnycastTrackerStatus {
+    std::string name{};
+    bool up = false;
+    bool checked = false;  // false: UP only because no check has finished yet
+};
+
+// One prefix of an [anycast] section.
+struct AnycastPrefixStatus {
+    std::string prefix{};     // with its length
+    bool announced = false;   // in the kernel (as an address or a route)
+    std::string problem{};    // the kernel's refusal of the last add or remove
+};
+
+struct AnycastStatus {
+    std::string name{};
+    std::string state{};     // INIT, ANNOUNCED or WITHDRAWN
+    std::string reason{};
+    std::string announce{};  // "address lo" or "route 100"
+    bool maintenance = false;
+    std::vector<AnycastTrackerStatus> trackers{};
+    std::vector<AnycastPrefixStatus> prefixes{};
+    uint64_t transitions = 0;
+    uint64_t announce_failures = 0;  // adds and removes the kernel refused
+};
+
 // A socket per interface and family: packets dropped before an instance saw them.
 struct EndpointStatus {
     std::string interface{};
@@ -115,6 +141,7 @@ struct DaemonStatus {
     WorkerStatus worker{};
     std::vector<InstanceStatus> instances{};
     std::vector<GroupStatus> groups{};
+    std::vector<AnycastStatus> anycast{};
     std::vector<TrackerStatus> trackers{};
     std::vector<NotifierStatus> notifiers{};
     std::vector<EndpointStatus> endpoints{};

@@ -73,6 +73,20 @@ TrackerStatus tracker_status(const track::TrackerRuntime& t) {
             .late_reports = t.dropped().late()};
 }
 
+AnycastStatus anycast_status(const anycast::AnycastSection& a, bool maintenance) {
+    AnycastStatus out;
+    out.name = a.name();
+    out.state = anycast::state_name(a.state());
+    out.reason = a.reason();
+    out.announce = a.announce_text();
+    out.maintenance = maintenance;
+    for (const auto& t : a.inputs().trackers) out.trackers.push_back({t.name, t.up, t.checked});
+    for (const auto& p : a.prefixes()) out.prefixes.push_back({p.prefix.str(), p.announced, p.problem});
+    out.transitions = a.transitions();
+    out.announce_failures = a.announce_failures();
+    return out;
+}
+
 NotifierStatus notifier_status(const notify::Notifier& n) {
     return {.name = n.config().name,
             .type = n.config().type,
@@ -92,6 +106,8 @@ DaemonStatus collect_status(const StatusSources& from) {
     out.worker = from.worker;
     for (const auto* inst : from.vrrp.instances()) out.instances.push_back(instance_status(*inst));
     for (const auto& g : cfg.groups) out.groups.push_back(group_status(g, from.vrrp));
+    if (from.anycast)
+        for (const auto* a : from.anycast->sections()) out.anycast.push_back(anycast_status(*a, from.anycast->maintenance().count(a->name()) > 0));
     for (const auto* t : from.tracking.trackers()) out.trackers.push_back(tracker_status(*t));
     for (const auto* n : from.notify.notifiers()) out.notifiers.push_back(notifier_status(*n));
     for (const auto* ep : from.vrrp.endpoints())

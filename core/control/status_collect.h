@@ -3,6 +3,7 @@
 // public accessors only.
 #pragma once
 
+#include "anycast/anycast_subsystem.h"
 #include "control/status.h"
 #include "daemon/daemon.h"
 #include "notify/notify_subsystem.h"
@@ -19,6 +20,7 @@ struct StatusSources {
     const notify::NotifySubsystem& notify;
     const plugin::PluginRegistry& plugins;
     const WorkerStatus& worker;
+    const anycast::AnycastSubsystem* anycast = nullptr;  // none: no anycast part in this process
 };
 
 DaemonStatus collect_status(const StatusSources& from);

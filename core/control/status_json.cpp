@@ -35,6 +35,22 @@ json instance_json(const InstanceStatus& i) {
 
 json group_json(const GroupStatus& g) { return {{"name", g.name}, {"state", g.state}, {"instances", g.instances}}; }
 
+json anycast_json(const AnycastStatus& a) {
+    json trackers = json::array(), prefixes = json::array();
+    for (const auto& t : a.trackers) trackers.push_back({{"name", t.name}, {"state", t.up ? "UP" : "DOWN"}, {"checked", t.checked}});
+    for (const auto& p : a.prefixes)
+        prefixes.push_back({{"prefix", p.prefix}, {"announced", p.announced}, {"problem", p.problem.empty() ? json(nullptr) : json(p.problem)}});
+    return {{"name", a.name},
+            {"state", a.state},
+            {"reason", a.reason},
+            {"announce", a.announce},
+            {"maintenance", a.maintenance},
+            {"trackers", trackers},
+            {"prefixes", prefixes},
+            {"transitions", a.transitions},
+            {"announce_failures", a.announce_failures}};
+}
+
 json tracker_json(const TrackerStatus& t) {
     return {{"name", t.name},
             {"type", t.type},
@@ -77,6 +93,7 @@ json status_json(const DaemonStatus& s) {
             {"worker", worker_json(s.worker)},
             {"instances", array_of(s.instances, instance_json)},
             {"groups", array_of(s.groups, group_json)},
+            {"anycast", array_of(s.anycast, anycast_json)},
             {"trackers", array_of(s.trackers, tracker_json)},
             {"notifiers", array_of(s.notifiers, notifier_json)},
             {"endpoints", array_of(s.endpoints, endpoint_json)},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "control/status_table.h"
 
+#include <algorithm>
 #include <string>
 
 namespace vigil::control {
@@ -21,6 +22,35 @@ std::string dropped_reports(const json& tracker) {
     for (const auto& [reason, n] : tracker["reports_dropped"].items())
         if (n.get<uint64_t>() > 0) counts += (counts.empty() ? "" : ", ") + std::to_string(n.get<uint64_t>()) + " " + reason;
     return counts.empty() ? "" : " (dropped reports: " + counts + ")";
+}
+
+// The prefixes of an anycast section, space-separated; one the kernel refused
+// is marked with '!'.
+std::string anycast_prefixes(const json& a) {
+    std::string out;
+    for (const auto& p : a["prefixes"]) out += (out.empty() ? "" : " ") + p["prefix"].get<std::string>() + (p["problem"].is_null() ? "" : "!");
+    return out;
+}
+
+// NAME STATE ANNOUNCE PREFIXES REASON, the kernel's refusals under their
+// section; the two middle columns as wide as their longest value.
+void print_anycast(const json& sections, std::ostream& out) {
+    size_t announce_width = 10, prefixes_width = 10;
+    for (const auto& a : sections) {
+        announce_width = std::max(announce_width, a["announce"].get<std::string>().size() + 2);
+        prefixes_width = std::max(prefixes_width, anycast_prefixes(a).size() + 2);
+    }
+    out << "\n" << pad("ANYCAST", 12) << pad("STATE", 11) << pad("ANNOUNCE", announce_width) << pad("PREFIXES", prefixes_width) << "REASON\n";
+    bool any_maintenance = false;
+    for (const auto& a : sections) {
+        std::string state = a["state"].get<std::string>() + (a["maintenance"].get<bool>() ? "*" : "");
+        any_maintenance = any_maintenance || a["maintenance"].get<bool>();
+        out << pad(a["name"], 12) << pad(state, 11) << pad(a["announce"], announce_width) << pad(anycast_prefixes(a), prefixes_width)
+            << a["reason"].get<std::string>() << "\n";
+        for (const auto& p : a["prefixes"])
+            if (!p["problem"].is_null()) out << "  ! " << p["prefix"].get<std::string>() << ": " << p["problem"].get<std::string>() << "\n";
+    }
+    if (any_maintenance) out << "(* maintenance: withdrawn)\n";
 }
 
 }  // namespace
@@ -55,6 +85,7 @@ void print_status_table(const json& s, std::ostream& out) {
             out << pad(g["name"], 12) << pad(g["state"], 9) << members << "\n";
         }
     }
+    if (s.contains("anycast") && !s["anycast"].empty()) print_anycast(s["anycast"], out);
     if (!s["trackers"].empty()) {
         out << "\n" << pad("TRACKER", 20) << pad("TYPE", 11) << pad("STATE", 7) << pad("LATENCY", 10) << "LAST RESULT\n";
         for (const auto& t : s["trackers"]) {

@@ -80,12 +80,13 @@ TEST(ControlE2E, StatusTableAndJson) {
 }
 
 // completions/vigilctl as bash runs it (tests/completion/complete.sh): the
-// names after `maintenance on|off` are the running daemon's instances, each
-// offered once. The rest of it, and no daemon: tests/completion.
+// names after `maintenance on|off` are the running daemon's instances and
+// anycast sections, each offered once. The rest of it, and no daemon: tests/completion.
 TEST(ControlE2E, BashCompletionOffersTheDaemonsInstances) {
     Lab lab(1);
     REQUIRE_LAB(lab);
-    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) + vrrp_instance("web-2.a", 52, 100, "192.0.2.252/24", fast()));
+    lab.start_vigild(1, vrrp_instance("VI_1", 51, 100, kVip + "/24", fast()) + vrrp_instance("web-2.a", 52, 100, "192.0.2.252/24", fast()) +
+                            "[anycast web-any]\nprefix = 192.0.2.241/32\n");
     ASSERT_TRUE(wait_for([&] { return !status(lab, 1).is_null(); })) << lab.log(1);
     auto complete = [&](std::vector<std::string> words) {
         words.insert(words.begin(), {"/bin/bash", std::string(SOURCE_DIR) + "/tests/completion/complete.sh",
@@ -94,9 +95,9 @@ TEST(ControlE2E, BashCompletionOffersTheDaemonsInstances) {
         EXPECT_EQ(r.err, "");
         return r.out;
     };
-    EXPECT_EQ(complete({"maintenance", "on", ""}), "VI_1\nweb-2.a\n");
-    EXPECT_EQ(complete({"maintenance", "off", "w"}), "web-2.a\n");
-    EXPECT_EQ(complete({"maintenance", "on", "VI_1", ""}), "web-2.a\n") << "each instance once";
+    EXPECT_EQ(complete({"maintenance", "on", ""}), "VI_1\nweb-2.a\nweb-any\n");
+    EXPECT_EQ(complete({"maintenance", "off", "w"}), "web-2.a\nweb-any\n");
+    EXPECT_EQ(complete({"maintenance", "on", "VI_1", "web-any", ""}), "web-2.a\n") << "each name once";
     EXPECT_EQ(complete({"maintenance", ""}), "off\non\n") << "on|off first, not names";
 }
 
@@ -122,6 +123,50 @@ TEST(ControlE2E, MaintenanceMovesTheVipAndSurvivesARestart) {
     EXPECT_EQ(ctl(lab, 1, {"maintenance", "off"}).status, 0);
     EXPECT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; }, 2s)) << lab.log(1);
     EXPECT_EQ(ctl(lab, 1, {"maintenance", "on", "VI_9"}).status, 1) << "an unknown instance is refused";
+}
+
+// One maintenance list for instances and [anycast] sections: each name goes
+// to the part that has it (naming the anycast section leaves the instance
+// alone), no names switch both, and the saved list restores both.
+TEST(ControlE2E, MaintenanceNamesAnInstanceOrAnAnycastSection) {
+    const std::string prefix = "192.0.2.240";
+    const std::string conf = pair(100) + "[anycast web]\nprefix = " + prefix + "/32\ntrack = flag\n";
+    Lab lab(1);
+    REQUIRE_LAB(lab);
+    lab.start_vigild(1, conf);
+    auto anycast_of = [&] {
+        auto s = json::parse(ctl(lab, 1, {"status", "--json"}).out, nullptr, false);
+        return s.is_object() && s.contains("anycast") && s["anycast"].size() == 1 ? s["anycast"][0] : json();
+    };
+    ASSERT_TRUE(lab.wait_address(1, prefix, true, 10s, "lo")) << lab.log(1);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
+    EXPECT_EQ(anycast_of()["state"], "ANNOUNCED");
+
+    auto on = ctl(lab, 1, {"maintenance", "on", "web"});
+    ASSERT_EQ(on.status, 0) << on.err;
+    EXPECT_EQ(on.out, "maintenance on: anycast web\n");
+    EXPECT_TRUE(lab.wait_address(1, prefix, false, 2s, "lo")) << lab.log(1);
+    auto a = anycast_of();
+    EXPECT_EQ(a["state"], "WITHDRAWN");
+    EXPECT_EQ(a["maintenance"], true);
+    EXPECT_EQ(lab.holders(kVip), std::vector<int>{1}) << "the instance is not in maintenance";
+    EXPECT_EQ(json::parse(ctl(lab, 1, {"status", "--json"}).out)["instances"][0]["maintenance"], false);
+
+    // Restarted, the section comes back withdrawn; the instance takes the VIP.
+    lab.stop_vigild(1, SIGTERM);
+    lab.start_vigild(1, conf);
+    ASSERT_TRUE(lab.wait_log(1, "restored maintenance for 0 instance(s) and 1 anycast section(s)")) << lab.log(1);
+    ASSERT_TRUE(wait_for([&] { return lab.holders(kVip) == std::vector<int>{1}; })) << lab.log(1);
+    EXPECT_FALSE(lab.has_address(1, prefix, "lo"));
+    EXPECT_EQ(anycast_of()["maintenance"], true);
+
+    auto off = ctl(lab, 1, {"maintenance", "off"});
+    EXPECT_EQ(off.out, "maintenance off: VI_1; anycast web\n") << "no names: both";
+    EXPECT_TRUE(lab.wait_address(1, prefix, true, 2s, "lo")) << lab.log(1);
+    auto unknown = ctl(lab, 1, {"maintenance", "on", "web", "nope"});
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_EQ(unknown.err, "vigilctl: no instance or anycast section nope\n");
+    EXPECT_EQ(anycast_of()["maintenance"], false) << "a refused request switches nothing";
 }
 
 TEST(ControlE2E, ReloadReportsLocatedErrorsAndKeepsRunning) {

@@ -29,9 +29,12 @@ json dispatch(const json& request) {
     if (!command) return unknown_command_reply(name);
     if (command->streams) return subscribed_reply();
     if (command->id != CommandId::Maintenance) return {{"ok", true}};
-    auto parsed = parse_maintenance(request, [](const std::string& name) { return name == "VI_1" || name == "VI_2"; });
+    auto parsed = parse_maintenance(request, [](const std::string& name) {
+        if (name == "VI_1" || name == "VI_2") return MaintenanceTarget::Instance;
+        return name == "web" ? MaintenanceTarget::Anycast : MaintenanceTarget::None;
+    });
     if (!parsed.request) return parsed.error;
-    return {{"ok", true}, {"instances", parsed.request->instances}, {"maintenance", parsed.request->on}};
+    return {{"ok", true}, {"instances", parsed.request->instances}, {"anycast", parsed.request->anycast}, {"maintenance", parsed.request->on}};
 }
 
 void send(const json& reply) {

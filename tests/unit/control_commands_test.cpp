@@ -38,7 +38,7 @@ std::set<std::string> all_names() {
 }
 
 // The first word of each row's first cell in the table headed
-// "| command | ...": `maintenance on [INSTANCE...]` documents maintenance.
+// "| command | ...": `maintenance on [NAME...]` documents maintenance.
 std::set<std::string> commands_in_doc_table(const std::string& doc) {
     std::set<std::string> out;
     std::istringstream in(doc);
@@ -83,11 +83,11 @@ TEST(ControlCommands, TheDocShowsTheRequestOfEveryCommandTheDaemonRuns) {
 TEST(ControlCommands, UsageHasALineForEveryCommandWithItsArguments) {
     auto usage = "\n" + commands_usage();
     for (const auto& c : commands()) EXPECT_NE(usage.find("\n  " + command_synopsis(c) + " "), std::string::npos) << c.name;
-    EXPECT_EQ(command_synopsis(command(CommandId::Maintenance)), "maintenance on|off [INSTANCE...]");
+    EXPECT_EQ(command_synopsis(command(CommandId::Maintenance)), "maintenance on|off [NAME...]");
     EXPECT_EQ(command_synopsis(command(CommandId::Status)), "status [--json]");
     EXPECT_EQ(command_synopsis(command(CommandId::ImportKeepalived)), "import-keepalived FILE");
     // A summary's later lines stay under its first.
-    EXPECT_NE(usage.find("or release them;\n                                   survives a restart"), std::string::npos) << usage;
+    EXPECT_NE(usage.find("anycast sections\n                                   (default: all), or release"), std::string::npos) << usage;
 }
 
 TEST(ControlCommands, ArgumentsBecomeTheRequest) {
@@ -140,8 +140,15 @@ TEST(ControlCommands, RepliesPrintAsVigilctlAlwaysPrintedThem) {
               "0|maintenance on: VI_1 VI_2\n|");
     EXPECT_EQ(render(CommandId::Maintenance, {"maintenance", "off"}, R"({"ok":true,"instances":[],"maintenance":false})"),
               "0|maintenance off: (none)\n|");
-    EXPECT_EQ(render(CommandId::Maintenance, {"maintenance", "on", "VI_9"}, R"({"ok":false,"error":"no instance VI_9"})"),
-              "1||vigilctl: no instance VI_9\n");
+    EXPECT_EQ(render(CommandId::Maintenance, {"maintenance", "on"},
+                     R"({"ok":true,"instances":["VI_1"],"anycast":["web","api"],"maintenance":true})"),
+              "0|maintenance on: VI_1; anycast web api\n|");
+    EXPECT_EQ(render(CommandId::Maintenance, {"maintenance", "off", "web"},
+                     R"({"ok":true,"instances":[],"anycast":["web"],"maintenance":false})"),
+              "0|maintenance off: anycast web\n|");
+    EXPECT_EQ(render(CommandId::Maintenance, {"maintenance", "on", "VI_9"},
+                     R"({"ok":false,"error":"no instance or anycast section VI_9"})"),
+              "1||vigilctl: no instance or anycast section VI_9\n");
     EXPECT_EQ(render(CommandId::Reload, {"reload"}, R"({"ok":false,"errors":["a.conf:3: bad"],"warnings":["a.conf:4: odd"]})"),
               "1|reload refused: the running configuration stays\n|a.conf:3: bad\na.conf:4: odd\n");
     EXPECT_EQ(render(CommandId::Reload, {"reload"}, R"({"ok":true,"errors":[],"warnings":[]})"), "0|reloaded\n|");

@@ -45,21 +45,50 @@ TEST(ControlRequest, ParsesARequestAndRefusesEverythingElse) {
     EXPECT_EQ(parse_request(long_line).error_reply, request_too_long());
 }
 
+namespace {
+
+MaintenanceTarget target_of(const std::string& name) {
+    return name == "VI_1" ? MaintenanceTarget::Instance : name == "web" ? MaintenanceTarget::Anycast : MaintenanceTarget::None;
+}
+
+}  // namespace
+
 TEST(ControlRequest, MaintenanceFields) {
-    auto exists = [](const std::string& name) { return name == "VI_1"; };
-    auto all_off = parse_maintenance(json{{"cmd", "maintenance"}, {"on", false}}, exists);
+    auto all_off = parse_maintenance(json{{"cmd", "maintenance"}, {"on", false}}, target_of);
     ASSERT_TRUE(all_off.request);
     EXPECT_FALSE(all_off.request->on);
     EXPECT_TRUE(all_off.request->instances.empty());
-    auto one = parse_maintenance(json{{"on", true}, {"instances", {"VI_1"}}}, exists);
+    EXPECT_TRUE(all_off.request->all());
+    auto one = parse_maintenance(json{{"on", true}, {"instances", {"VI_1"}}}, target_of);
     ASSERT_TRUE(one.request);
     EXPECT_EQ(one.request->instances, std::vector<std::string>{"VI_1"});
-    EXPECT_EQ(parse_maintenance(json{{"on", "yes"}}, exists).error["error"], "maintenance needs \"on\": true|false");
-    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", "VI_1"}}, exists).error["error"],
+    EXPECT_TRUE(one.request->anycast.empty());
+    EXPECT_FALSE(one.request->all());
+    EXPECT_TRUE(parse_maintenance(json{{"on", true}, {"instances", json::array()}}, target_of).request->all()) << "an empty list: all";
+    EXPECT_EQ(parse_maintenance(json{{"on", "yes"}}, target_of).error["error"], "maintenance needs \"on\": true|false");
+    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", "VI_1"}}, target_of).error["error"],
               "\"instances\" must be a list of names");
-    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", {1}}}, exists).error["error"],
+    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", {1}}}, target_of).error["error"],
               "\"instances\" must be a list of names");
-    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", {"VI_9"}}}, exists).error["error"], "no instance VI_9");
+    EXPECT_EQ(parse_maintenance(json{{"on", true}, {"instances", {"VI_9"}}}, target_of).error["error"],
+              "no instance or anycast section VI_9");
+}
+
+// One list of names for both: each goes to the part that has it, and one name
+// nobody has refuses the whole request (nothing is switched).
+TEST(ControlRequest, MaintenanceNamesAnInstanceOrAnAnycastSection) {
+    auto both = parse_maintenance(json{{"on", true}, {"instances", {"web", "VI_1"}}}, target_of);
+    ASSERT_TRUE(both.request);
+    EXPECT_EQ(both.request->instances, std::vector<std::string>{"VI_1"});
+    EXPECT_EQ(both.request->anycast, std::vector<std::string>{"web"});
+    EXPECT_FALSE(both.request->all());
+    auto anycast = parse_maintenance(json{{"on", false}, {"instances", {"web"}}}, target_of);
+    ASSERT_TRUE(anycast.request);
+    EXPECT_TRUE(anycast.request->instances.empty()) << "no instance named: not all instances";
+    EXPECT_FALSE(anycast.request->all());
+    auto unknown = parse_maintenance(json{{"on", true}, {"instances", {"web", "api"}}}, target_of);
+    EXPECT_FALSE(unknown.request);
+    EXPECT_EQ(unknown.error["error"], "no instance or anycast section api");
 }
 
 // A reload reply carries the config's diagnostics, which quote the file's

@@ -11,6 +11,7 @@
 
 #include "control/metrics_text.h"
 #include "control/status_json.h"
+#include "control/status_table.h"
 
 using namespace vigil::control;
 using nlohmann::json;
@@ -43,6 +44,14 @@ DaemonStatus sample() {
                            .announce_failures = 8,
                            .drops = {{"ttl", 3}, {"auth", 1}}});
     s.groups.push_back({"G", "MASTER", {"VI_1"}});
+    s.anycast.push_back({.name = "web",
+                         .state = "ANNOUNCED",
+                         .reason = "every tracker is UP (flag)",
+                         .announce = "address lo",
+                         .trackers = {{"flag", true, true}},
+                         .prefixes = {{"192.0.2.200/32", true, ""}, {"2001:db8:ffff::200/128", false, "Permission denied"}},
+                         .transitions = 3,
+                         .announce_failures = 2});
     s.trackers.push_back({.name = "flag",
                           .type = "file",
                           .plugin = "file",
@@ -77,6 +86,12 @@ TEST(ControlStatus, JsonKeepsItsKeys) {
               R"({"last_cause":"killed by SIGKILL","last_time":"1970-01-01T00:00:00.000Z","pid":42,"restarts":1,)"
               R"("restarts_by_cause":{"exit":0,"signal":1,"stall":0},"supervised":true})");
     EXPECT_EQ(j["groups"][0].dump(), R"({"instances":["VI_1"],"name":"G","state":"MASTER"})");
+    EXPECT_EQ(j["anycast"][0].dump(),
+              R"({"announce":"address lo","announce_failures":2,"maintenance":false,"name":"web",)"
+              R"("prefixes":[{"announced":true,"prefix":"192.0.2.200/32","problem":null},)"
+              R"({"announced":false,"prefix":"2001:db8:ffff::200/128","problem":"Permission denied"}],)"
+              R"j("reason":"every tracker is UP (flag)","state":"ANNOUNCED","trackers":[{"checked":true,"name":"flag","state":"UP"}],)j"
+              R"("transitions":3})");
     EXPECT_EQ(j["endpoints"][0].dump(), R"({"drops":{"checksum":2},"family":"ipv4","interface":"eth0"})");
     EXPECT_EQ(j["plugins"][0].dump(), R"({"name":"file","notifiers":[],"path":"/p/file.so","trackers":["file"],"version":"1.0"})");
     EXPECT_EQ(j["router_id"], "h1");
@@ -92,6 +107,7 @@ TEST(ControlStatus, NoRestartAndNoMasterAreNull) {
     EXPECT_TRUE(j["instances"][0]["master"].is_null());
     EXPECT_EQ(j["instances"][0]["drops"], json::object());
     EXPECT_EQ(j["instances"][0]["vips"], json::array());
+    EXPECT_EQ(j["anycast"], json::array()) << "no [anycast]: an empty list, not a missing key";
 }
 
 TEST(ControlStatus, MetricsSayTheSameNumbers) {
@@ -195,4 +211,77 @@ TEST(ControlStatus, TheDocsListEveryMetricFamily) {
     }
     EXPECT_GE(rendered.size(), 25u);
     EXPECT_EQ(documented, rendered);
+}
+
+// Each anycast section is its own series, labelled `anycast`; a prefix's
+// series says whether it is in the kernel, which may differ from the section's
+// decision when the kernel refused it.
+TEST(ControlStatus, AnycastMetricsSayTheSameAsTheStatus) {
+    auto s = sample();
+    auto text = metrics_text(s);
+    for (const char* want : {"# HELP vigil_anycast_announced ", "# TYPE vigil_anycast_announced gauge\n",
+                             "vigil_anycast_announced{anycast=\"web\"} 1\n",
+                             "# TYPE vigil_anycast_maintenance gauge\nvigil_anycast_maintenance{anycast=\"web\"} 0\n",
+                             "# TYPE vigil_anycast_transitions_total counter\nvigil_anycast_transitions_total{anycast=\"web\"} 3\n",
+                             "# TYPE vigil_anycast_announce_failures_total counter\n"
+                             "vigil_anycast_announce_failures_total{anycast=\"web\"} 2\n",
+                             "# TYPE vigil_anycast_prefix_announced gauge\n"
+                             "vigil_anycast_prefix_announced{anycast=\"web\",prefix=\"192.0.2.200/32\",announce=\"address lo\"} 1\n"
+                             "vigil_anycast_prefix_announced{anycast=\"web\",prefix=\"2001:db8:ffff::200/128\",announce=\"address lo\"} 0\n",
+                             "# TYPE vigil_anycast_reason gauge\nvigil_anycast_reason{anycast=\"web\",reason=\"every tracker is UP (flag)\"} 1\n"})
+        EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+    s.anycast[0].state = "WITHDRAWN";
+    s.anycast[0].maintenance = true;
+    s.anycast[0].reason = "maintenance";
+    text = metrics_text(s);
+    EXPECT_NE(text.find("vigil_anycast_announced{anycast=\"web\"} 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("vigil_anycast_maintenance{anycast=\"web\"} 1\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("vigil_anycast_reason{anycast=\"web\",reason=\"maintenance\"} 1\n"), std::string::npos) << text;
+    s.anycast[0].state = "INIT";
+    EXPECT_NE(metrics_text(s).find("vigil_anycast_announced{anycast=\"web\"} 0\n"), std::string::npos) << "INIT announces nothing";
+}
+
+// The section's reason quotes a tracker's, which a plugin wrote: cut and made
+// UTF-8 as vigil_tracker_reason is.
+TEST(ControlStatus, AnAnycastReasonIsUtf8AndCut) {
+    DaemonStatus s;
+    s.anycast.push_back({.name = "web", .state = "WITHDRAWN", .reason = "tracker t is DOWN: \xff" + std::string(300, 'x')});
+    auto text = metrics_text(s);
+    std::string want = "reason=\"tracker t is DOWN: \xef\xbf\xbd" + std::string(200 - 22, 'x') + "\"} 1\n";
+    EXPECT_NE(text.find(want), std::string::npos) << text;
+}
+
+namespace {
+
+std::string table(const DaemonStatus& s) {
+    std::ostringstream out;
+    print_status_table(status_json(s), out);
+    return out.str();
+}
+
+}  // namespace
+
+// vigilctl status: an anycast section per line, its prefixes with a '!' and a
+// line of their own where the kernel refused them; no anycast table at all
+// without [anycast].
+TEST(ControlStatus, TheTableHasAnAnycastPartOnlyWithAnycastSections) {
+    auto s = sample();
+    s.anycast.push_back({.name = "api", .state = "WITHDRAWN", .reason = "maintenance", .announce = "route 100", .maintenance = true,
+                         .prefixes = {{"192.0.2.201/32", false, ""}}});
+    auto text = table(s);
+    EXPECT_NE(text.find("\nANYCAST     STATE      ANNOUNCE    PREFIXES                                REASON\n"
+                        "web         ANNOUNCED  address lo  192.0.2.200/32 2001:db8:ffff::200/128!  every tracker is UP (flag)\n"
+                        "  ! 2001:db8:ffff::200/128: Permission denied\n"
+                        "api         WITHDRAWN* route 100   192.0.2.201/32                          maintenance\n"
+                        "(* maintenance: withdrawn)\n"),
+              std::string::npos)
+        << text;
+    s.anycast.clear();
+    text = table(s);
+    EXPECT_EQ(text.find("ANYCAST"), std::string::npos) << text;
+    auto old_daemon = status_json(s);
+    old_daemon.erase("anycast");
+    std::ostringstream out;
+    print_status_table(old_daemon, out);
+    EXPECT_EQ(out.str(), text) << "a daemon from before anycast sends no \"anycast\"";
 }
