@@ -6,10 +6,13 @@
 
 Writes bench/results/STAMP.json (every figure of every benchmark, with the
 machine), bench/results/STAMP/<benchmark>.png (a chart per benchmark: the
-samples of vigild and keepalived for each figure, and the target) and
-replaces the generated part of docs/performance.md (between its markers).
-Each RESULT.json is one benchmark's output with a "figures" list (see
-bench/README.md, "bench/run").
+samples of vigild and the other implementation for each figure, and the
+target) and replaces the generated part of docs/performance.md (between its
+markers). Each RESULT.json is one benchmark's output with a "figures" list (see
+bench/README.md, "bench/run"). A benchmark compares vigild with keepalived
+unless its JSON names another implementation in "other" (e.g. "exabgp"): its
+figures then hold that one's samples under that key, and its version under the
+same top-level key.
 """
 import argparse
 import json
@@ -43,6 +46,11 @@ def machine():
                 kernel=f"{platform.system()} {platform.release()} {platform.machine()}")
 
 
+def other_of(d):
+    """The implementation a benchmark compares vigild with: keepalived unless it names another."""
+    return d.get("other") or "keepalived"
+
+
 def load(paths):
     runs = []
     for p in paths:
@@ -54,6 +62,9 @@ def load(paths):
             for key in ("id", "title", "unit", "target", "stat", "vigild", "pass"):
                 if key not in fig:
                     sys.exit(f"bench/report.py: {p}: figure {fig.get('id')} lacks {key}")
+        other = other_of(d)
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", other) or other in ("vigild", "figures", "benchmark"):
+            sys.exit(f"bench/report.py: {p}: \"other\" must name an implementation, not {other!r}")
         runs.append((p, d))
     return runs
 
@@ -82,7 +93,7 @@ def fmt(x, unit):
 
 
 def ratio_text(fig):
-    v, k = stat_of(fig["vigild"], fig["stat"]), stat_of(fig.get("keepalived"), fig["stat"])
+    v, k = stat_of(fig["vigild"], fig["stat"]), stat_of(fig.get(fig["other"]), fig["stat"])
     if v is None or k is None or not k:
         return "–"
     r = v / k
@@ -106,7 +117,8 @@ def chart(bench, figures, path):
         ax.set_visible(False)
     for ax, f in zip(flat_axes, figures):
         data, labels, colors = [], [], []
-        for impl, color in (("vigild", "#1f77b4"), ("keepalived", "#d62728")):
+        other = f["other"]
+        for impl, color in (("vigild", "#1f77b4"), (other, "#d62728" if other == "keepalived" else "#ff7f0e")):
             side = f.get(impl)
             if side and side.get("samples"):
                 data.append(side["samples"])
@@ -148,18 +160,19 @@ def table(report, results_rel, charts_rel):
     lines = [
         f"Run `{report['stamp']}` ({report['command']}), {report['run_minutes']} min in all.",
         f"Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['kernel']}.",
-        f"vigild: {report['vigild']}. keepalived: {report['keepalived']}.",
+        f"vigild: {report['vigild']}. "
+        + " ".join(f"{name}: {version}." for name, version in report["others"].items()),
         f"Data: [bench/results/{report['stamp']}.json]({results_rel}/{report['stamp']}.json).",
         "",
-        "| benchmark | figure | target | vigild p50 | vigild p95 | keepalived p50 | keepalived p95 | vigild / keepalived | met |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| benchmark | figure | target | vigild p50 | vigild p95 | other | other p50 | other p95 | vigild / other | met |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for f in report["figures"]:
-        v, k, u = f["vigild"], f.get("keepalived"), f["unit"]
+        v, k, u = f["vigild"], f.get(f["other"]), f["unit"]
         cell = lambda side, s: (fmt(stat_of(side, s), u) + f" {u}") if side and stat_of(side, s) is not None else "–"
         lines.append("| " + " | ".join([
             f["benchmark"], f["title"], f["target"].get("text") or f"{f['target']['op']} {f['target'].get('value')} {u} ({f['stat']})",
-            cell(v, "p50"), cell(v, "p95"), cell(k, "p50"), cell(k, "p95"),
+            cell(v, "p50"), cell(v, "p95"), f["other"], cell(k, "p50"), cell(k, "p95"),
             ratio_text(f) + (f" ({f['stat']})" if ratio_text(f) != "–" else ""),
             "–" if informational(f) else "yes" if f["pass"] else "**no**"]) + " |")
     notes = [f for f in report["figures"] if f.get("note")]
@@ -185,6 +198,12 @@ def main():
     first = runs[0][1]
     report["vigild"] = first.get("vigild")
     report["keepalived"] = next((d.get("keepalived") for _, d in runs if d.get("keepalived") not in (None, "-")), "-")
+    # Every implementation vigild is compared with, and its version (the first run that gives one).
+    report["others"] = {}
+    for _, d in runs:
+        other, version = other_of(d), d.get(other_of(d))
+        if report["others"].get(other) in (None, "-"):
+            report["others"][other] = version if version not in (None, "-") else "-"
     total = 0.0
     for path, d in runs:
         name = d["benchmark"]
@@ -192,7 +211,7 @@ def main():
         report["benchmarks"][name] = dict(file=os.path.basename(path), command=d.get("command"),
                                           run_seconds=d.get("run_seconds"), setup=d.get("setup"), method=d.get("method"))
         for f in d["figures"]:
-            report["figures"].append(dict(f, benchmark=name))
+            report["figures"].append(dict(f, benchmark=name, other=other_of(d)))
     report["run_minutes"] = round(total / 60, 1)
     report["all_met"] = all(f["pass"] or informational(f) for f in report["figures"])
 

@@ -66,9 +66,39 @@ class ReportTest(unittest.TestCase):
         doc = open(self.doc).read()
         self.assertTrue(doc.startswith("# before\n") and doc.endswith("# after\n"), doc)
         self.assertNotIn("old table", doc)
-        self.assertIn("| alpha | alpha fast | <= 5 ms | 2 ms | 3 ms | 20 ms | 30 ms | 0.10× (p95) | yes |", doc)
-        self.assertIn("| beta | beta slow | <= 5 ms | 8 ms | 9 ms | – | – | – | **no** |", doc)
+        self.assertIn("| alpha | alpha fast | <= 5 ms | 2 ms | 3 ms | keepalived | 20 ms | 30 ms | 0.10× (p95) | yes |", doc)
+        self.assertIn("| beta | beta slow | <= 5 ms | 8 ms | 9 ms | keepalived | – | – | – | **no** |", doc)
         self.assertIn("missed: beta beta-slow", r.stdout)
+
+    def test_a_benchmark_names_its_own_comparator(self):
+        # An ExaBGP figure is filed under "exabgp", never under keepalived; a stray
+        # "keepalived" side in it is not read.
+        f = figure("gamma-withdraw", side([4, 5, 6]), None, 10, True)
+        f["exabgp"] = side([40, 50, 60])
+        f["keepalived"] = side([1000])
+        c = self.write("gamma-1.json", dict(benchmark="gamma", run_seconds=10, vigild="vigild 0.1.0", keepalived="-",
+                                             other="exabgp", exabgp="ExaBGP 4.2.21", figures=[f]))
+        r = self.run_report(self.a, c)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        report = json.load(open(os.path.join(self.results, "S.json")))
+        self.assertEqual(report["others"], {"keepalived": "Keepalived v2.2.7", "exabgp": "ExaBGP 4.2.21"})
+        self.assertEqual([f["other"] for f in report["figures"]], ["keepalived", "exabgp"])
+        doc = open(self.doc).read()
+        self.assertIn("vigild: vigild 0.1.0. keepalived: Keepalived v2.2.7. exabgp: ExaBGP 4.2.21.", doc)
+        self.assertIn("| gamma | gamma withdraw | <= 10 ms | 5 ms | 6 ms | exabgp | 50 ms | 60 ms | 0.10× (p95) | yes |", doc)
+        # The control: without "other", the same file is a keepalived comparison.
+        del f["exabgp"]
+        d = self.write("gamma-2.json", dict(benchmark="gamma", run_seconds=10, vigild="vigild 0.1.0", figures=[f]))
+        r = self.run_report(d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("| gamma | gamma withdraw | <= 10 ms | 5 ms | 6 ms | keepalived | 1000 ms | 1000 ms | 1/167 (p95) | yes |",
+                      open(self.doc).read())
+
+    def test_refuses_an_other_that_is_not_a_name(self):
+        bad = self.write("eps-1.json", dict(benchmark="eps", other="vigild", figures=[figure("e", side([1]), None, 1, True)]))
+        r = self.run_report(bad)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('"other" must name an implementation', r.stderr)
 
     def test_refuses_results_without_figures(self):
         bad = self.write("gamma-1.json", dict(benchmark="gamma"))
