@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
     d.add_subsystem(std::move(tracking));
 
     // The control socket (vigilctl); a socket a live daemon answers on is refused.
-    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr, registry);
+    control::ControlApi api(d, *vrrp_ptr, *tracking_ptr, *notify_ptr, registry, anycast_ptr);
     control::ControlServer control(d.loop(), [&api](const nlohmann::json& request) { return api.handle(request); });
     if (auto problem = control.listen(d.config().global.control_socket); !problem.empty()) {
         VLOG_ERROR("%s", problem.c_str());
