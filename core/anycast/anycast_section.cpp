@@ -18,6 +18,8 @@ net::Route route_for(const net::IpPrefix& prefix, uint32_t table) {
     r.dest = prefix;
     r.dev = "lo";
     r.table = table;
+    // As `ip route add PREFIX dev lo scope host` (IPv4 only; IPv6 has no scope).
+    if (prefix.address.family() == net::Family::V4) r.scope = net::RouteScope::Host;
     return r;
 }
 
@@ -109,7 +111,8 @@ void AnycastSection::announce_all() {
 void AnycastSection::withdraw_all() {
     for (auto& p : prefixes_)
         if (p.announced || !p.problem.empty()) remove(p);
-    if (holds_) holds_->released(hold_name(name()));
+    // Only an announced section has published a hold.
+    if (holds_ && state_ == State::Announced) holds_->released(hold_name(name()));
 }
 
 bool AnycastSection::add(PrefixState& p) {

@@ -191,9 +191,13 @@ static int run_notify_command(struct exec_notifier *n, const char **args, size_t
 
 static int deliver(void *state, const vigil_event *ev, int64_t timeout_ms, char *err, size_t errlen) {
     struct exec_notifier *n = state;
-    /* keepalived's generic notify arguments: INSTANCE|GROUP NAME STATE PRIORITY. */
+    /* keepalived's generic notify arguments: INSTANCE|GROUP NAME STATE PRIORITY
+     * (and ANYCAST NAME ANNOUNCED|WITHDRAWN 0 for vigil's own [anycast]). */
     char kind[16], priority[16], seq[32], vips[1024] = "";
-    snprintf(kind, sizeof kind, "%s", strcmp(ev->kind, "group") == 0 ? "GROUP" : "INSTANCE");
+    snprintf(kind, sizeof kind, "%s",
+             strcmp(ev->kind, "group") == 0     ? "GROUP"
+             : strcmp(ev->kind, "anycast") == 0 ? "ANYCAST"
+                                                : "INSTANCE");
     snprintf(priority, sizeof priority, "%d", ev->priority);
     snprintf(seq, sizeof seq, "%llu", (unsigned long long)ev->seq);
     for (size_t i = 0; i < ev->vip_count; ++i) {
@@ -281,7 +285,7 @@ static const vigil_key notifier_keys[] = {
 };
 static const vigil_key_doc notifier_docs[] = {
     COMMAND_DOC,
-    {"yes", "append keepalived's arguments INSTANCE|GROUP NAME STATE PRIORITY"},
+    {"yes", "append keepalived's arguments INSTANCE|GROUP NAME STATE PRIORITY (ANYCAST NAME STATE 0 for an [anycast] section)"},
     SHELL_DOC,
     USER_DOC,
 };

@@ -42,7 +42,7 @@ TEST(ConfigErrors, TheIssueExampleGivesThreeLocatedErrors) {
 
 TEST(ConfigErrors, UnknownSections) {
     expect_error("[instanse VI_1]\nvrid = 1\n", "t.conf:1: unknown section [instanse VI_1] (did you mean [instance]?)");
-    expect_error("[frobnicate]\n", "t.conf:1: unknown section [frobnicate] (sections: global, instance, group, tracker, notifier)");
+    expect_error("[frobnicate]\n", "t.conf:1: unknown section [frobnicate] (sections: global, instance, group, tracker, notifier, anycast)");
     expect_error("[instance]\n", "t.conf:1: [instance] needs exactly one name: [instance NAME]");
     expect_error("[tracker a b]\n", "t.conf:1: [tracker] needs exactly one name: [tracker NAME]");
     expect_error("[global x]\n", "t.conf:1: [global] takes no name");
@@ -76,7 +76,7 @@ TEST(ConfigErrors, BadValues) {
     expect_error("[global]\nstall_timeout = soon\n", "t.conf:2: stall_timeout: 'soon' is not a duration (e.g. 1s, 250ms, 0.5s, 2m)");
     expect_error("[tracker t]\ntype = file\npath = /x\ninterval = 0\n", "t.conf:4: interval: must be greater than 0");
     expect_error("[notifier n]\ntype = log\nsyslog = yes\nevents = master promote\n",
-                 "t.conf:4: events: 'promote' is not one of master, backup, fault, stop");
+                 "t.conf:4: events: 'promote' is not one of master, backup, fault, stop, announced, withdrawn");
 }
 
 TEST(ConfigErrors, OutOfRangeNumbers) {
@@ -157,7 +157,7 @@ TEST(ConfigErrors, AnEmptyNotifyOptsOutOfTheGlobalDefault) {
 
 TEST(ConfigErrors, ATrackerNoInstanceTracksIsAWarning) {
     const std::string trackers = "[tracker used]\ntype = file\npath = /run/a\n[tracker spare]\ntype = file\npath = /run/b\n";
-    expect_warning_only(instance("track = used\n") + trackers, "t.conf:9: warning: [tracker spare] is tracked by no instance; it runs, but affects no instance");
+    expect_warning_only(instance("track = used\n") + trackers, "t.conf:9: warning: [tracker spare] is tracked by no instance or anycast; it runs, but affects nothing");
     // Control: the tracked one is not reported.
     auto r = load(instance("track = used\n") + trackers);
     EXPECT_EQ(joined(r).find("[tracker used] is tracked by no instance"), std::string::npos) << joined(r);
@@ -176,7 +176,7 @@ TEST(ConfigErrors, ATrackerTimeoutLongerThanItsIntervalIsAWarning) {
 }
 
 TEST(ConfigErrors, NoInstanceIsAWarning) {
-    expect_warning_only("[global]\nrouter_id = x\n", "t.conf: warning: no [instance] is configured; vigild would do nothing");
+    expect_warning_only("[global]\nrouter_id = x\n", "t.conf: warning: no [instance] or [anycast] is configured; vigild would do nothing");
 }
 
 TEST(ConfigErrors, ProtocolRules) {
@@ -325,4 +325,44 @@ TEST(ConfigErrors, AllErrorsAreReportedInLineOrder) {
     for (const auto& d : r.diagnostics.all()) lines.push_back(d.where.line);
     EXPECT_EQ(lines, (std::vector<int>{2, 5, 7, 11, 12, 16, 17})) << joined(r);
     EXPECT_EQ(r.diagnostics.error_count(), 7u);
+}
+
+TEST(ConfigErrors, AnycastSections) {
+    const std::string web = "[tracker web]\ntype = file\npath = /tmp/up\n";  // lines 1-3
+    // An anycast-only config is valid: no "nothing to do" warning.
+    auto ok = load(web + "[anycast web]\nprefix = 192.0.2.200/32 2001:db8:ffff::200\ntrack = web\n");
+    EXPECT_TRUE(ok.ok()) << joined(ok);
+    EXPECT_EQ(joined(ok), "");
+    ASSERT_TRUE(ok.config);
+    EXPECT_EQ(ok.config->anycasts.at(0).prefixes.size(), 2u);
+    EXPECT_EQ(ok.config->anycasts.at(0).interface, "lo");
+
+    expect_error(web + "[anycast a]\ntrack = web\n", "t.conf:4: [anycast a] needs at least one 'prefix'");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.300\ntrack = web\n",
+                 "t.conf:5: prefix: '192.0.2.300' is not an address with an optional /LEN");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200\ntrack = web:10\n",
+                 "t.conf:6: track: 'web:10': an anycast section has no priority; a tracker keeps it announced or not (no :WEIGHT)");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200\ntrack = nothere\n", "t.conf:6: track: no [tracker nothere] is defined");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200\ntrack = web\nannounce = route 254\n",
+                 "t.conf:7: announce: '254' is not a table number 1-252 (253-255 are the kernel's default, main and local tables)");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200\ntrack = web\nannounce = bgp\n",
+                 "t.conf:7: announce: needs 'address IFACE' or 'route TABLE'");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200/24\ntrack = web\nannounce = route 100\n",
+                 "t.conf:5: prefix: 192.0.2.200/24 has host bits set; a route needs the network (192.0.2.0/24?)");
+    expect_error(web + "[anycast a]\nprefix = 192.0.2.200\ntrack = web\n[anycast b]\nprefix = 192.0.2.200\ntrack = web\n",
+                 "t.conf:8: prefix: 192.0.2.200 is already a prefix of [anycast a] at t.conf:5");
+    expect_error(web + "[global]\nstatic_address = 192.0.2.200/32 dev lo\n[anycast a]\nprefix = 192.0.2.200\ntrack = web\n",
+                 "t.conf:7: prefix: 192.0.2.200 is already a static_address at t.conf:5");
+    expect_error(instance() + "[anycast VI_1]\nprefix = 192.0.2.200\n",
+                 "t.conf:5: [anycast VI_1] has the name of [instance VI_1] at t.conf:1 (vigilctl maintenance names either)");
+    // Route mode claims the route, not the address: a static address on lo
+    // is how the service keeps answering while withdrawn.
+    auto route_ok = load(web + "[global]\nstatic_address = 192.0.2.200/32 dev lo\n[anycast a]\nprefix = 192.0.2.200\ntrack = web\n"
+                               "announce = route 100\n");
+    EXPECT_TRUE(route_ok.ok()) << joined(route_ok);
+    expect_warning_only(web + "[anycast a]\nprefix = 192.0.2.200/24\ntrack = web\n",
+                        "t.conf:5: warning: prefix: 192.0.2.200/24 as an address on lo makes the whole /24 local to this host; "
+                        "anycast prefixes are usually /32 (or use announce = route TABLE)");
+    expect_warning_only(web + "[anycast a]\nprefix = 192.0.2.200\n",
+                        "t.conf:4: warning: [anycast a] tracks nothing: its prefixes are announced whenever vigild runs");
 }

@@ -169,6 +169,20 @@ TEST(KeyTables, AGroupRestartsWhenItsMembersChangeNotWhenItsNotifyDoes) {
         [](const Config& c) -> const std::vector<GroupConfig>& { return c.groups; });
 }
 
+TEST(KeyTables, AnAnycastSectionRestartsOnlyWhenWhereItAnnouncesChanges) {
+    const std::map<std::string, Sample> samples = {
+        {"prefix", {"prefix = 192.0.2.200/32", "prefix = 192.0.2.201/32", kLive}},
+        {"track", {"track = t1", "track = t2", kLive}},
+        {"announce", {"announce = address lo", "announce = route 100", kRestart}},
+        {"notify", {"notify = n1", "notify = n2", kLive}},
+    };
+    const std::map<std::string, std::string> base = {{"prefix", "192.0.2.200/32"}, {"track", "t1"}};
+    expect_restarts_by_class<AnycastConfig>(
+        anycast_keys(), samples, "[anycast]",
+        [&](const std::string& lines) { return kNeighbours + section("anycast web", base, lines); },
+        [](const Config& c) -> const std::vector<AnycastConfig>& { return c.anycasts; });
+}
+
 TEST(KeyTables, GlobalKeysThatNeedADaemonRestartAreNamedAtAReload) {
     const std::map<std::string, Sample> samples = {
         {"router_id", {"router_id = a", "router_id = b", kLive}},
