@@ -74,7 +74,7 @@ void AnycastSection::update(const Inputs& in) {
     if (listener_) listener_(*this, from, want);
 }
 
-void AnycastSection::reconfigure(config::AnycastConfig config, const Inputs& in) {
+void AnycastSection::reconfigure(config::AnycastConfig config) {
     std::vector<PrefixState> kept;
     for (auto& p : prefixes_) {
         bool stays = std::any_of(config.prefixes.begin(), config.prefixes.end(),
@@ -93,9 +93,12 @@ void AnycastSection::reconfigure(config::AnycastConfig config, const Inputs& in)
             if (p.prefix == c.prefix) ordered.push_back(p);
     prefixes_ = std::move(ordered);
     config_ = std::move(config);
-    // The dropped prefixes are gone from the kernel: the hold may shrink.
-    if (state_ == State::Announced) publish_hold();
-    update(in);
+    // The dropped prefixes are gone from the kernel: the hold may shrink
+    // (announce_all publishes it when there are new prefixes to add).
+    if (state_ == State::Announced) {
+        publish_hold();
+        announce_all();
+    }
 }
 
 void AnycastSection::announce_all() {

@@ -39,8 +39,9 @@ public:
     // A new answer: announces or withdraws (every prefix) if it changed.
     void update(const Inputs& in);
     // A Live reload: new prefixes, trackers or notifiers; the prefixes that
-    // stay are not touched (no BGP flap), dropped ones are withdrawn.
-    void reconfigure(config::AnycastConfig config, const Inputs& in);
+    // stay are not touched (no BGP flap), dropped ones are withdrawn, new
+    // ones announced if the section is. The next update() decides anew.
+    void reconfigure(config::AnycastConfig config);
 
     const config::AnycastConfig& config() const { return config_; }
     const std::string& name() const { return config_.name; }

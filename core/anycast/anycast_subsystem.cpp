@@ -52,8 +52,12 @@ void AnycastSubsystem::apply(const config::Config& config) {
         order_.push_back(c.name);
         auto it = sections_.find(c.name);
         if (it != sections_.end()) {
-            // Live keys only (the fingerprint is unchanged).
-            it->second->reconfigure(c, inputs_for(c.name));
+            // Live keys only (the fingerprint is unchanged). The decision
+            // waits for the tracking engine, which applies next and reports
+            // every section's trackers: deciding now, on the old trackers' or
+            // on none, could withdraw for a moment (a BGP flap) a section
+            // that only gained an already healthy tracker.
+            it->second->reconfigure(c);
             continue;
         }
         auto section = std::make_unique<AnycastSection>(c, addresses_, routes_, holds_, listener_);
@@ -61,10 +65,9 @@ void AnycastSubsystem::apply(const config::Config& config) {
         // has removed them already; sweeping again costs a netlink read):
         // a section added by a reload has nothing of ours in the kernel.
         if (!swept_) section->sweep();
-        auto* raw = section.get();
         sections_[c.name] = std::move(section);
         fingerprints_[c.name] = wanted[c.name];
-        raw->update(inputs_for(c.name));
+        // INIT until the tracking engine reports (as above).
     }
     swept_ = true;
 }

@@ -147,7 +147,8 @@ TEST(AnycastSection, RouteModeAddsItsRouteToItsTableAndAReloadKeepsTheUnchangedP
     EXPECT_EQ(holds.held[0].routes.size(), 2u);
 
     // 192.0.2.64/26 dropped, 192.0.2.128/26 added; 192.0.2.200 stays as it is.
-    s.reconfigure(section_config("prefix = 192.0.2.200/32 192.0.2.128/26\ntrack = web\nannounce = route 100\n"), {{up("web")}});
+    s.reconfigure(section_config("prefix = 192.0.2.200/32 192.0.2.128/26\ntrack = web\nannounce = route 100\n"));
+    s.update({{up("web")}});
     table = table_100();
     EXPECT_NE(table.find("192.0.2.200 dev lo"), std::string::npos) << table;
     EXPECT_NE(table.find("192.0.2.128/26 dev lo"), std::string::npos) << table;
