@@ -93,15 +93,17 @@ bool Daemon::start() {
     signal(SIGPIPE, SIG_IGN);
     for (auto& s : subsystems_) s->apply(*config_);
     if (lifecycle_) lifecycle_->applied(*config_);
-    VLOG_NOTICE("vigild started: %zu instance(s), %zu tracker(s), %zu notifier(s) from %s", config_->instances.size(),
-                config_->trackers.size(), config_->notifiers.size(), options_.config_path.c_str());
+    VLOG_NOTICE("vigild started: %s from %s", status_line().c_str(), options_.config_path.c_str());
     return true;
 }
 
 std::string Daemon::status_line() const {
     if (!config_) return "starting";
+    // Anycast sections only where there are some: the words for a VRRP-only
+    // host stay as they were (scripts match them).
     return std::to_string(config_->instances.size()) + " instance(s), " + std::to_string(config_->trackers.size()) +
-           " tracker(s), " + std::to_string(config_->notifiers.size()) + " notifier(s)";
+           " tracker(s), " + std::to_string(config_->notifiers.size()) + " notifier(s)" +
+           (config_->anycasts.empty() ? "" : ", " + std::to_string(config_->anycasts.size()) + " anycast section(s)");
 }
 
 void Daemon::announce_ready() {
@@ -144,8 +146,7 @@ ReloadOutcome Daemon::reload() {
     if (lifecycle_) lifecycle_->applied(*config_);
     ++reloads_;
     outcome.applied = true;
-    VLOG_NOTICE("reloaded %s: %zu instance(s), %zu tracker(s), %zu notifier(s)", options_.config_path.c_str(),
-                config_->instances.size(), config_->trackers.size(), config_->notifiers.size());
+    VLOG_NOTICE("reloaded %s: %s", options_.config_path.c_str(), status_line().c_str());
     return outcome;
 }
 

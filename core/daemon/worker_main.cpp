@@ -56,9 +56,10 @@ int check_config(const daemon::Options& options, plugin::PluginRegistry& registr
         return 1;
     }
     const auto& c = *result.config;
-    printf("vigild: %s is valid: %zu instance(s), %zu group(s), %zu tracker(s), %zu notifier(s), %zu warning(s)\n",
+    std::string anycast = c.anycasts.empty() ? "" : ", " + std::to_string(c.anycasts.size()) + " anycast section(s)";
+    printf("vigild: %s is valid: %zu instance(s), %zu group(s), %zu tracker(s), %zu notifier(s)%s, %zu warning(s)\n",
            options.config_path.c_str(), c.instances.size(), c.groups.size(), c.trackers.size(), c.notifiers.size(),
-           result.diagnostics.warning_count());
+           anycast.c_str(), result.diagnostics.warning_count());
     return 0;
 }
 

@@ -74,6 +74,18 @@ TEST(VigildCheck, MissingInterfaceIsOnlyAWarning) {
     EXPECT_EQ(r.err, cfg + ":2: warning: interface: vigilnosuch0 does not exist on this machine\n");
 }
 
+TEST(VigildCheck, AnAnycastOnlyConfigIsValidAndCounted) {
+    TempDir dir;
+    auto cfg = dir.write("v.conf", "[tracker web]\ntype = file\npath = /tmp/up\n[anycast web]\nprefix = 192.0.2.200/32\ntrack = web\n"
+                                   "announce = address vigilnosuch0\n");
+    auto r = run({kVigild, "-t", "-f", cfg});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("is valid: 0 instance(s), 0 group(s), 1 tracker(s), 0 notifier(s), 1 anycast section(s), 1 warning(s)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(r.err, cfg + ":7: warning: announce: vigilnosuch0 does not exist on this machine\n");
+}
+
 TEST(VigildCheck, MissingFileExitsOne) {
     auto r = run({kVigild, "-t", "-f", "/nonexistent/vigil.conf"});
     EXPECT_EQ(r.status, 1);
