@@ -61,8 +61,10 @@ void AnycastSection::update(const Inputs& in) {
     State want = decision.announce ? State::Announced : State::Withdrawn;
     decision_ = decision;
     if (want == state_) {
-        // Still announced: retry what the kernel refused before.
+        // Retry what the kernel refused before (and re-add what it dropped:
+        // an interface recreated, an address flushed).
         if (want == State::Announced) announce_all();
+        else if (held()) withdraw_all();
         return;
     }
     if (want == State::Announced) announce_all();
@@ -75,12 +77,14 @@ void AnycastSection::update(const Inputs& in) {
 }
 
 void AnycastSection::reconfigure(config::AnycastConfig config) {
-    std::vector<PrefixState> kept;
+    std::vector<PrefixState> kept, stranded;
     for (auto& p : prefixes_) {
         bool stays = std::any_of(config.prefixes.begin(), config.prefixes.end(),
                                  [&](const config::AnycastPrefix& c) { return c.prefix == p.prefix; });
         if (stays) kept.push_back(p);
-        else if (p.announced) remove(p);
+        // One the kernel would not let go stays held (and is retried at the
+        // next withdraw): the supervisor must still be able to remove it.
+        else if (p.announced && !remove(p)) stranded.push_back(p);
     }
     for (const auto& c : config.prefixes) {
         bool known = std::any_of(kept.begin(), kept.end(), [&](const PrefixState& p) { return p.prefix == c.prefix; });
@@ -91,17 +95,25 @@ void AnycastSection::reconfigure(config::AnycastConfig config) {
     for (const auto& c : config.prefixes)
         for (const auto& p : kept)
             if (p.prefix == c.prefix) ordered.push_back(p);
+    ordered.insert(ordered.end(), stranded.begin(), stranded.end());
     prefixes_ = std::move(ordered);
     config_ = std::move(config);
-    // The dropped prefixes are gone from the kernel: the hold may shrink
-    // (announce_all publishes it when there are new prefixes to add).
-    if (state_ == State::Announced) {
-        publish_hold();
-        announce_all();
-    }
+    // The dropped prefixes are gone from the kernel: the hold may shrink.
+    // New ones are added by the next update(), once the trackers (perhaps
+    // new ones too) have reported.
+    if (held()) publish_hold();
+}
+
+bool AnycastSection::held() const {
+    return std::any_of(prefixes_.begin(), prefixes_.end(), [](const PrefixState& p) { return p.announced; });
 }
 
 void AnycastSection::announce_all() {
+    if (config_.mode == config::AnnounceMode::Address) {
+        auto info = net::read_interface(config_.interface);
+        for (auto& p : prefixes_)
+            if (p.announced && !info.has(p.prefix.address)) p.announced = false;
+    }
     bool missing = std::any_of(prefixes_.begin(), prefixes_.end(), [](const PrefixState& p) { return !p.announced; });
     if (!missing) return;
     // The supervisor learns of a prefix before the kernel has it: if this
@@ -114,8 +126,12 @@ void AnycastSection::announce_all() {
 void AnycastSection::withdraw_all() {
     for (auto& p : prefixes_)
         if (p.announced || !p.problem.empty()) remove(p);
-    // Only an announced section has published a hold.
-    if (holds_ && state_ == State::Announced) holds_->released(hold_name(name()));
+    // Only once the kernel holds none of them: the supervisor must be able
+    // to remove one it refused to let go.
+    if (holds_ && hold_published_ && !held()) {
+        holds_->released(hold_name(name()));
+        hold_published_ = false;
+    }
 }
 
 bool AnycastSection::add(PrefixState& p) {
@@ -148,14 +164,14 @@ bool AnycastSection::remove(PrefixState& p) {
         // Gone with its interface: nothing left to announce it.
         if (info.index != 0) problem = addresses_.remove(info.index, p.prefix);
     }
-    p.announced = false;
     if (!problem.empty()) {
         VLOG_ERROR("anycast %s: cannot withdraw %s (%s): %s", name().c_str(), p.prefix.str().c_str(), announce_text().c_str(),
                    problem.c_str());
         ++announce_failures_;
         p.problem = problem;
-        return false;
+        return false;  // still there: still announced, still held
     }
+    p.announced = false;
     p.problem.clear();
     return true;
 }
@@ -175,6 +191,7 @@ void AnycastSection::publish_hold() {
         for (const auto& p : prefixes_) hold.vips.push_back({info.index, p.prefix});
     }
     holds_->holding(hold);
+    hold_published_ = true;
 }
 
 }  // namespace vigil::anycast

@@ -20,7 +20,7 @@ namespace vigil::anycast {
 
 struct PrefixState {
     net::IpPrefix prefix;
-    bool announced = false;  // in the kernel as this section put it there
+    bool announced = false;  // in the kernel as this section put it there (also when a remove failed)
     std::string problem;     // the kernel's refusal, when the last add or remove failed
 };
 
@@ -58,6 +58,7 @@ public:
     static std::string hold_name(const std::string& section);
 
 private:
+    bool held() const;  // some prefix is in the kernel
     void announce_all();
     void withdraw_all();
     bool add(PrefixState& p);
@@ -75,6 +76,7 @@ private:
     std::vector<PrefixState> prefixes_;
     uint64_t transitions_ = 0;
     uint64_t announce_failures_ = 0;
+    bool hold_published_ = false;
 };
 
 }  // namespace vigil::anycast

@@ -2,8 +2,9 @@
 // The anycast part of the daemon: an AnycastSection per [anycast], fed the
 // states of its trackers by the tracking engine and the operator's
 // maintenance switch. Withdraws everything on stop; a section removed by a
-// reload is withdrawn, one whose `announce` changed is announced at its new
-// place before it is withdrawn from the old one.
+// reload is withdrawn, one whose `announce` changed is withdrawn at its old
+// place, then announced at the new one (both use the section's one
+// supervisor slot).
 #pragma once
 
 #include <map>
@@ -39,6 +40,9 @@ public:
     // Returns the names that exist.
     std::vector<std::string> set_maintenance(const std::vector<std::string>& names, bool on);
     const std::set<std::string>& maintenance() const { return maintenance_; }
+    // The saved maintenance list, before the first apply: a section in it
+    // is never announced at start, not even for a moment.
+    void preset_maintenance(const std::vector<std::string>& names) { maintenance_.insert(names.begin(), names.end()); }
 
     const AnycastSection* section(const std::string& name) const;
     std::vector<const AnycastSection*> sections() const;

@@ -217,8 +217,19 @@ private:
         if (const auto* inst = c_.instance(a.name))
             diags_.error(a.where, "[anycast " + a.name + "] has the name of [instance " + a.name + "] at " + inst->where.file + ":" +
                                       std::to_string(inst->where.line) + " (vigilctl maintenance names either)");
-        for (const auto& ref : a.track)
-            if (!tracker_names_.count(ref.name)) diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");
+        for (const auto& ref : a.track) {
+            const auto* t = c_.tracker(ref.name);
+            if (!t) {
+                diags_.error(ref.where, "track: no [tracker " + ref.name + "] is defined");
+                continue;
+            }
+            // Its number moves an instance's priority; an anycast section
+            // has none, and "UP" would announce whatever the file says.
+            const auto* mode = find_option(t->options, "mode");
+            if (t->type == "file" && mode && mode->value == "value")
+                diags_.error(ref.where, "track: [tracker " + ref.name + "] is a file tracker with mode = value, which only sets a "
+                                        "priority; an anycast section needs one that is UP or DOWN (mode = exists-down or exists-up)");
+        }
         if (a.track.empty())
             diags_.warning(a.where, "[anycast " + a.name + "] tracks nothing: its prefixes are announced whenever vigild runs");
         if (keys.count("notify")) {

@@ -30,6 +30,7 @@ const InstanceConfig* Config::instance(std::string_view name) const { return by_
 const GroupConfig* Config::group(std::string_view name) const { return by_name(groups, name); }
 const TrackerConfig* Config::tracker(std::string_view name) const { return by_name(trackers, name); }
 const NotifierConfig* Config::notifier(std::string_view name) const { return by_name(notifiers, name); }
+const AnycastConfig* Config::anycast(std::string_view name) const { return by_name(anycasts, name); }
 
 Duration stall_timeout_of(const Config& config) {
     if (config.global.stall_timeout) return *config.global.stall_timeout;

@@ -81,11 +81,16 @@ void ControlApi::save_maintenance() const {
     if (ec) VLOG_ERROR("cannot save maintenance flags to %s: %s", maintenance_file().c_str(), ec.message().c_str());
 }
 
-void ControlApi::restore_maintenance() {
-    std::ifstream in(maintenance_file());
+std::vector<std::string> ControlApi::saved_maintenance(const std::string& state_dir) {
+    std::ifstream in(state_dir + "/maintenance");
     std::vector<std::string> names;
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) names.push_back(line);
+    return names;
+}
+
+void ControlApi::restore_maintenance() {
+    auto names = saved_maintenance(daemon_.config().global.state_dir);
     if (names.empty()) return;
     // Each subsystem takes the names it has; a name neither has (its section
     // left the configuration) is dropped at the next save.

@@ -36,6 +36,8 @@ public:
     // Restores the maintenance flags saved under state_dir (at start), each
     // name to the instance or anycast section it names.
     void restore_maintenance();
+    // The names saved under `state_dir` (instances and anycast sections alike).
+    static std::vector<std::string> saved_maintenance(const std::string& state_dir);
 
 private:
     nlohmann::json reload();

@@ -152,6 +152,15 @@ int main(int argc, char** argv) {
     auto anycast = std::make_unique<anycast::AnycastSubsystem>();
     auto* anycast_ptr = anycast.get();
     if (link) anycast->set_hold_registry(link.get());
+    {
+        // Before the first apply (restore_maintenance() comes later, once the
+        // control socket exists): a section saved in maintenance must not be
+        // announced for a moment at every start.
+        std::vector<std::string> saved;
+        for (const auto& name : control::ControlApi::saved_maintenance(d.config().global.state_dir))
+            if (d.config().anycast(name)) saved.push_back(name);
+        anycast->preset_maintenance(saved);
+    }
     anycast->on_transition([notify_ptr](const anycast::AnycastSection& s, anycast::State from, anycast::State to) {
         std::vector<std::string> prefixes;
         for (const auto& p : s.config().prefixes) prefixes.push_back(p.prefix.str());

@@ -147,6 +147,7 @@ TrackingSubsystem::~TrackingSubsystem() {
 }
 
 void TrackingSubsystem::apply(const config::Config& config) {
+    applying_ = true;
     // Every tracker wanted: the configured ones and one per track_interface name.
     std::map<std::string, config::TrackerConfig> wanted;
     for (const auto& t : config.trackers) wanted[t.name] = t;
@@ -208,6 +209,7 @@ void TrackingSubsystem::apply(const config::Config& config) {
     }
     for (const auto& [name, t] : trackers_)
         t->on_first_confirmation([this](TrackerRuntime& r) { push_health_of(r.config().name); });
+    applying_ = false;
     for (const auto& [anycast, names] : anycast_trackers_) push_health(anycast);
 }
 
@@ -224,7 +226,7 @@ void TrackingSubsystem::push_health(const std::string& anycast) {
 }
 
 void TrackingSubsystem::push_health_of(const std::string& tracker) {
-    if (stopping_) return;
+    if (stopping_ || applying_) return;
     for (const auto& [anycast, names] : anycast_trackers_)
         if (std::find(names.begin(), names.end(), tracker) != names.end()) push_health(anycast);
 }

@@ -139,6 +139,9 @@ private:
     HealthTarget health_target_;
     std::map<std::string, std::vector<std::string>> anycast_trackers_;  // by anycast section
     bool stopping_ = false;
+    // Inside apply(): trackers that report at their start would push a
+    // section's health while its other trackers are still being replaced.
+    bool applying_ = false;
 };
 
 }  // namespace vigil::track

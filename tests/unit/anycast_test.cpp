@@ -119,6 +119,14 @@ TEST(AnycastSection, AddressModeHoldsFirstAddsWhenHealthyRemovesWhenNotAndSweeps
     // Control: an unchanged decision changes nothing.
     s.update({{up("web")}});
     EXPECT_EQ(events, (std::vector<std::string>{"INIT>WITHDRAWN", "WITHDRAWN>ANNOUNCED"}));
+    EXPECT_EQ(holds.held.size(), 1u);
+    // An address the kernel lost (flushed, its interface recreated) is added
+    // again at the next report, under a fresh hold.
+    ASSERT_EQ(test::run({"/usr/sbin/ip", "addr", "del", "192.0.2.200/32", "dev", "lo"}).status, 0);
+    s.update({{up("web")}});
+    EXPECT_TRUE(on_lo("192.0.2.200"));
+    EXPECT_EQ(holds.held.size(), 2u);
+    EXPECT_EQ(events.size(), 2u);
 
     s.update({{down("web", "file missing")}});
     EXPECT_EQ(s.state(), State::Withdrawn);

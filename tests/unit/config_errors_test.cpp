@@ -363,6 +363,9 @@ TEST(ConfigErrors, AnycastSections) {
     expect_warning_only(web + "[anycast a]\nprefix = 192.0.2.200/24\ntrack = web\n",
                         "t.conf:5: warning: prefix: 192.0.2.200/24 as an address on lo makes the whole /24 local to this host; "
                         "anycast prefixes are usually /32 (or use announce = route TABLE)");
+    expect_error("[tracker drain]\ntype = file\npath = /tmp/w\nmode = value\n[anycast a]\nprefix = 192.0.2.200\ntrack = drain\n",
+                 "t.conf:7: track: [tracker drain] is a file tracker with mode = value, which only sets a priority; an anycast "
+                 "section needs one that is UP or DOWN (mode = exists-down or exists-up)");
     expect_warning_only(web + "[anycast a]\nprefix = 192.0.2.200\n",
                         "t.conf:4: warning: [anycast a] tracks nothing: its prefixes are announced whenever vigild runs");
 }
