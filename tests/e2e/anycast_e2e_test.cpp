@@ -176,8 +176,8 @@ TEST(Anycast, RouteModeFollowsHealthSweepsALeftoverAndClearsAtStop) {
     Lab lab(1);
     REQUIRE_LAB(lab);
     auto flag = lab.dir().file("healthy");
-    // A killed run's leftovers, as vigild would have added them.
-    ASSERT_TRUE(lab.in(1, {kIp, "route", "add", kPrefix, "dev", "lo", "table", "100", "proto", "118"}));
+    // A killed run's leftovers, as vigild adds them.
+    ASSERT_TRUE(lab.in(1, {kIp, "route", "add", kPrefix, "dev", "lo", "table", "100", "proto", "118", "scope", "host"}));
     ASSERT_TRUE(lab.in(1, {kIp, "-6", "route", "add", kAddress6 + "/128", "dev", "lo", "table", "100", "proto", "118"}));
     ASSERT_TRUE(has_routes(lab));
 
