@@ -565,7 +565,10 @@ private:
         for (const auto& n : s.children) {
             origin_ = origin_of(n);
             if (n.keyword == "file") {
-                if (args(n, 1)) {
+                // The file tracker takes an absolute path (what vigild -t checks).
+                if (args(n, 1) && (n.args[0].empty() || n.args[0].front() != '/' || !ini_safe(n.args[0]))) {
+                    refuse(n, "'" + n.args[0] + "' is not an absolute path vigil.conf can hold");
+                } else if (n.args.size() == 1 && !n.block) {
                     put_last(t, "path", n.args[0]);
                     path = true;
                 }

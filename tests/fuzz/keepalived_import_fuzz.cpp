@@ -74,8 +74,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (result.errors.empty()) {
         auto loaded = vigil::config::load_config_text(result.vigil_conf, "imported.conf", load_options());
         if (!loaded.ok()) {  // an import that succeeded, and vigild -t refuses it
-            fprintf(stderr, "import succeeded, the loader refuses it: %s\n--- translation:\n%s---\n",
-                    loaded.diagnostics.all().front().str().c_str(), result.vigil_conf.c_str());
+            for (const auto& d : loaded.diagnostics.all())
+                if (d.severity == vigil::config::Severity::Error)
+                    fprintf(stderr, "import succeeded, the loader refuses it: %s\n", d.str().c_str());
+            fprintf(stderr, "--- translation:\n%s---\n", result.vigil_conf.c_str());
             abort();
         }
     }

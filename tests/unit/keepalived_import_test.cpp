@@ -797,10 +797,12 @@ TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
 }
 
 // Found by the fuzzer: trackers whose plugin would refuse them (no file, a
-// quorum_max below quorum, a count that is no number) are refused, so the
-// output still passes vigild -t — the self-check does not know plugin keys.
+// relative one, a quorum_max below quorum, a count that is no number) are
+// refused, so the output still passes vigild -t — the self-check does not
+// know plugin keys.
 TEST(KeepalivedImport, TrackersTheirPluginWouldRefuseAreNotWritten) {
     auto r = import("vrrp_track_file nofile {\n    weight 1\n}\n"
+                    "vrrp_track_file relative {\n    file run/level\n}\n"
                     "vrrp_track_process low {\n    process nginx\n    quorum_max 0\n}\n"
                     "vrrp_track_process odd {\n    process nginx\n    quorum 1~0\n}\n"
                     "vrrp_track_process ok {\n    process nginx\n    quorum 2\n    quorum_max 4\n}\n" +
@@ -811,6 +813,8 @@ TEST(KeepalivedImport, TrackersTheirPluginWouldRefuseAreNotWritten) {
     EXPECT_NE(refused.find("'vrrp_track_process' not imported: quorum_max is below quorum"), std::string::npos) << refused;
     EXPECT_NE(refused.find("'quorum' not imported: expected a count of processes"), std::string::npos) << refused;
     EXPECT_NE(refused.find("'nofile' is tracked but not defined"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'file' not imported: 'run/level' is not an absolute path"), std::string::npos) << refused;
+    EXPECT_EQ(r.vigil_conf.find("[tracker relative]"), std::string::npos);
     EXPECT_EQ(r.vigil_conf.find("[tracker nofile]"), std::string::npos);
     EXPECT_EQ(r.vigil_conf.find("[tracker low]"), std::string::npos);
     // Controls: a good process tracker is written with its counts; `odd` keeps its default min.
