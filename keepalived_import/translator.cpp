@@ -30,6 +30,13 @@ bool ini_safe(const std::string& value) {
            value.find("\t;") == std::string::npos && value.find("\t#") == std::string::npos;
 }
 
+// A user name as useradd takes one (keepalived looks it up with getpwnam):
+// anything else would not survive into vigil.conf, or name nobody.
+bool user_name(const std::string& text) {
+    static const std::regex name("[A-Za-z0-9_][A-Za-z0-9_.-]*\\$?");
+    return std::regex_match(text, name);
+}
+
 // vigil runs a command with execve unless told otherwise; keepalived went through
 // a PATH lookup and, for notify scripts in 1.x, /bin/sh.
 bool needs_shell(const std::string& command) {
@@ -418,7 +425,8 @@ private:
             } else if (k == "script_user") {
                 script_user_seen_ = true;
                 // keepalived's optional group is the user's own group in vigil.
-                if (n.args.size() == 1) put(global_, "script_user = " + n.args[0]);
+                if (!n.args.empty() && !user_name(n.args[0])) refuse(n, "'" + n.args[0] + "' is not a user name");
+                else if (n.args.size() == 1) put(global_, "script_user = " + n.args[0]);
                 else if (n.args.size() == 2) {
                     put(global_, "script_user = " + n.args[0]);
                     refuse(n, "the group argument (scripts run with the user's own groups)");
@@ -512,8 +520,9 @@ private:
                     if (n.args[0] != "0") tracker_weighted_.insert(s.args[0]);
                 }
             } else if (k == "user") {
-                if (n.args.size() == 1) user = n.args[0];
-                else refuse(n, "expected USER (no group)");
+                if (n.args.size() != 1) refuse(n, "expected USER (no group)");
+                else if (!user_name(n.args[0])) refuse(n, "'" + n.args[0] + "' is not a user name");
+                else user = n.args[0];
             } else if (k == "init_fail") {
                 // keepalived: DOWN from the start, UP after `rise` successes.
                 common.push_back({"initial = down", origin_});
@@ -730,6 +739,10 @@ private:
             std::string user = n.args.size() >= 2 ? n.args[1] : "";
             if (n.args.size() > 3) {
                 refuse(n, "expected \"COMMAND\" [USER [GROUP]] (quote a command with arguments)");
+                return true;
+            }
+            if (!user.empty() && !user_name(user)) {
+                refuse(n, "'" + user + "' is not a user name");
                 return true;
             }
             if (n.args.size() == 3) refuse(n, "the group argument (scripts run with the user's own groups)");

@@ -796,6 +796,24 @@ TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
     EXPECT_EQ(multicast.vigil_conf.find("check_unicast_src"), std::string::npos) << multicast.vigil_conf;
 }
 
+// Found by the fuzzer: a user argument vigil.conf cannot hold (";;;" reads as
+// a comment there, leaving `user =` empty) is refused, wherever it is given.
+TEST(KeepalivedImport, AUserThatIsNoUserNameIsRefused) {
+    auto r = import("global_defs {\n    script_user ;;;\n}\n"
+                    "vrrp_script chk {\n    script /bin/true\n    user a;b\n}\n" +
+                    instance_with("    track_script {\n        chk\n    }\n"
+                                  "    notify_master \"/usr/local/bin/up.sh\" ;;;\n"
+                                  "    notify_backup \"/usr/local/bin/down.sh\" checker\n"));
+    loads(r);
+    auto refused = all(r.not_imported);
+    EXPECT_NE(refused.find("'script_user' not imported: ';;;' is not a user name"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'user' not imported: 'a;b' is not a user name"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("'notify_master' not imported: ';;;' is not a user name"), std::string::npos) << refused;
+    EXPECT_EQ(r.vigil_conf.find(";;;"), std::string::npos) << r.vigil_conf;
+    // Control: a user name passes.
+    EXPECT_NE(r.vigil_conf.find("user = checker\n"), std::string::npos) << r.vigil_conf;
+}
+
 // Found by the fuzzer: trackers whose plugin would refuse them (no file, a
 // relative one, a quorum_max below quorum, a count that is no number) are
 // refused, so the output still passes vigild -t — the self-check does not
