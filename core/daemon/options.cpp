@@ -12,6 +12,7 @@ namespace vigil::daemon {
 std::string usage() {
     return "usage: vigild [-f FILE] [-t|--test-config] [-n|--foreground] [--log-console]\n"
            "              [--log-level debug|info|notice|warning|error] [--pid-file FILE] [--keywords] [--version]\n"
+           "       vigild --resign-leftovers [--pid-file FILE]\n"
            "\n"
            "  -f, --config FILE   configuration file (default /etc/vigil/vigil.conf, plus conf.d/*.conf beside it)\n"
            "  -t, --test-config   check the configuration, print every problem, exit 0 (valid) or 1\n"
@@ -21,6 +22,8 @@ std::string usage() {
            "      --pid-file FILE pid file (default /run/vigil/vigild.pid)\n"
            "      --keywords      list every configuration key (with the loaded plugins' keys) and exit\n"
            "      --version       print the version and exit\n"
+           "      --resign-leftovers  resign for what a vigild killed with its worker still holds (VIPs, routes,\n"
+           "                      anycast prefixes: removed, priority 0 sent) and exit; the unit's ExecStopPost\n"
            "\n"
            "signals: TERM/INT stop gracefully, HUP reloads the configuration, USR1 logs a state dump\n";
 }
@@ -42,7 +45,7 @@ std::optional<int> answer_without_running(const ParsedOptions& parsed) {
 }
 
 ParsedOptions parse_options(int argc, char** argv) {
-    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion, kSupervised, kKeywords };
+    enum { kLogConsole = 256, kLogLevel, kPidFile, kVersion, kSupervised, kKeywords, kResignLeftovers };
     static const option longopts[] = {
         {"config", required_argument, nullptr, 'f'},
         {"test-config", no_argument, nullptr, 't'},
@@ -52,6 +55,7 @@ ParsedOptions parse_options(int argc, char** argv) {
         {"pid-file", required_argument, nullptr, kPidFile},
         {"version", no_argument, nullptr, kVersion},
         {"keywords", no_argument, nullptr, kKeywords},
+        {"resign-leftovers", no_argument, nullptr, kResignLeftovers},
         {"help", no_argument, nullptr, 'h'},
         {"supervised", required_argument, nullptr, kSupervised},
         {nullptr, 0, nullptr, 0},
@@ -75,6 +79,7 @@ ParsedOptions parse_options(int argc, char** argv) {
             case kPidFile: out.options.pid_file = optarg; break;
             case kVersion: out.options.show_version = true; break;
             case kKeywords: out.options.show_keywords = true; break;
+            case kResignLeftovers: out.options.resign_leftovers = true; break;
             case kSupervised: out.options.supervised_fds = optarg; break;
             case ':': out.error = std::string("option ") + argv[optind - 1] + " needs a value"; break;
             default: out.error = std::string("unknown option ") + argv[optind - 1]; break;

@@ -19,6 +19,7 @@ struct Options {
     std::string pid_file = "/run/vigil/vigild.pid";
     bool show_version = false;
     bool show_help = false;
+    bool resign_leftovers = false;  // --resign-leftovers: resign for a dead vigild's holds and exit
     // The worker executable only: "SHARED_FD,SOCKET_FD" from its supervisor.
     std::string supervised_fds;
 };

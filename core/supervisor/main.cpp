@@ -15,6 +15,7 @@
 #include "daemon/pid_file.h"
 #include "daemon/stdio.h"
 #include "log/logger.h"
+#include "supervisor/leftovers.h"
 #include "supervisor/process_title.h"
 #include "supervisor/supervisor.h"
 
@@ -51,12 +52,35 @@ void report_ready(int& ready_fd, char status) {
     ready_fd = -1;
 }
 
+// The unit's ExecStopPost: after a stop or a death, whatever a vigild killed
+// together with its worker still holds is resigned for (see leftovers.h).
+int resign_leftovers(daemon::Options& options) {
+    std::error_code ec;
+    options.pid_file = std::filesystem::absolute(options.pid_file, ec).string();
+    log::Logger::get().configure({}, options.log_level.value_or(log::Level::Info), false);
+    daemon::PidFile pid_file;
+    if (auto problem = pid_file.acquire(options.pid_file); !problem.empty()) {
+        VLOG_ERROR("vigild: %s; a running vigild resigns for itself", problem.c_str());
+        return 1;
+    }
+    auto held = supervisor::held_file_path(options.pid_file);
+    auto left = supervisor::resign_leftovers(held);
+    if (!left.problem.empty()) VLOG_ERROR("vigild: %s", left.problem.c_str());
+    supervisor::log_resignations(left.resigned, "a vigild killed with its worker", "vigild");
+    bool failed = !left.problem.empty();
+    for (const auto& r : left.resigned) failed = failed || !r.problems.empty();
+    if (left.resigned.empty() && !failed)
+        VLOG_INFO("vigild: nothing to resign for (%s)", left.found ? "the last vigild released everything" : ("no " + held).c_str());
+    return failed ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     auto parsed = daemon::parse_options(argc, argv);
     if (auto status = daemon::answer_without_running(parsed)) return *status;
     auto& options = parsed.options;
+    if (options.resign_leftovers) return resign_leftovers(options);
     auto worker = supervisor::worker_path();
     if (options.test_config || options.show_keywords) {
         // Both load plugins: the worker executable does it.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "supervisor/shared_state.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,8 +12,8 @@
 
 namespace vigil::supervisor {
 
-SharedState* create_shared_state(int& fd) {
-    fd = memfd_create("vigild-shared", 0);
+SharedState* create_shared_state(int& fd, const std::string& path) {
+    fd = path.empty() ? memfd_create("vigild-shared", 0) : open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
     if (fd < 0) return nullptr;
     if (ftruncate(fd, sizeof(SharedState)) != 0) {
         close(fd);
@@ -25,11 +26,12 @@ SharedState* create_shared_state(int& fd) {
         fd = -1;
         return nullptr;
     }
-    // A fresh memfd reads as zeros: every slot empty, no call in flight.
+    // A fresh memfd (or an emptied file) reads as zeros: every slot empty, no call in flight.
     auto* state = static_cast<SharedState*>(p);
     state->magic = kSharedMagic;
     state->version = kSharedVersion;
     state->stall_timeout_ms.store(-1);
+    state->netns_inode = current_netns_inode();
     return state;
 }
 
@@ -44,6 +46,11 @@ SharedState* map_shared_state(int fd) {
         return nullptr;
     }
     return state;
+}
+
+uint64_t current_netns_inode() {
+    struct stat st{};
+    return stat("/proc/self/ns/net", &st) == 0 ? static_cast<uint64_t>(st.st_ino) : 0;
 }
 
 void record_resigned(RestartRecord& record, const std::set<std::string>& done) {

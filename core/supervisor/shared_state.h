@@ -24,7 +24,8 @@ namespace vigil::supervisor {
 
 inline constexpr uint32_t kSharedMagic = 0x56474c31;  // "VGL1"
 // 4: a held slot says what it holds (`kind`: an instance or an [anycast]).
-inline constexpr uint32_t kSharedVersion = 4;
+// 5: the network namespace it was made in (the state may be a file now).
+inline constexpr uint32_t kSharedVersion = 5;
 inline constexpr size_t kMaxHeld = 1024;           // instances that may be MASTER (and anycast sections announced) at once
 inline constexpr size_t kMaxHeldVips = 255;        // the advert's address count is 8 bits
 inline constexpr size_t kMaxDestinations = 64;     // unicast peers of one instance
@@ -133,6 +134,10 @@ struct RestartRecord {
 struct SharedState {
     uint32_t magic;
     uint32_t version;
+    // The supervisor's network namespace (the inode of /proc/self/ns/net):
+    // interface indexes mean something only there, so a held file is
+    // resigned for only from the namespace that wrote it.
+    uint64_t netns_inode;
     // Worker → supervisor.
     std::atomic<int64_t> heartbeat_ns;      // CLOCK_MONOTONIC of the loop's last turn
     std::atomic<int64_t> stall_timeout_ms;  // -1 until the worker's loop runs; 0: off
@@ -150,11 +155,15 @@ struct SharedState {
 static_assert(std::atomic<int64_t>::is_always_lock_free && std::atomic<uint32_t>::is_always_lock_free,
               "shared between processes: the atomics must be lock-free");
 
-// A zeroed SharedState in a new memfd (inherited by the worker: no CLOEXEC),
-// mapped; nullptr on failure with errno set. Untouched pages cost nothing.
-SharedState* create_shared_state(int& fd);
+// A zeroed SharedState, mapped, in a new memfd or, given a path, in that file
+// (created or emptied; `vigild --resign-leftovers` reads it after both
+// processes died). The fd is inherited by the worker: no CLOEXEC. nullptr on
+// failure with errno set. Untouched pages cost nothing (in memory or tmpfs).
+SharedState* create_shared_state(int& fd, const std::string& path = "");
 // Maps the worker's inherited fd; nullptr when it is not a SharedState.
 SharedState* map_shared_state(int fd);
+// The inode of this process's network namespace; 0 when unknown.
+uint64_t current_netns_inode();
 
 // RestartRecord::resigned: written by the supervisor from the holds it
 // resigned for (the Resigner's "SLOT NAME" keys), read by the next worker for

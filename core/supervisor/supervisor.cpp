@@ -18,6 +18,7 @@
 #include "config_files/config_files.h"
 #include "daemon/service_notify.h"
 #include "log/logger.h"
+#include "supervisor/leftovers.h"
 #include "vigil_paths.h"
 
 namespace vigil::supervisor {
@@ -82,12 +83,31 @@ Supervisor::~Supervisor() {
 }
 
 int Supervisor::run() {
-    shared_ = create_shared_state(shared_fd_);
+    // We hold the pid file's lock: a held file there is a dead vigild's.
+    held_file_ = held_file_path(options_.pid_file);
+    auto left = resign_leftovers(held_file_);
+    if (!left.problem.empty()) VLOG_ERROR("supervisor: %s", left.problem.c_str());
+    log_resignations(left.resigned, "a vigild killed with its worker");
+    shared_ = create_shared_state(shared_fd_, held_file_);
+    if (!shared_) {
+        VLOG_WARNING("supervisor: cannot create %s (%s): the shared state stays in memory, and a vigild killed with its worker "
+                     "leaves its VIPs here until it starts again",
+                     held_file_.c_str(), strerror(errno));
+        held_file_.clear();
+        shared_ = create_shared_state(shared_fd_);
+    }
     if (!shared_) {
         VLOG_ERROR("supervisor: cannot create the shared state: %s", strerror(errno));
         report_ready_(1);
         return 1;
     }
+    int status = serve();
+    // Every hold was resigned for (or released by the worker) by now.
+    if (!held_file_.empty()) unlink(held_file_.c_str());
+    return status;
+}
+
+int Supervisor::serve() {
     auto signals = handled_signals();
     sigprocmask(SIG_BLOCK, &signals, nullptr);
     signal_fd_ = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -229,18 +249,7 @@ void Supervisor::check_stall(Clock::time_point now) {
 }
 
 void Supervisor::resign(const char* when) {
-    for (const auto& r : resigner_.resign(*shared_, resigned_)) {
-        if (r.anycast)
-            VLOG_NOTICE("supervisor: withdrew %s (%d prefix%s) for the %s worker: %d address(es) and %d route(s) removed, no advert",
-                        r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", when, r.vips_removed, r.routes_removed);
-        else if (r.owner)
-            VLOG_NOTICE("supervisor: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
-                        r.instance.c_str(), r.routes_removed);
-        else
-            VLOG_NOTICE("supervisor: resigned %s for the %s worker: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed",
-                        r.instance.c_str(), when, r.adverts_sent, r.vips_removed, r.routes_removed);
-        for (const auto& p : r.problems) VLOG_ERROR("supervisor: %s: %s", r.instance.c_str(), p.c_str());
-    }
+    log_resignations(resigner_.resign(*shared_, resigned_), std::string("the ") + when + " worker");
 }
 
 void Supervisor::on_worker_message() {

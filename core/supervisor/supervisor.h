@@ -48,6 +48,7 @@ public:
     int run();
 
 private:
+    int serve();
     bool start_worker();
     void on_signal();
     void on_worker_message();
@@ -60,6 +61,7 @@ private:
     daemon::Options options_;
     std::string worker_;
     std::function<void(char)> report_ready_;
+    std::string held_file_;  // the shared state's file ("": in memory)
     int shared_fd_ = -1;
     SharedState* shared_ = nullptr;
     int signal_fd_ = -1;

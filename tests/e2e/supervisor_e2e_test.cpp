@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -220,6 +221,65 @@ TEST(Supervisor, ASigkilledSupervisorMakesTheWorkerResignAndExit) {
     EXPECT_TRUE(p.lab.log_has(1, "the supervisor is gone")) << p.lab.log(1);
     EXPECT_TRUE(p.lab.log_has(1, "VI_1: MASTER -> STOP")) << p.lab.log(1);
     EXPECT_EQ(p.watch.overlap_ns(kill_at, monotonic_ns()), 0) << "both hosts held the VIP";
+}
+
+// Killed together with its worker (the SIGKILL of an overrun TimeoutStopSec,
+// an OOM kill of the service): nobody resigns, and the control above shows
+// the VIP left on both. The unit's ExecStopPost, `vigild --resign-leftovers`,
+// resigns from the held file beside the pid file; failing that, the next
+// start does. VRRPv2 at 1 s, keepalived's default: priority 0 hands over in
+// the skew time (0.6 s), where waiting takes the master down interval (3.6 s).
+TEST(Supervisor, KilledWithItsWorkerItsLeftoversAreResignedByExecStopPostOrTheNextStart) {
+    const Variant v2{"v2_1s", 2, 1000};
+    Pair p(v2);
+    REQUIRE_PAIR(p);
+    const std::string pid_file = p.lab.dir().file("h1.pid"), held = p.lab.dir().file("h1.held");
+    ASSERT_EQ(access(held.c_str(), F_OK), 0) << "the shared state is a file beside the pid file";
+    int64_t crash = monotonic_ns();
+    p.lab.crash_vigild(1);
+    // What systemd runs once the unit's processes are gone.
+    std::vector<std::string> stop_post{kIp, "netns", "exec", p.lab.ns(1), VIGILD_PATH, "--resign-leftovers", "--pid-file", pid_file};
+    auto r = run(stop_post);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("vigild: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)"),
+              std::string::npos) << r.err;
+    ASSERT_TRUE(p.watch.wait_holders({2}, 6s));
+    int64_t took = p.watch.gained_at(2, crash) - crash;
+    figure("supervisor and worker SIGKILLed together, then vigild --resign-leftovers, v2_1s", took, skew_ns(v2) + 300 * kMs);
+    EXPECT_LE(took, skew_ns(v2) + 300 * kMs) << "priority 0, not the master down interval";
+    EXPECT_EQ(p.watch.overlap_ns(crash, monotonic_ns()), 0) << "both hosts held the VIP";
+    EXPECT_NE(access(held.c_str(), F_OK), 0) << "resigned for once: removed";
+    r = run(stop_post);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.err.find("nothing to resign for"), std::string::npos) << r.err;
+
+    // Without ExecStopPost (no systemd): the next start resigns first.
+    auto start_h1 = [&] {
+        return std::make_unique<Child>(std::vector<std::string>{kIp, "netns", "exec", p.lab.ns(1), VIGILD_PATH, "-n", "-f",
+                                                                p.lab.dir().file("h1.conf"), "--pid-file", pid_file});
+    };
+    auto again = start_h1();
+    ASSERT_TRUE(p.watch.wait_holders({1}, 10s)) << "priority 100 preempts" << p.lab.log(1);
+    // Never while a vigild runs: the pid file's lock says one does.
+    r = run(stop_post);
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find("a running vigild resigns for itself"), std::string::npos) << r.err;
+    EXPECT_EQ(p.watch.holders(), std::vector<int>{1});
+    pid_t sup = again->pid(), worker = -1;
+    ASSERT_TRUE(wait_for([&] {
+        std::istringstream in(slurp("/proc/" + std::to_string(sup) + "/task/" + std::to_string(sup) + "/children"));
+        return static_cast<bool>(in >> worker);
+    }, 5s));
+    kill(sup, SIGSTOP);
+    kill(worker, SIGSTOP);
+    kill(worker, SIGKILL);
+    kill(sup, SIGKILL);
+    again->wait_exit();
+    ASSERT_EQ(access(held.c_str(), F_OK), 0);
+    auto third = start_h1();
+    EXPECT_TRUE(p.lab.wait_log(1, "supervisor: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)", 5s))
+        << p.lab.log(1);
+    EXPECT_TRUE(p.watch.wait_holders({1}, 10s)) << "and serves" << p.lab.log(1);
 }
 
 TEST(Supervisor, ACrashLoopBacksOffAndTheSupervisorStays) {

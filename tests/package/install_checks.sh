@@ -115,8 +115,32 @@ rc=0; wait "$daemon" || rc=$?
 daemon=
 [[ $rc -eq 0 ]] || { cat "$root/tmp/vigild.log" >&2; fail "vigild exited $rc after SIGTERM"; }
 grep -q 192.0.2.250 <<<"$(ip -n "$ns" -4 addr show dev vpk0)" && fail "the VIP stayed after a graceful stop"
-rm "$root/etc/vigil/conf.d/50-test.conf"
 echo "ok: graceful stop removed the VIP, exit 0"
+
+# Killed together with its worker (the SIGKILL of an overrun TimeoutStopSec,
+# an OOM kill): nobody resigns, the VIP stays, until the unit's ExecStopPost
+# (its own command line, as installed) resigns from the held file.
+ip netns exec "$ns" chroot "$root" /usr/sbin/vigild -n --log-console >"$root/tmp/vigild.log" 2>&1 &
+daemon=$!
+wait_for 15 "VI_1 MASTER again" sh -c "chroot '$root' vigilctl status | grep -q 'VI_1.*MASTER'"
+wait_for 5 "the VIP on vpk0 again" sh -c "ip -n '$ns' -4 addr show dev vpk0 | grep -q '192.0.2.250/24'"
+[[ -f $root/run/vigil/vigild.held ]] || fail "no /run/vigil/vigild.held beside the pid file"
+worker=$(cat "/proc/$daemon/task/$daemon/children")
+[[ -n $worker ]] || fail "no worker under vigild $daemon"
+kill -STOP "$daemon" $worker
+kill -KILL $worker "$daemon"
+rc=0; wait "$daemon" || rc=$?
+daemon=
+grep -q 192.0.2.250 <<<"$(ip -n "$ns" -4 addr show dev vpk0)" || fail "control: the VIP went with nobody to resign for it"
+stop_post=$(sed -n 's/^ExecStopPost=//p' "$root/lib/systemd/system/vigild.service")
+[[ -n $stop_post ]] || fail "vigild.service has no ExecStopPost"
+# shellcheck disable=SC2086  # the unit's command line, split as systemd splits it
+out=$(ip netns exec "$ns" chroot "$root" $stop_post 2>&1) || fail "ExecStopPost=$stop_post failed: $out"
+[[ $out == *"resigned VI_1 for a vigild killed with its worker"* ]] || fail "ExecStopPost=$stop_post said: $out"
+grep -q 192.0.2.250 <<<"$(ip -n "$ns" -4 addr show dev vpk0)" && fail "the VIP stayed after ExecStopPost=$stop_post"
+[[ ! -e $root/run/vigil/vigild.held ]] || fail "the held file stayed after ExecStopPost"
+rm "$root/etc/vigil/conf.d/50-test.conf"
+echo "ok: killed with its worker, the VIP stayed until ExecStopPost=$stop_post removed it"
 
 # Reinstalling (as an upgrade does) keeps a locally edited conffile.
 echo "# local edit" >>"$root/etc/vigil/vigil.conf"

@@ -5,6 +5,7 @@
 // and the resignation itself on a real veth: VIPs gone, priority 0 on the wire.
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -19,11 +20,13 @@
 #include "net/vrrp_socket.h"
 #include "supervisor/exit_cause.h"
 #include "supervisor/held_routes.h"
+#include "supervisor/leftovers.h"
 #include "supervisor/resign.h"
 #include "supervisor/restart_policy.h"
 #include "supervisor/shared_state.h"
 #include "supervisor/worker_link.h"
 #include "support/event_loop.h"
+#include "support/temp_dir.h"
 #include "veth_instance.h"
 
 using namespace vigil;
@@ -95,8 +98,9 @@ struct Linked {
     supervisor::SharedState* shared = nullptr;
     std::unique_ptr<supervisor::WorkerLink> link;
 
-    Linked() {
-        shared = supervisor::create_shared_state(shared_fd);
+    // In a memfd, or given a path, in that file (as vigild keeps it).
+    explicit Linked(const std::string& file = "") {
+        shared = supervisor::create_shared_state(shared_fd, file);
         socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
         std::string error;
         // attach() takes the worker's copies: the supervisor keeps its own.
@@ -360,6 +364,86 @@ TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     EXPECT_FALSE(test::vip_on_vt0()) << "a VIP added after the first resignation stays";
     std::vector<uint8_t> again;
     EXPECT_EQ(listener->receive(again, packet), net::VrrpSocket::Read::Nothing) << "priority 0 sent twice";
+}
+
+TEST(Leftovers, TheHeldFileSitsBesideThePidFile) {
+    EXPECT_EQ(supervisor::held_file_path("/run/vigil/vigild.pid"), "/run/vigil/vigild.held");
+    EXPECT_EQ(supervisor::held_file_path("/tmp/t/h1.pid"), "/tmp/t/h1.held");
+    EXPECT_EQ(supervisor::held_file_path("/run/vigild"), "/run/vigild.held");
+    EXPECT_EQ(supervisor::held_file_path("/run/x/.pid"), "/run/x/.pid.held") << "no name left without .pid";
+}
+
+// Both processes die (nothing resigns): the holds stay in the file, and
+// whoever reads it next resigns for them once — on the real kernel.
+TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status == 0);
+    std::string error;
+    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
+    ASSERT_TRUE(listener) << error;
+    test::TempDir dir;
+    const auto held = dir.file("vigild.held");
+    {
+        Linked l(held);
+        ASSERT_TRUE(l.shared) << strerror(errno);
+        test::InstanceRig rig(l.link.get());
+        vrrp::Instance instance(test::veth_instance_config(), rig.context);
+        instance.start();
+        test::hear(instance, 100);
+        ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
+        ASSERT_TRUE(test::vip_on_vt0());
+        munmap(l.shared, sizeof(supervisor::SharedState));  // both die here: no stop(), nobody resigns
+    }
+    ASSERT_TRUE(test::vip_on_vt0());
+    std::vector<uint8_t> drain;
+    vrrp::Received packet;
+    while (listener->receive(drain, packet) != net::VrrpSocket::Read::Nothing) {
+    }
+
+    auto left = supervisor::resign_leftovers(held);
+    EXPECT_TRUE(left.found);
+    EXPECT_EQ(left.problem, "");
+    ASSERT_EQ(left.resigned.size(), 1u);
+    EXPECT_EQ(left.resigned[0].instance, "VI_1");
+    EXPECT_EQ(left.resigned[0].vips_removed, 1);
+    EXPECT_EQ(left.resigned[0].adverts_sent, 1);
+    EXPECT_FALSE(test::vip_on_vt0());
+    std::vector<uint8_t> buffer;
+    ASSERT_TRUE(test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 2s));
+    auto advert = vrrp::decode(packet);
+    ASSERT_TRUE(advert.advert);
+    EXPECT_EQ(advert.advert->priority, 0);
+    EXPECT_NE(access(held.c_str(), F_OK), 0) << "removed once resigned for";
+
+    // Read again (ExecStopPost after a start that resigned already): nothing.
+    auto again = supervisor::resign_leftovers(held);
+    EXPECT_FALSE(again.found);
+    EXPECT_TRUE(again.resigned.empty());
+    EXPECT_EQ(listener->receive(buffer, packet), net::VrrpSocket::Read::Nothing) << "priority 0 sent twice";
+
+    // A file that is no held state is not read, and is removed.
+    FILE* junk = fopen(held.c_str(), "w");
+    ASSERT_TRUE(junk);
+    fputs("not a held file\n", junk);
+    fclose(junk);
+    auto bad = supervisor::resign_leftovers(held);
+    EXPECT_TRUE(bad.found);
+    EXPECT_NE(bad.problem.find("is not a held file"), std::string::npos) << bad.problem;
+    EXPECT_NE(access(held.c_str(), F_OK), 0);
+
+    // Written in another network namespace: its interface indexes are not
+    // this one's, so it is neither resigned for here nor removed.
+    int fd = -1;
+    auto* other = supervisor::create_shared_state(fd, held);
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->netns_inode, supervisor::current_netns_inode());
+    other->netns_inode += 1;
+    munmap(other, sizeof(supervisor::SharedState));
+    close(fd);
+    auto foreign = supervisor::resign_leftovers(held);
+    EXPECT_NE(foreign.problem.find("another network namespace"), std::string::npos) << foreign.problem;
+    EXPECT_EQ(access(held.c_str(), F_OK), 0);
 }
 
 // `ip route show table 100` and `ip rule show` in the test's namespace.

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "supervisor/leftovers.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "log/logger.h"
+#include "supervisor/shared_state.h"
+
+namespace vigil::supervisor {
+
+std::string held_file_path(const std::string& pid_file) {
+    const std::string suffix = ".pid";
+    auto slash = pid_file.rfind('/');
+    bool has_suffix = pid_file.size() > suffix.size() && pid_file.compare(pid_file.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                      (slash == std::string::npos || slash + 1 < pid_file.size() - suffix.size());
+    return (has_suffix ? pid_file.substr(0, pid_file.size() - suffix.size()) : pid_file) + ".held";
+}
+
+Leftovers resign_leftovers(const std::string& held_file) {
+    Leftovers out;
+    int fd = open(held_file.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT) {
+            out.found = true;
+            out.problem = "cannot open " + held_file + ": " + strerror(errno);
+        }
+        return out;
+    }
+    out.found = true;
+    SharedState* state = map_shared_state(fd);
+    if (!state) {
+        out.problem = held_file + " is not a held file of this vigild version; not read";
+    } else if (state->netns_inode != current_netns_inode()) {
+        // Its interface indexes name another namespace's interfaces.
+        out.problem = held_file + " was written by a vigild in another network namespace; not resigned for here "
+                      "(run vigild --resign-leftovers in that namespace)";
+        munmap(state, sizeof(SharedState));
+        close(fd);
+        return out;  // kept for the namespace it belongs to
+    } else {
+        Resigner resigner;
+        std::set<std::string> done;
+        out.resigned = resigner.resign(*state, done);
+        munmap(state, sizeof(SharedState));
+    }
+    close(fd);
+    // Resigned: a second reading would send priority 0 again for nothing.
+    if (unlink(held_file.c_str()) != 0 && errno != ENOENT && out.problem.empty())
+        out.problem = "cannot remove " + held_file + ": " + strerror(errno);
+    return out;
+}
+
+void log_resignations(const std::vector<Resignation>& resigned, const std::string& whose, const char* speaker) {
+    for (const auto& r : resigned) {
+        if (r.anycast)
+            VLOG_NOTICE("%s: withdrew %s (%d prefix%s) for %s: %d address(es) and %d route(s) removed, no advert",
+                        speaker, r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", whose.c_str(), r.vips_removed, r.routes_removed);
+        else if (r.owner)
+            VLOG_NOTICE("%s: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
+                        speaker, r.instance.c_str(), r.routes_removed);
+        else
+            VLOG_NOTICE("%s: resigned %s for %s: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed",
+                        speaker, r.instance.c_str(), whose.c_str(), r.adverts_sent, r.vips_removed, r.routes_removed);
+        for (const auto& p : r.problems) VLOG_ERROR("%s: %s: %s", speaker, r.instance.c_str(), p.c_str());
+    }
+}
+
+}  // namespace vigil::supervisor
