@@ -100,6 +100,18 @@ std::string checked_output(Translation t, const std::string& source, ImportResul
                 continue;
             }
             auto& sec = t.sections[s];
+            // A tracker or notifier without what it runs, reads or watches is
+            // nothing its plugin would take (this check does not know plugin
+            // keys): it goes whole, and the next pass takes out its references.
+            static const std::set<std::string> essential = {"command", "path", "name", "cmdline", "smtp_url", "url"};
+            bool typed = sec.header.rfind("[tracker ", 0) == 0 || sec.header.rfind("[notifier ", 0) == 0;
+            std::string key = sec.lines[l].substr(0, sec.lines[l].find(" = "));
+            if (typed && essential.count(key)) {
+                result.not_imported.push_back((sec.origin.empty() ? std::string("(import)") : sec.origin) + " not imported: " +
+                                              sec.header + " without its " + key);
+                dropped[s] = true;
+                continue;
+            }
             sec.lines.erase(sec.lines.begin() + l);
             sec.origins.erase(sec.origins.begin() + l);
         }

@@ -653,6 +653,10 @@ private:
             refuse(s, "no process");
             return;
         }
+        if (!ini_safe(process)) {
+            refuse(s, "the process has a control character, ' ;' or ' #', which vigil.conf cannot hold");
+            return;
+        }
         if (quorum_max && *quorum_max < quorum.value_or(1)) {
             refuse(s, "quorum_max is below quorum (1 unless given)");
             return;

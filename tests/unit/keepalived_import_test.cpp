@@ -796,6 +796,25 @@ TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
     EXPECT_EQ(multicast.vigil_conf.find("check_unicast_src"), std::string::npos) << multicast.vigil_conf;
 }
 
+// Found by the fuzzer: a carriage return inside a quoted process or SMTP
+// server. The process tracker is refused; a notifier whose smtp_url the
+// self-check takes out goes whole (a mail notifier without one is nothing the
+// plugin takes), and then the instance's `notify` naming it.
+TEST(KeepalivedImport, ATrackerOrNotifierThatLosesWhatItRunsGoesWhole) {
+    auto r = import("global_defs {\n    notification_email {\n        ops@example.org\n    }\n"
+                    "    notification_email_from vigil@example.org\n    smtp_server \"192.0.2.\r25\"\n}\n"
+                    "vrrp_track_process worker {\n    process \"/usr/bin/p\rython3 worker.py\"\n    full_command\n}\n" +
+                    instance_with("    smtp_alert\n    track_process {\n        worker\n    }\n"));
+    loads(r);
+    auto refused = all(r.not_imported);
+    EXPECT_NE(refused.find("'vrrp_track_process' not imported: the process has a control character"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("[notifier mail] without its smtp_url"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("vigil refuses 'notify = mail'"), std::string::npos) << refused;
+    EXPECT_EQ(r.vigil_conf.find("[tracker worker]"), std::string::npos) << r.vigil_conf;
+    EXPECT_EQ(r.vigil_conf.find("[notifier mail]"), std::string::npos) << r.vigil_conf;
+    EXPECT_NE(r.vigil_conf.find("[instance VI_1]"), std::string::npos) << "the instance stays" << r.vigil_conf;
+}
+
 // Found by the fuzzer: a user argument vigil.conf cannot hold (";;;" reads as
 // a comment there, leaving `user =` empty) is refused, wherever it is given.
 TEST(KeepalivedImport, AUserThatIsNoUserNameIsRefused) {
