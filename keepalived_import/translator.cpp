@@ -417,9 +417,20 @@ private:
                     refuse(n, "expected HOST [PORT]");
                     continue;
                 }
-                std::string host = n.args[0];
+                // A host name or address, and a port number: what the URL
+                // the mail notifier takes can hold.
+                static const std::regex host_syntax("[A-Za-z0-9._:-]+"), port_syntax("[0-9]{1,5}");
+                std::string host = n.args[0], port = n.args.size() == 2 ? n.args[1] : "25";
+                if (!std::regex_match(host, host_syntax)) {
+                    refuse(n, "'" + host + "' is not a host name or address");
+                    continue;
+                }
+                if (!std::regex_match(port, port_syntax) || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+                    refuse(n, "'" + port + "' is not a port (1-65535)");
+                    continue;
+                }
                 if (host.find(':') != std::string::npos) host = "[" + host + "]";
-                smtp_url_ = "smtp://" + host + ":" + (n.args.size() == 2 ? n.args[1] : "25");
+                smtp_url_ = "smtp://" + host + ":" + port;
             } else if (k == "smtp_connect_timeout") {
                 if (args(n, 1)) smtp_timeout_ = n.args[0];
             } else if (k == "script_user") {

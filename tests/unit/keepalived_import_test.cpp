@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "keepalived_import/keepalived_import.h"
+#include "keepalived_import/self_check.h"
 #include "support/config_helpers.h"
 #include "support/temp_dir.h"
 
@@ -796,23 +797,65 @@ TEST(KeepalivedImport, ExcludedVipsAndTheUnicastSourceCheck) {
     EXPECT_EQ(multicast.vigil_conf.find("check_unicast_src"), std::string::npos) << multicast.vigil_conf;
 }
 
-// Found by the fuzzer: a carriage return inside a quoted process or SMTP
-// server. The process tracker is refused; a notifier whose smtp_url the
-// self-check takes out goes whole (a mail notifier without one is nothing the
-// plugin takes), and then the instance's `notify` naming it.
-TEST(KeepalivedImport, ATrackerOrNotifierThatLosesWhatItRunsGoesWhole) {
-    auto r = import("global_defs {\n    notification_email {\n        ops@example.org\n    }\n"
-                    "    notification_email_from vigil@example.org\n    smtp_server \"192.0.2.\r25\"\n}\n"
-                    "vrrp_track_process worker {\n    process \"/usr/bin/p\rython3 worker.py\"\n    full_command\n}\n" +
-                    instance_with("    smtp_alert\n    track_process {\n        worker\n    }\n"));
+// Found by the fuzzer: a carriage return inside a quoted process is refused.
+TEST(KeepalivedImport, AProcessWithAControlCharacterIsRefused) {
+    auto r = import("vrrp_track_process worker {\n    process \"/usr/bin/p\rython3 worker.py\"\n    full_command\n}\n" +
+                    instance_with("    track_process {\n        worker\n    }\n"));
     loads(r);
     auto refused = all(r.not_imported);
     EXPECT_NE(refused.find("'vrrp_track_process' not imported: the process has a control character"), std::string::npos) << refused;
-    EXPECT_NE(refused.find("[notifier mail] without its smtp_url"), std::string::npos) << refused;
-    EXPECT_NE(refused.find("vigil refuses 'notify = mail'"), std::string::npos) << refused;
     EXPECT_EQ(r.vigil_conf.find("[tracker worker]"), std::string::npos) << r.vigil_conf;
-    EXPECT_EQ(r.vigil_conf.find("[notifier mail]"), std::string::npos) << r.vigil_conf;
-    EXPECT_NE(r.vigil_conf.find("[instance VI_1]"), std::string::npos) << "the instance stays" << r.vigil_conf;
+}
+
+// The self-check (the importer's own vigild -t) does not know plugin keys: a
+// tracker or notifier whose command, path, process or server it takes out is
+// nothing its plugin would take, so it goes whole, and then what names it.
+TEST(KeepalivedImportSelfCheck, ATrackerOrNotifierThatLosesWhatItRunsGoesWhole) {
+    using keepalived::Section;
+    keepalived::Translation t;
+    t.sections = {
+        Section{"[global]", "", {}, {}},
+        Section{"[instance VI_1]", "k.conf:9: 'vrrp_instance'",
+                {"interface = eth0", "vrid = 51", "vip = 192.0.2.100/32", "track = worker", "notify = mail"},
+                {"", "", "", "k.conf:12: 'worker'", "k.conf:10: 'smtp_alert'"}},
+        Section{"[tracker worker]", "k.conf:1: 'vrrp_track_process'", {"type = process", "cmdline = /usr/bin/p\rython3"}, {"", ""}},
+        Section{"[tracker level]", "k.conf:5: 'vrrp_track_file'", {"type = file", "path = /run/level", "weight = 1\r0"}, {"", "", ""}},
+        Section{"[notifier mail]", "k.conf:10: 'smtp_alert'", {"type = mail", "smtp_url = smtp://192.0.2.\r25:25", "to = ops@example.org"},
+                {"", "", ""}},
+    };
+    ImportResult result;
+    auto text = keepalived::checked_output(t, "k.conf", result);
+    EXPECT_TRUE(result.errors.empty()) << all(result.errors);
+    auto refused = all(result.not_imported);
+    EXPECT_NE(refused.find("[tracker worker] without its cmdline"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("[notifier mail] without its smtp_url"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("vigil refuses 'track = worker'"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("vigil refuses 'notify = mail'"), std::string::npos) << refused;
+    EXPECT_EQ(text.find("[tracker worker]"), std::string::npos) << text;
+    EXPECT_EQ(text.find("[notifier mail]"), std::string::npos) << text;
+    // Control: a line that is not what a tracker runs goes alone.
+    EXPECT_NE(text.find("[tracker level]\ntype = file\npath = /run/level\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("[instance VI_1]"), std::string::npos) << text;
+}
+
+// Found by the fuzzer: an SMTP server whose host or port the mail notifier's
+// URL cannot hold is refused (and so the smtp_alert that needs it).
+TEST(KeepalivedImport, AnSmtpServerThatIsNoHostAndPortIsRefused) {
+    for (const char* bad : {"192script \"pidof nginx | grep -q .\"", "192.0.2.25 0", "192.0.2.25 65536", "a/b 25"}) {
+        auto r = import(std::string("global_defs {\n    notification_email {\n        ops@example.org\n    }\n    smtp_server ") + bad +
+                        "\n}\n" + instance_with("    smtp_alert\n"));
+        loads(r);
+        auto refused = all(r.not_imported);
+        EXPECT_NE(refused.find("'smtp_server' not imported"), std::string::npos) << bad << ": " << refused;
+        EXPECT_EQ(r.vigil_conf.find("smtp_url"), std::string::npos) << bad << ": " << r.vigil_conf;
+    }
+    // Controls: a name, an IPv6 address and a port pass.
+    auto v6 = import("global_defs {\n    notification_email {\n        ops@example.org\n    }\n    smtp_server 2001:db8::25 2525\n}\n" +
+                     instance_with("    smtp_alert\n"));
+    EXPECT_NE(v6.vigil_conf.find("smtp_url = smtp://[2001:db8::25]:2525\n"), std::string::npos) << v6.vigil_conf;
+    auto name = import("global_defs {\n    notification_email {\n        ops@example.org\n    }\n    smtp_server mail.example.org\n}\n" +
+                       instance_with("    smtp_alert\n"));
+    EXPECT_NE(name.vigil_conf.find("smtp_url = smtp://mail.example.org:25\n"), std::string::npos) << name.vigil_conf;
 }
 
 // Found by the fuzzer: a user argument vigil.conf cannot hold (";;;" reads as
