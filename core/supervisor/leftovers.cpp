@@ -2,6 +2,7 @@
 #include "supervisor/leftovers.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -33,40 +34,54 @@ Leftovers resign_leftovers(const std::string& held_file) {
         return out;
     }
     out.found = true;
+    // Its supervisor, or the worker it started, holds the lock while it runs.
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        out.busy = true;
+        out.problem = held_file + " is held by a vigild that still runs (a worker whose supervisor is gone stops by itself); "
+                      "it resigns for itself";
+        close(fd);
+        return out;
+    }
     SharedState* state = map_shared_state(fd);
     if (!state) {
         out.problem = held_file + " is not a held file of this vigild version; not read";
-    } else if (state->netns_inode != current_netns_inode()) {
+        close(fd);
+        return out;
+    }
+    auto elsewhere = origin_mismatch(state->origin);
+    if (elsewhere == "an earlier boot") {
+        // Nothing of it is in the kernel any more.
+        out.note = held_file + " is from an earlier boot: nothing to resign for";
+    } else if (!elsewhere.empty()) {
         // Its interface indexes name another namespace's interfaces.
-        out.problem = held_file + " was written by a vigild in another network namespace; not resigned for here "
-                      "(run vigild --resign-leftovers in that namespace)";
+        out.problem = held_file + " was written in " + elsewhere + "; not resigned for here (run vigild --resign-leftovers there)";
         munmap(state, sizeof(SharedState));
         close(fd);
-        return out;  // kept for the namespace it belongs to
+        return out;
     } else {
         Resigner resigner;
         std::set<std::string> done;
         out.resigned = resigner.resign(*state, done);
-        munmap(state, sizeof(SharedState));
     }
+    munmap(state, sizeof(SharedState));
+    // Resigned for: a second reading would send priority 0 again for nothing.
+    // Removed while still locked, so no one reads it in between.
+    if (unlink(held_file.c_str()) != 0 && errno != ENOENT) out.problem = "cannot remove " + held_file + ": " + strerror(errno);
     close(fd);
-    // Resigned: a second reading would send priority 0 again for nothing.
-    if (unlink(held_file.c_str()) != 0 && errno != ENOENT && out.problem.empty())
-        out.problem = "cannot remove " + held_file + ": " + strerror(errno);
     return out;
 }
 
 void log_resignations(const std::vector<Resignation>& resigned, const std::string& whose, const char* speaker) {
     for (const auto& r : resigned) {
         if (r.anycast)
-            VLOG_NOTICE("%s: withdrew %s (%d prefix%s) for %s: %d address(es) and %d route(s) removed, no advert",
-                        speaker, r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", whose.c_str(), r.vips_removed, r.routes_removed);
+            VLOG_NOTICE("%s: withdrew %s (%d prefix%s) for %s: %d address(es) and %d route(s) removed, no advert", speaker,
+                        r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", whose.c_str(), r.vips_removed, r.routes_removed);
         else if (r.owner)
             VLOG_NOTICE("%s: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
                         speaker, r.instance.c_str(), r.routes_removed);
         else
-            VLOG_NOTICE("%s: resigned %s for %s: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed",
-                        speaker, r.instance.c_str(), whose.c_str(), r.adverts_sent, r.vips_removed, r.routes_removed);
+            VLOG_NOTICE("%s: resigned %s for %s: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed", speaker,
+                        r.instance.c_str(), whose.c_str(), r.adverts_sent, r.vips_removed, r.routes_removed);
         for (const auto& p : r.problems) VLOG_ERROR("%s: %s: %s", speaker, r.instance.c_str(), p.c_str());
     }
 }

@@ -21,12 +21,15 @@ std::string held_file_path(const std::string& pid_file);
 
 struct Leftovers {
     bool found = false;   // there was a held file
-    std::string problem;  // it could not be read (it is removed all the same)
+    bool busy = false;    // ... locked by a vigild that still runs: left alone
+    std::string problem;  // why it was not resigned for (busy, unreadable, another namespace): then it stays
+    std::string note;     // an earlier boot's: removed, nothing to resign for
     std::vector<Resignation> resigned;
 };
 
-// Resigns for every hold in the file and removes it. The caller holds the pid
-// file's lock: no live supervisor owns the file.
+// Resigns for every hold in the file and removes it, unless a running vigild
+// (a supervisor or the worker it started) holds the file's lock, or it was
+// written in another network namespace or by another version.
 Leftovers resign_leftovers(const std::string& held_file);
 
 // The log lines for resignations; `whose`: "the dead worker", "a vigild

@@ -66,10 +66,11 @@ int resign_leftovers(daemon::Options& options) {
     auto held = supervisor::held_file_path(options.pid_file);
     auto left = supervisor::resign_leftovers(held);
     if (!left.problem.empty()) VLOG_ERROR("vigild: %s", left.problem.c_str());
+    if (!left.note.empty()) VLOG_INFO("vigild: %s", left.note.c_str());
     supervisor::log_resignations(left.resigned, "a vigild killed with its worker", "vigild");
     bool failed = !left.problem.empty();
     for (const auto& r : left.resigned) failed = failed || !r.problems.empty();
-    if (left.resigned.empty() && !failed)
+    if (left.resigned.empty() && !failed && left.note.empty())
         VLOG_INFO("vigild: nothing to resign for (%s)", left.found ? "the last vigild released everything" : ("no " + held).c_str());
     return failed ? 1 : 0;
 }

@@ -131,13 +131,24 @@ struct RestartRecord {
     char resigned[2048];
 };
 
+// A network namespace and boot. The cookie (SO_NETNS_COOKIE, Linux 5.14) is
+// never reused; the inode is the fallback where there is no cookie.
+struct Origin {
+    uint64_t netns_inode;
+    uint64_t netns_cookie;  // 0: unknown
+    char boot_id[40];       // /proc/sys/kernel/random/boot_id
+};
+Origin current_origin();
+// "" when `o` is this namespace during this boot, else why not.
+std::string origin_mismatch(const Origin& o);
+
 struct SharedState {
     uint32_t magic;
     uint32_t version;
-    // The supervisor's network namespace (the inode of /proc/self/ns/net):
-    // interface indexes mean something only there, so a held file is
-    // resigned for only from the namespace that wrote it.
-    uint64_t netns_inode;
+    // Where it was made: interface indexes mean something only in that
+    // network namespace, and only during that boot (a pid file on disk
+    // outlives one), so a held file is resigned for only there and then.
+    Origin origin;
     // Worker → supervisor.
     std::atomic<int64_t> heartbeat_ns;      // CLOCK_MONOTONIC of the loop's last turn
     std::atomic<int64_t> stall_timeout_ms;  // -1 until the worker's loop runs; 0: off
@@ -155,15 +166,19 @@ struct SharedState {
 static_assert(std::atomic<int64_t>::is_always_lock_free && std::atomic<uint32_t>::is_always_lock_free,
               "shared between processes: the atomics must be lock-free");
 
-// A zeroed SharedState, mapped, in a new memfd or, given a path, in that file
-// (created or emptied; `vigild --resign-leftovers` reads it after both
-// processes died). The fd is inherited by the worker: no CLOEXEC. nullptr on
-// failure with errno set. Untouched pages cost nothing (in memory or tmpfs).
+// A zeroed SharedState, mapped, in a new memfd or, given a path, in a new
+// file there (whatever was at the path is unlinked first: a mapping of it
+// stays its holder's), mode 0600, flock()ed for as long as the fd or the
+// worker's inherited copy is open; `vigild --resign-leftovers` reads it after
+// both processes died. The fd is inherited by the worker: no CLOEXEC. nullptr
+// on failure with errno set (ENOSPC: the file system has no room for it).
+// Untouched pages cost nothing, in memory or tmpfs; the header is allocated,
+// so that a full /run can only fault the worker (which is then resigned
+// for), never the supervisor.
 SharedState* create_shared_state(int& fd, const std::string& path = "");
 // Maps the worker's inherited fd; nullptr when it is not a SharedState.
 SharedState* map_shared_state(int fd);
-// The inode of this process's network namespace; 0 when unknown.
-uint64_t current_netns_inode();
+
 
 // RestartRecord::resigned: written by the supervisor from the holds it
 // resigned for (the Resigner's "SLOT NAME" keys), read by the next worker for

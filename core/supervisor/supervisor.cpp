@@ -28,6 +28,9 @@ constexpr std::chrono::seconds kKillAfterAbort{1};
 // A worker that has not served by then (plugins that hang in create(), say)
 // is ended as stalled: its loop is not watched before it runs.
 constexpr std::chrono::seconds kStartTimeout{30};
+// How long a start waits for the worker of an earlier vigild, whose supervisor
+// is gone, to finish its graceful stop.
+constexpr std::chrono::seconds kOrphanWait{10};
 
 int64_t monotonic_ns() {
     timespec ts{};
@@ -83,10 +86,25 @@ Supervisor::~Supervisor() {
 }
 
 int Supervisor::run() {
-    // We hold the pid file's lock: a held file there is a dead vigild's.
+    // A held file there is a dead vigild's (resigned for now), or that of the
+    // worker of one whose supervisor is gone: it stops by itself, soon.
     held_file_ = held_file_path(options_.pid_file);
     auto left = resign_leftovers(held_file_);
-    if (!left.problem.empty()) VLOG_ERROR("supervisor: %s", left.problem.c_str());
+    if (left.busy) {
+        VLOG_WARNING("supervisor: %s; waiting up to %lld s for it to stop", left.problem.c_str(),
+                     static_cast<long long>(kOrphanWait.count()));
+        for (auto until = Clock::now() + kOrphanWait; left.busy && Clock::now() < until;) {
+            usleep(50'000);
+            left = resign_leftovers(held_file_);
+        }
+        if (left.busy) {
+            VLOG_ERROR("supervisor: %s; not starting a second worker beside it", left.problem.c_str());
+            report_ready_(1);
+            return 1;
+        }
+    }
+    if (!left.problem.empty()) VLOG_ERROR("supervisor: %s; this vigild replaces it", left.problem.c_str());
+    if (!left.note.empty()) VLOG_INFO("supervisor: %s", left.note.c_str());
     log_resignations(left.resigned, "a vigild killed with its worker");
     shared_ = create_shared_state(shared_fd_, held_file_);
     if (!shared_) {
@@ -102,8 +120,8 @@ int Supervisor::run() {
         return 1;
     }
     int status = serve();
-    // Every hold was resigned for (or released by the worker) by now.
-    if (!held_file_.empty()) unlink(held_file_.c_str());
+    // With the worker gone, every hold was resigned for or released.
+    if (!held_file_.empty() && worker_pid_ == 0) unlink(held_file_.c_str());
     return status;
 }
 

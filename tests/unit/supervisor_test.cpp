@@ -385,15 +385,33 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
     test::TempDir dir;
     const auto held = dir.file("vigild.held");
     {
-        Linked l(held);
-        ASSERT_TRUE(l.shared) << strerror(errno);
-        test::InstanceRig rig(l.link.get());
-        vrrp::Instance instance(test::veth_instance_config(), rig.context);
-        instance.start();
-        test::hear(instance, 100);
-        ASSERT_EQ(instance.machine().state(), vrrp::State::Master);
-        ASSERT_TRUE(test::vip_on_vt0());
-        munmap(l.shared, sizeof(supervisor::SharedState));  // both die here: no stop(), nobody resigns
+        // The supervisor makes the file; its worker, a child process here,
+        // becomes MASTER with its VIP, published through the link ...
+        int fd = -1;
+        auto* shared = supervisor::create_shared_state(fd, held);
+        ASSERT_TRUE(shared) << strerror(errno);
+        pid_t worker = fork();
+        ASSERT_GE(worker, 0);
+        if (worker == 0) {
+            int sockets[2];
+            socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+            std::string error;
+            auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
+            if (!link) _exit(2);
+            test::InstanceRig rig(link.get());
+            vrrp::Instance instance(test::veth_instance_config(), rig.context);
+            instance.start();
+            test::hear(instance, 100);
+            // ... and dies here: no stop(), the hold stays published.
+            _exit(instance.machine().state() == vrrp::State::Master && test::vip_on_vt0() ? 0 : 3);
+        }
+        int status = 0;
+        ASSERT_EQ(waitpid(worker, &status, 0), worker);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the worker did not become MASTER: " << status;
+        // Then the supervisor dies too: its mapping and fd go (a mapping
+        // holds the open file, and with it the lock).
+        munmap(shared, sizeof(supervisor::SharedState));
+        close(fd);
     }
     ASSERT_TRUE(test::vip_on_vt0());
     std::vector<uint8_t> drain;
@@ -420,9 +438,11 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
     auto again = supervisor::resign_leftovers(held);
     EXPECT_FALSE(again.found);
     EXPECT_TRUE(again.resigned.empty());
-    EXPECT_EQ(listener->receive(buffer, packet), net::VrrpSocket::Read::Nothing) << "priority 0 sent twice";
+    EXPECT_FALSE(test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 200ms))
+        << "priority 0 sent twice";
 
-    // A file that is no held state is not read, and is removed.
+    // A file that is no held state (another version's) is not read, and
+    // stays: a new vigild's start replaces it.
     FILE* junk = fopen(held.c_str(), "w");
     ASSERT_TRUE(junk);
     fputs("not a held file\n", junk);
@@ -430,20 +450,48 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
     auto bad = supervisor::resign_leftovers(held);
     EXPECT_TRUE(bad.found);
     EXPECT_NE(bad.problem.find("is not a held file"), std::string::npos) << bad.problem;
-    EXPECT_NE(access(held.c_str(), F_OK), 0);
+    EXPECT_EQ(access(held.c_str(), F_OK), 0);
+
+    // While a vigild runs, its supervisor's fd, or the copy its worker
+    // inherited, holds the file's lock: nobody resigns in its place.
+    int fd = -1;
+    auto* running = supervisor::create_shared_state(fd, held);
+    ASSERT_TRUE(running);
+    int worker_fd = dup(fd);  // fork + exec keeps the open file, and its lock
+    auto busy = supervisor::resign_leftovers(held);
+    EXPECT_TRUE(busy.busy);
+    EXPECT_NE(busy.problem.find("held by a vigild that still runs"), std::string::npos) << busy.problem;
+    munmap(running, sizeof(supervisor::SharedState));  // the supervisor dies; its worker stops gracefully
+    close(fd);
+    EXPECT_TRUE(supervisor::resign_leftovers(held).busy) << "the worker still holds it";
+    EXPECT_EQ(access(held.c_str(), F_OK), 0);
+    close(worker_fd);
 
     // Written in another network namespace: its interface indexes are not
     // this one's, so it is neither resigned for here nor removed.
-    int fd = -1;
-    auto* other = supervisor::create_shared_state(fd, held);
-    ASSERT_TRUE(other);
-    EXPECT_EQ(other->netns_inode, supervisor::current_netns_inode());
-    other->netns_inode += 1;
-    munmap(other, sizeof(supervisor::SharedState));
-    close(fd);
+    auto written = [&](auto change) {
+        int f = -1;
+        auto* state = supervisor::create_shared_state(f, held);
+        if (!state) return false;
+        change(state->origin);
+        munmap(state, sizeof(supervisor::SharedState));
+        close(f);
+        return true;
+    };
+    ASSERT_TRUE(written([](supervisor::Origin& o) {
+        EXPECT_EQ(o.netns_inode, supervisor::current_origin().netns_inode);
+        o.netns_inode += 1;
+        if (o.netns_cookie) o.netns_cookie += 1;
+    }));
     auto foreign = supervisor::resign_leftovers(held);
     EXPECT_NE(foreign.problem.find("another network namespace"), std::string::npos) << foreign.problem;
     EXPECT_EQ(access(held.c_str(), F_OK), 0);
+    // An earlier boot's (a pid file on disk): nothing of it is in the kernel.
+    ASSERT_TRUE(written([](supervisor::Origin& o) { o.boot_id[0] = o.boot_id[0] == '0' ? '1' : '0'; }));
+    auto stale = supervisor::resign_leftovers(held);
+    EXPECT_EQ(stale.problem, "");
+    EXPECT_NE(stale.note.find("an earlier boot"), std::string::npos) << stale.note;
+    EXPECT_NE(access(held.c_str(), F_OK), 0);
 }
 
 // `ip route show table 100` and `ip rule show` in the test's namespace.
