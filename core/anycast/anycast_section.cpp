@@ -78,13 +78,14 @@ void AnycastSection::update(const Inputs& in) {
 
 void AnycastSection::reconfigure(config::AnycastConfig config) {
     std::vector<PrefixState> kept, stranded;
+    const int ifindex = interface_index();
     for (auto& p : prefixes_) {
         bool stays = std::any_of(config.prefixes.begin(), config.prefixes.end(),
                                  [&](const config::AnycastPrefix& c) { return c.prefix == p.prefix; });
         if (stays) kept.push_back(p);
         // One the kernel would not let go stays held (and is retried at the
         // next withdraw): the supervisor must still be able to remove it.
-        else if (p.announced && !remove(p)) stranded.push_back(p);
+        else if (p.announced && !remove(p, ifindex)) stranded.push_back(p);
     }
     for (const auto& c : config.prefixes) {
         bool known = std::any_of(kept.begin(), kept.end(), [&](const PrefixState& p) { return p.prefix == c.prefix; });
@@ -100,8 +101,9 @@ void AnycastSection::reconfigure(config::AnycastConfig config) {
     config_ = std::move(config);
     // The dropped prefixes are gone from the kernel: the hold may shrink.
     // New ones are added by the next update(), once the trackers (perhaps
-    // new ones too) have reported.
-    if (held()) publish_hold();
+    // new ones too) have reported. (An announce mode change restarts the
+    // section: the interface is the same before and after.)
+    if (held()) publish_hold(ifindex);
 }
 
 bool AnycastSection::held() const {
@@ -109,8 +111,10 @@ bool AnycastSection::held() const {
 }
 
 void AnycastSection::announce_all() {
+    int ifindex = 0;
     if (config_.mode == config::AnnounceMode::Address) {
         auto info = net::read_interface(config_.interface);
+        ifindex = info.index;
         for (auto& p : prefixes_)
             if (p.announced && !info.has(p.prefix.address)) p.announced = false;
     }
@@ -118,14 +122,15 @@ void AnycastSection::announce_all() {
     if (!missing) return;
     // The supervisor learns of a prefix before the kernel has it: if this
     // process dies at any point after, the supervisor withdraws it.
-    publish_hold();
+    publish_hold(ifindex);
     for (auto& p : prefixes_)
-        if (!p.announced) add(p);
+        if (!p.announced) add(p, ifindex);
 }
 
 void AnycastSection::withdraw_all() {
+    const int ifindex = interface_index();
     for (auto& p : prefixes_)
-        if (p.announced || !p.problem.empty()) remove(p);
+        if (p.announced || !p.problem.empty()) remove(p, ifindex);
     // Only once the kernel holds none of them: the supervisor must be able
     // to remove one it refused to let go.
     if (holds_ && hold_published_ && !held()) {
@@ -134,14 +139,22 @@ void AnycastSection::withdraw_all() {
     }
 }
 
-bool AnycastSection::add(PrefixState& p) {
-    std::string problem;
+int AnycastSection::interface_index() const {
+    return config_.mode == config::AnnounceMode::Address ? net::read_interface(config_.interface).index : 0;
+}
+
+std::string AnycastSection::change_kernel(bool add, const net::IpPrefix& prefix, int ifindex) {
     if (config_.mode == config::AnnounceMode::Route) {
-        problem = routes_.add(route_for(p.prefix, config_.table));
-    } else {
-        auto info = net::read_interface(config_.interface);
-        problem = info.index == 0 ? config_.interface + " does not exist" : addresses_.add(info.index, p.prefix, "");
+        auto route = route_for(prefix, config_.table);
+        return add ? routes_.add(route) : routes_.remove(route);
     }
+    // Removing: gone with its interface, nothing is left to announce it.
+    if (ifindex == 0) return add ? config_.interface + " does not exist" : "";
+    return add ? addresses_.add(ifindex, prefix, "") : addresses_.remove(ifindex, prefix);
+}
+
+bool AnycastSection::add(PrefixState& p, int ifindex) {
+    auto problem = change_kernel(true, p.prefix, ifindex);
     if (!problem.empty()) {
         if (problem != p.problem)
             VLOG_ERROR("anycast %s: cannot announce %s (%s): %s", name().c_str(), p.prefix.str().c_str(), announce_text().c_str(),
@@ -155,15 +168,8 @@ bool AnycastSection::add(PrefixState& p) {
     return true;
 }
 
-bool AnycastSection::remove(PrefixState& p) {
-    std::string problem;
-    if (config_.mode == config::AnnounceMode::Route) {
-        problem = routes_.remove(route_for(p.prefix, config_.table));
-    } else {
-        auto info = net::read_interface(config_.interface);
-        // Gone with its interface: nothing left to announce it.
-        if (info.index != 0) problem = addresses_.remove(info.index, p.prefix);
-    }
+bool AnycastSection::remove(PrefixState& p, int ifindex) {
+    auto problem = change_kernel(false, p.prefix, ifindex);
     if (!problem.empty()) {
         VLOG_ERROR("anycast %s: cannot withdraw %s (%s): %s", name().c_str(), p.prefix.str().c_str(), announce_text().c_str(),
                    problem.c_str());
@@ -176,7 +182,7 @@ bool AnycastSection::remove(PrefixState& p) {
     return true;
 }
 
-void AnycastSection::publish_hold() {
+void AnycastSection::publish_hold(int ifindex) {
     if (!holds_) return;
     vrrp::Hold hold;
     hold.kind = vrrp::HoldKind::Anycast;
@@ -184,11 +190,10 @@ void AnycastSection::publish_hold() {
     if (config_.mode == config::AnnounceMode::Route) {
         for (const auto& p : prefixes_) hold.routes.push_back(route_for(p.prefix, config_.table));
     } else {
-        auto info = net::read_interface(config_.interface);
         hold.ifname = config_.interface;
-        hold.ifindex = info.index;
+        hold.ifindex = ifindex;
         hold.family = prefixes_.empty() ? net::Family::V4 : prefixes_.front().prefix.address.family();
-        for (const auto& p : prefixes_) hold.vips.push_back({info.index, p.prefix});
+        for (const auto& p : prefixes_) hold.vips.push_back({ifindex, p.prefix});
     }
     holds_->holding(hold);
     hold_published_ = true;

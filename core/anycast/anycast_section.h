@@ -61,9 +61,14 @@ private:
     bool held() const;  // some prefix is in the kernel
     void announce_all();
     void withdraw_all();
-    bool add(PrefixState& p);
-    bool remove(PrefixState& p);
-    void publish_hold();
+    // The interface's index in address mode (0: it does not exist, or route
+    // mode), read once per batch: a section may have 255 prefixes.
+    int interface_index() const;
+    // Adds or removes what announces a prefix: its route, or its address.
+    std::string change_kernel(bool add, const net::IpPrefix& prefix, int ifindex);
+    bool add(PrefixState& p, int ifindex);
+    bool remove(PrefixState& p, int ifindex);
+    void publish_hold(int ifindex);
 
     config::AnycastConfig config_;
     net::AddressManager& addresses_;
