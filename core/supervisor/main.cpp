@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -65,6 +66,13 @@ int resign_leftovers(daemon::Options& options) {
     }
     auto held = supervisor::held_file_path(options.pid_file);
     auto left = supervisor::resign_leftovers(held);
+    // A process that has just left its namespace (or cgroup) may not have
+    // released its files yet: the lock goes a moment later.
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+         left.busy && std::chrono::steady_clock::now() < until;) {
+        usleep(10'000);
+        left = supervisor::resign_leftovers(held);
+    }
     if (!left.problem.empty()) VLOG_ERROR("vigild: %s", left.problem.c_str());
     if (!left.note.empty()) VLOG_INFO("vigild: %s", left.note.c_str());
     supervisor::log_resignations(left.resigned, "a vigild killed with its worker", "vigild");

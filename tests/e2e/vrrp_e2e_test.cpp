@@ -31,10 +31,12 @@ TEST(VrrpE2E, TwoHostsElectFailOverAndPreemptBack) {
     ASSERT_TRUE(lab.wait_address(2, kVip, true)) << lab.log(2);
     EXPECT_TRUE(lab.log_has(2, "VI_1: BACKUP -> MASTER (master down timer expired: no advert from 192.0.2.11)"));
 
-    // The restarted host first clears the VIP its crash left, then preempts.
+    // The restarted host first clears the VIP its crash left (its supervisor
+    // resigns from the held file before the worker starts), then preempts.
     ASSERT_TRUE(lab.has_address(1, kVip)) << "a killed daemon leaves its VIP behind";
     lab.start_vigild(1, cfg(100));
-    ASSERT_TRUE(lab.wait_log(1, "VI_1: removing 192.0.2.251/24 left on eth0 by an earlier run")) << "log of h1:\n" << lab.log(1);
+    ASSERT_TRUE(lab.wait_log(1, "supervisor: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)"))
+        << "log of h1:\n" << lab.log(1);
     ASSERT_TRUE(lab.wait_address(2, kVip, false)) << lab.log(2);
     EXPECT_TRUE(lab.wait_address(1, kVip, true));
     EXPECT_TRUE(lab.log_has(1, "VI_1: BACKUP -> MASTER (preempting lower-priority master 192.0.2.12 (priority 99))"));

@@ -311,14 +311,21 @@ TEST(HoldOrder, AnInstanceTellsOfAVipBeforeItAddsItAndAfterItRemovedIt) {
     EXPECT_EQ(registry.events, (std::vector<std::string>{"holding before the add, 1 VIP(s)", "released VI_1 after the removal"}));
 }
 
+// vt1's VRRP socket; vt1 must accept packets from vt0's (local) address.
+std::unique_ptr<net::VrrpSocket> listen_on_vt1() {
+    if (test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status != 0)
+        return nullptr;
+    std::string error;
+    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
+    EXPECT_TRUE(listener) << error;
+    return listener;
+}
+
 TEST(Resigner, RemovesTheHeldVipsAndSendsPriorityZeroForAWorkerThatIsGone) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
-    // Both ends are ours: vt1 must accept a packet from vt0's (local) address.
-    ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status == 0);
-    std::string error;
-    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
-    ASSERT_TRUE(listener) << error;
+    auto listener = listen_on_vt1();
+    ASSERT_TRUE(listener);
     Linked l;
     {
         // The worker: MASTER with its VIP, published through the link.
@@ -378,10 +385,8 @@ TEST(Leftovers, TheHeldFileSitsBesideThePidFile) {
 TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
-    ASSERT_TRUE(test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status == 0);
-    std::string error;
-    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
-    ASSERT_TRUE(listener) << error;
+    auto listener = listen_on_vt1();
+    ASSERT_TRUE(listener);
     test::TempDir dir;
     const auto held = dir.file("vigild.held");
     {
@@ -605,16 +610,6 @@ void drain(net::VrrpSocket& listener) {
     }
 }
 
-// vt1's VRRP socket; vt1 must accept packets from vt0's (local) address.
-std::unique_ptr<net::VrrpSocket> listen_on_vt1() {
-    if (test::run({"/usr/sbin/sysctl", "-qw", "net.ipv4.conf.vt1.accept_local=1", "net.ipv4.conf.all.accept_local=1"}).status != 0)
-        return nullptr;
-    std::string error;
-    auto listener = net::VrrpSocket::open(net::Family::V4, "vt1", net::read_interface("vt1").index, error);
-    EXPECT_TRUE(listener) << error;
-    return listener;
-}
-
 TEST(Resigner, WithdrawsAnAnycastSectionsAddressesAndRoutesWithoutAnAdvertAndStillResignsTheInstances) {
     if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
     ASSERT_TRUE(test::make_veth());
@@ -679,6 +674,60 @@ TEST(Resigner, WithdrawsAnAnycastSectionsAddressesAndRoutesWithoutAnAdvertAndSti
     ASSERT_TRUE(decoded.advert) << "undecodable";
     EXPECT_EQ(decoded.advert->priority, 0);
     EXPECT_EQ(listener->receive(buffer, packet), net::VrrpSocket::Read::Nothing) << "more than the instance's one advert";
+}
+
+// Killed with its worker, a vigild's announced prefixes stay on lo (and stay
+// announced by the routing daemon) until the held file is read: then they
+// are withdrawn, and no advert goes out for them.
+TEST(Leftovers, AnAnycastSectionsPrefixesAreWithdrawnFromTheHeldFileWithoutAnAdvert) {
+    if (unshare(CLONE_NEWNET) != 0) GTEST_SKIP() << "needs root for a network namespace of its own";
+    ASSERT_TRUE(test::make_veth());
+    ASSERT_TRUE(test::ip({"link", "set", "lo", "up"}));
+    auto listener = listen_on_vt1();
+    ASSERT_TRUE(listener);
+    int lo = net::read_interface("lo").index;
+    net::AddressManager addresses;
+    net::RouteManager routes;
+    ASSERT_EQ(addresses.add(lo, *net::IpPrefix::parse("192.0.2.200/32"), ""), "");
+    auto route = config::parse_route("192.0.2.201/32 dev lo table 100 scope host").route;
+    ASSERT_EQ(routes.add(route), "");
+    test::TempDir dir;
+    const auto held = dir.file("vigild.held");
+    int fd = -1;
+    auto* shared = supervisor::create_shared_state(fd, held);
+    ASSERT_TRUE(shared) << strerror(errno);
+    pid_t worker = fork();
+    ASSERT_GE(worker, 0);
+    if (worker == 0) {  // the worker: announces both sections, then dies
+        int sockets[2];
+        socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets);
+        std::string error;
+        auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
+        if (!link) _exit(2);
+        link->holding(anycast_addresses("web", lo, {"192.0.2.200/32"}));
+        link->holding(anycast_routes("db", {route.str()}));
+        _exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(worker, &status, 0), worker);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    munmap(shared, sizeof(supervisor::SharedState));  // and the supervisor dies too
+    close(fd);
+    drain(*listener);
+
+    auto left = supervisor::resign_leftovers(held);
+    EXPECT_EQ(left.problem, "");
+    ASSERT_EQ(left.resigned.size(), 2u);
+    EXPECT_EQ(left.resigned[0].instance, "anycast web");
+    EXPECT_EQ(left.resigned[0].vips_removed, 1);
+    EXPECT_EQ(left.resigned[1].instance, "anycast db");
+    EXPECT_EQ(left.resigned[1].routes_removed, 1);
+    EXPECT_FALSE(on_lo("192.0.2.200"));
+    EXPECT_EQ(table_100_routes(), "");
+    std::vector<uint8_t> buffer;
+    vrrp::Received packet;
+    EXPECT_FALSE(test::wait_for([&] { return listener->receive(buffer, packet) == net::VrrpSocket::Read::Packet; }, 200ms))
+        << "an advert for an anycast section";
 }
 
 TEST(Resigner, AnAnycastSlotSendsNoAdvertWhateverElseItHoldsAndAnUnknownKindIsAnInstance) {
