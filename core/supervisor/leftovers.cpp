@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,12 +29,21 @@ Leftovers resign_leftovers(const std::string& held_file) {
     int fd = open(held_file.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT) {
-            out.found = true;
+            out.found = out.untouchable = true;
             out.problem = "cannot open " + held_file + ": " + strerror(errno);
         }
         return out;
     }
     out.found = true;
+    // What is read here decides which addresses and routes root removes:
+    // only a file as vigild makes it (its own, private, one name).
+    struct stat st{};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0 || st.st_nlink != 1) {
+        out.untouchable = true;
+        out.problem = held_file + " is not a private regular file of this user (as vigild makes it); not read";
+        close(fd);
+        return out;
+    }
     // Its supervisor, or the worker it started, holds the lock while it runs.
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         out.busy = true;

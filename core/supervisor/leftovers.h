@@ -22,6 +22,7 @@ std::string held_file_path(const std::string& pid_file);
 struct Leftovers {
     bool found = false;   // there was a held file
     bool busy = false;    // ... locked by a vigild that still runs: left alone
+    bool untouchable = false;  // ... not opened, or not a file vigild made: not read, not to be replaced
     std::string problem;  // why it was not resigned for (busy, unreadable, another namespace): then it stays
     std::string note;     // an earlier boot's: removed, nothing to resign for
     std::vector<Resignation> resigned;

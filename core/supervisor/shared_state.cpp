@@ -39,14 +39,16 @@ SharedState* create_shared_state(int& fd, const std::string& path) {
         }
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) return fail();
     }
-    if (ftruncate(fd, sizeof(SharedState)) != 0) return fail();
     if (!path.empty()) {
+        // Before the size is set: a file cut short by a kill in between has
+        // the wrong size, and is never mapped (a hole in a full tmpfs faults).
         int err = posix_fallocate(fd, 0, offsetof(SharedState, held));
         if (err != 0) {
             errno = err;
             return fail();
         }
     }
+    if (ftruncate(fd, sizeof(SharedState)) != 0) return fail();
     void* p = mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) return fail();
     // A fresh memfd (or an emptied file) reads as zeros: every slot empty, no call in flight.

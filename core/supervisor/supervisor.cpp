@@ -103,17 +103,22 @@ int Supervisor::run() {
             return 1;
         }
     }
-    if (!left.problem.empty()) VLOG_ERROR("supervisor: %s; this vigild replaces it", left.problem.c_str());
+    if (!left.problem.empty())
+        VLOG_ERROR("supervisor: %s; %s", left.problem.c_str(),
+                   left.untouchable ? "it stays, and this vigild shares memory with its worker as before" : "this vigild replaces it");
     if (!left.note.empty()) VLOG_INFO("supervisor: %s", left.note.c_str());
     log_resignations(left.resigned, "a vigild killed with its worker");
-    shared_ = create_shared_state(shared_fd_, held_file_);
-    if (!shared_) {
-        VLOG_WARNING("supervisor: cannot create %s (%s): the shared state stays in memory, and a vigild killed with its worker "
-                     "leaves its VIPs here until it starts again",
-                     held_file_.c_str(), strerror(errno));
-        held_file_.clear();
-        shared_ = create_shared_state(shared_fd_);
+    if (left.untouchable) held_file_.clear();
+    if (!held_file_.empty()) {
+        shared_ = create_shared_state(shared_fd_, held_file_);
+        if (!shared_) {
+            VLOG_WARNING("supervisor: cannot create %s (%s): the shared state stays in memory, and a vigild killed with its "
+                         "worker leaves its VIPs here until it starts again",
+                         held_file_.c_str(), strerror(errno));
+            held_file_.clear();
+        }
     }
+    if (!shared_) shared_ = create_shared_state(shared_fd_);
     if (!shared_) {
         VLOG_ERROR("supervisor: cannot create the shared state: %s", strerror(errno));
         report_ready_(1);

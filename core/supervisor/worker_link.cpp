@@ -3,6 +3,7 @@
 
 #include <event2/event.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -65,16 +66,18 @@ thread_local size_t t_thread_slot = kMaxThreadCalls;  // none yet
 
 std::unique_ptr<WorkerLink> WorkerLink::attach(int shared_fd, int socket_fd, std::string& error) {
     auto* shared = map_shared_state(shared_fd);
+    // The mapping keeps the open file, and with it the supervisor's lock on
+    // the held file, for the worker's life: the fd is not needed.
+    close(shared_fd);
     if (!shared) {
-        close(shared_fd);
         error = "fd " + std::to_string(shared_fd) + " is not a supervisor's shared state";
         return nullptr;
     }
-    // Not for the processes a plugin may fork: only we speak for the worker
-    // (and a child that outlived us must not keep the held file locked).
+    // Not for the processes a plugin may fork: only we speak for the worker,
+    // and a child that outlived us must not keep the held file locked.
+    madvise(shared, sizeof(SharedState), MADV_DONTFORK);
     fcntl(socket_fd, F_SETFD, FD_CLOEXEC);
-    fcntl(shared_fd, F_SETFD, FD_CLOEXEC);
-    std::unique_ptr<WorkerLink> link(new WorkerLink(shared, shared_fd, socket_fd));
+    std::unique_ptr<WorkerLink> link(new WorkerLink(shared, socket_fd));
     for (size_t i = kMaxHeld; i-- > 0;) link->free_slots_.push_back(i);
     // A new worker holds nothing, whatever the last one left.
     for (auto& current : shared->held_current) current.store(0, std::memory_order_release);
@@ -91,7 +94,6 @@ WorkerLink::~WorkerLink() {
     if (watch_) event_free(watch_);
     g_socket = -1;
     close(socket_);
-    close(shared_fd_);
 }
 
 std::string WorkerLink::restart_note() const {

@@ -61,17 +61,16 @@ public:
     void install_crash_handlers();
 
 private:
-    WorkerLink(SharedState* shared, int shared_fd, int socket_fd) : shared_(shared), shared_fd_(shared_fd), socket_(socket_fd) {}
+    WorkerLink(SharedState* shared, int socket_fd) : shared_(shared), socket_(socket_fd) {}
     void send(const std::string& message);
     void publish_stall_timeout();
     static void on_beat(int, short, void* self);
     static void on_socket(int fd, short, void* self);
 
+    // Never unmapped: the mapping holds the open file the supervisor flock()ed,
+    // so while the worker runs (its supervisor gone or not) nobody resigns
+    // from the held file in its place.
     SharedState* shared_;
-    // Kept open for the worker's life: the supervisor's flock on the held
-    // file is on this open file, so while the worker runs (its supervisor
-    // gone or not) nobody resigns from the file in its place.
-    int shared_fd_;
     int socket_;
     event* beat_ = nullptr;
     event* watch_ = nullptr;

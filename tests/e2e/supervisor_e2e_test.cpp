@@ -243,21 +243,13 @@ TEST(Supervisor, KilledWithItsWorkerItsLeftoversAreResignedByExecStopPostOrTheNe
     };
     std::vector<std::string> stop_post{kIp, "netns", "exec", p.lab.ns(1), VIGILD_PATH, "--resign-leftovers", "--pid-file", pid_file};
 
-    // Only the supervisor killed, its worker stopped before it could stop
-    // gracefully: the worker still holds the file, so nobody resigns for it.
+    // Both killed at once (neither sees the other go).
     pid_t first_worker = p.lab.worker_pid(1);
     ASSERT_GT(first_worker, 0);
-    kill(first_worker, SIGSTOP);
-    p.lab.stop_vigild(1, SIGKILL);
-    auto r = run(stop_post);
-    EXPECT_EQ(r.status, 1) << r.err;
-    EXPECT_NE(r.err.find("held by a vigild that still runs"), std::string::npos) << r.err;
-    EXPECT_EQ(access(held.c_str(), F_OK), 0);
-    // ... until it dies too, SIGKILLed while stopped (the crash of both).
     int64_t crash = monotonic_ns();
-    kill(first_worker, SIGKILL);
+    p.lab.crash_vigild(1);
     ASSERT_TRUE(wait_for([&] { return gone(first_worker); }, 5s)) << "systemd runs ExecStopPost once the processes are gone";
-    r = run(stop_post);
+    auto r = run(stop_post);
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.err.find("vigild: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)"),
               std::string::npos) << r.err;
@@ -291,15 +283,19 @@ TEST(Supervisor, KilledWithItsWorkerItsLeftoversAreResignedByExecStopPostOrTheNe
         std::istringstream in(slurp("/proc/" + std::to_string(sup) + "/task/" + std::to_string(sup) + "/children"));
         return static_cast<bool>(in >> worker);
     }, 5s));
-    kill(sup, SIGSTOP);
+    // Only the supervisor killed, its worker stopped before it could stop
+    // gracefully: the worker still holds the file, so nobody resigns for it.
     kill(worker, SIGSTOP);
-    kill(worker, SIGKILL);
     kill(sup, SIGKILL);
     again->wait_exit();
+    r = run(stop_post);
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find("held by a vigild that still runs"), std::string::npos) << r.err;
     ASSERT_EQ(access(held.c_str(), F_OK), 0);
-    // (A worker not quite dead yet is waited for: its start sees the lock.)
+    // ... until it dies too; then the next start resigns for it first.
+    kill(worker, SIGKILL);
     auto third = start_h1();
-    EXPECT_TRUE(p.lab.wait_log(1, "supervisor: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)", 5s))
+    EXPECT_TRUE(p.lab.wait_log(1, "supervisor: resigned VI_1 for a vigild killed with its worker: priority 0 sent 1 time(s), 1 VIP(s)", 12s))
         << p.lab.log(1);
     EXPECT_TRUE(p.watch.wait_holders({1}, 10s)) << "and serves" << p.lab.log(1);
 }

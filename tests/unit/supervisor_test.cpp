@@ -4,9 +4,11 @@
 // order an instance tells of a VIP (before adding it, after removing it),
 // and the resignation itself on a real veth: VIPs gone, priority 0 on the wire.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstring>
@@ -395,6 +397,8 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
         int fd = -1;
         auto* shared = supervisor::create_shared_state(fd, held);
         ASSERT_TRUE(shared) << strerror(errno);
+        int report[2];
+        ASSERT_EQ(pipe(report), 0);
         pid_t worker = fork();
         ASSERT_GE(worker, 0);
         if (worker == 0) {
@@ -403,16 +407,36 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
             std::string error;
             auto link = supervisor::WorkerLink::attach(dup(fd), sockets[1], error);
             if (!link) _exit(2);
+            // What fork (not exec) gave it of the supervisor's: a worker has only its own.
+            close(fd);
+            munmap(shared, sizeof(supervisor::SharedState));
             test::InstanceRig rig(link.get());
             vrrp::Instance instance(test::veth_instance_config(), rig.context);
             instance.start();
             test::hear(instance, 100);
+            // A plugin's child, forked without exec, outlives the worker: it
+            // must not keep the held file locked.
+            pid_t child = fork();
+            if (child == 0) {
+                pause();
+                _exit(0);
+            }
+            if (write(report[1], &child, sizeof child) != sizeof child) _exit(4);
             // ... and dies here: no stop(), the hold stays published.
             _exit(instance.machine().state() == vrrp::State::Master && test::vip_on_vt0() ? 0 : 3);
         }
+        close(report[1]);
         int status = 0;
         ASSERT_EQ(waitpid(worker, &status, 0), worker);
+        pid_t plugin_child = -1;
+        ASSERT_EQ(read(report[0], &plugin_child, sizeof plugin_child), static_cast<ssize_t>(sizeof plugin_child));
+        close(report[0]);
+        struct Reap {
+            pid_t pid;
+            ~Reap() { kill(pid, SIGKILL); }
+        } reap{plugin_child};
         ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the worker did not become MASTER: " << status;
+        ASSERT_EQ(kill(plugin_child, 0), 0) << "the plugin's child lives on";
         // Then the supervisor dies too: its mapping and fd go (a mapping
         // holds the open file, and with it the lock).
         munmap(shared, sizeof(supervisor::SharedState));
@@ -448,10 +472,10 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
 
     // A file that is no held state (another version's) is not read, and
     // stays: a new vigild's start replaces it.
-    FILE* junk = fopen(held.c_str(), "w");
-    ASSERT_TRUE(junk);
-    fputs("not a held file\n", junk);
-    fclose(junk);
+    int junk = open(held.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(junk, 0);
+    ASSERT_EQ(write(junk, "not a held file\n", 16), 16);
+    close(junk);
     auto bad = supervisor::resign_leftovers(held);
     EXPECT_TRUE(bad.found);
     EXPECT_NE(bad.problem.find("is not a held file"), std::string::npos) << bad.problem;
@@ -497,6 +521,13 @@ TEST(Leftovers, AHeldFileOutlivesBothProcessesAndIsResignedForOnceThenRemoved) {
     EXPECT_EQ(stale.problem, "");
     EXPECT_NE(stale.note.find("an earlier boot"), std::string::npos) << stale.note;
     EXPECT_NE(access(held.c_str(), F_OK), 0);
+    // Not as vigild makes it (readable by others: planted?): not read, kept.
+    ASSERT_TRUE(written([](supervisor::Origin&) {}));
+    ASSERT_EQ(chmod(held.c_str(), 0644), 0);
+    auto planted = supervisor::resign_leftovers(held);
+    EXPECT_TRUE(planted.untouchable);
+    EXPECT_NE(planted.problem.find("not a private regular file"), std::string::npos) << planted.problem;
+    EXPECT_EQ(access(held.c_str(), F_OK), 0);
 }
 
 // `ip route show table 100` and `ip rule show` in the test's namespace.
