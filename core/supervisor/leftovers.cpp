@@ -87,7 +87,7 @@ void log_resignations(const std::vector<Resignation>& resigned, const std::strin
             VLOG_NOTICE("%s: withdrew %s (%d prefix%s) for %s: %d address(es) and %d route(s) removed, no advert", speaker,
                         r.instance.c_str(), r.prefixes, r.prefixes == 1 ? "" : "es", whose.c_str(), r.vips_removed, r.routes_removed);
         else if (r.owner)
-            VLOG_NOTICE("%s: %s, the address owner, keeps its addresses for the next worker (no priority 0); %d route(s)/rule(s) removed",
+            VLOG_NOTICE("%s: %s, the address owner, keeps its addresses (they are its own: no priority 0); %d route(s)/rule(s) removed",
                         speaker, r.instance.c_str(), r.routes_removed);
         else
             VLOG_NOTICE("%s: resigned %s for %s: priority 0 sent %d time(s), %d VIP(s) and %d route(s)/rule(s) removed", speaker,
